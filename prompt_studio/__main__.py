@@ -1,0 +1,3 @@
+from prompt_studio.cli import main
+
+raise SystemExit(main())

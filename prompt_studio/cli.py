@@ -1,0 +1,57 @@
+"""Command line: `prompt-studio` opens the app, `prompt-studio serve` serves the library over HTTP."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="prompt-studio", description="Edit the prompts your team keeps.")
+    parser.add_argument("--data-dir", help="keep every file (library, drafts, settings) in this folder")
+    parser.add_argument("--server", metavar="URL", help="open a LangWatch server instead of the local library")
+    parser.add_argument("--api-key-env", metavar="VAR", help="environment variable that holds the API key")
+    parser.add_argument("--project-id", help="LangWatch project id, for sk-lw-<id>_<secret> keys")
+    commands = parser.add_subparsers(dest="command")
+
+    serve = commands.add_parser("serve", help="serve the local library through a LangWatch-compatible API")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1 only)")
+    serve.add_argument("--port", type=int, default=5560)
+    serve.add_argument("--data-dir", dest="serve_data_dir", help="folder of the library to serve")
+    key = serve.add_mutually_exclusive_group(required=True)
+    key.add_argument("--api-key", help="the key clients must send (X-Auth-Token or Bearer)")
+    key.add_argument("--api-key-env", dest="serve_api_key_env", metavar="VAR",
+                     help="environment variable that holds the key")
+    return parser
+
+
+def _key_from_env(parser: argparse.ArgumentParser, variable: str) -> str:
+    value = os.environ.get(variable, "")
+    if not value:
+        parser.error(f"the environment variable {variable} is empty or not set")
+    return value
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        from prompt_studio.server import serve
+
+        api_key = args.api_key or _key_from_env(parser, args.serve_api_key_env)
+        serve(host=args.host, port=args.port, data_dir=args.serve_data_dir or args.data_dir, api_key=api_key)
+        return 0
+
+    api_key = None
+    if args.server:
+        if not args.api_key_env:
+            parser.error("--server needs --api-key-env VAR (the key is never given as an argument)")
+        api_key = _key_from_env(parser, args.api_key_env)
+    from prompt_studio.app import run_app
+
+    return run_app(data_dir=args.data_dir, server_url=args.server, api_key=api_key, project_id=args.project_id)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""Failures every back end reports the same way, so the UI can speak plainly without knowing where they came from.
+
+The HTTP client raises these from status codes; the embedded library raises the same classes, and the server maps
+them back to status codes. Each carries the server's `error` code and `message`.
+"""
+
+from __future__ import annotations
+
+
+class PromptStudioError(Exception):
+    """Base of every failure the user may be told about."""
+
+    status: int | None = None
+    default_error = "error"
+    plain_words = "Something went wrong."
+
+    def __init__(self, message: str | None = None, *, error: str | None = None, status: int | None = None):
+        self.error = error or self.default_error
+        self.message = message or ""
+        if status is not None:
+            self.status = status
+        super().__init__(self.message or self.error)
+
+    @property
+    def user_message(self) -> str:
+        """One sentence for a dialog: what happened, in plain words, with the server's own words if any."""
+        detail = self.message or (self.error if self.error != self.default_error else "")
+        return f"{self.plain_words} ({detail})" if detail else self.plain_words
+
+
+class AuthenticationError(PromptStudioError):
+    status = 401
+    default_error = "Unauthorized"
+    plain_words = "The server did not accept the API key."
+
+
+class PermissionDeniedError(PromptStudioError):
+    status = 403
+    default_error = "Forbidden"
+    plain_words = "This API key is not allowed to do that."
+
+
+class NotFoundError(PromptStudioError):
+    status = 404
+    default_error = "Prompt not found"
+    plain_words = "The server does not have that prompt or version."
+
+
+class ConflictError(PromptStudioError):
+    status = 409
+    default_error = "Conflict"
+    plain_words = "That clashes with something already on the server."
+
+
+class ValidationFailedError(PromptStudioError):
+    status = 422
+    default_error = "validation_error"
+    plain_words = "The server did not accept the data."
+
+
+class RateLimitError(PromptStudioError):
+    status = 429
+    default_error = "Too many requests"
+    plain_words = "The server is busy; try again in a moment."
+
+
+class ServerError(PromptStudioError):
+    status = 500
+    default_error = "Internal server error"
+    plain_words = "The server had a problem."
+
+
+class ConnectionFailed(PromptStudioError):
+    default_error = "connection_failed"
+    plain_words = "Could not reach the server."
+
+
+class TimedOut(PromptStudioError):
+    default_error = "timeout"
+    plain_words = "The server did not answer in time."
+
+
+class MalformedResponse(PromptStudioError):
+    default_error = "malformed_response"
+    plain_words = "The server sent an answer this app cannot read."

@@ -35,6 +35,11 @@ class DataPaths:
         return self.root / "settings.ini"
 
     @property
+    def connections(self) -> Path:
+        """Saved connections: names, kinds and addresses, never keys."""
+        return self.root / "connections.json"
+
+    @property
     def fallback_secrets(self) -> Path:
         """Used only where no OS keyring exists; created readable by the user alone."""
         return self.root / "secrets.json"

@@ -1,0 +1,114 @@
+"""The composition root: settings -> back ends -> services -> main window, on one qasync event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+import qasync
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+from prompt_studio.api import LangWatchClient
+from prompt_studio.models.errors import AuthenticationError
+from prompt_studio.paths import DataPaths
+from prompt_studio.services.backends import LocalLibraryBackend
+from prompt_studio.services.connections import (
+    LOCAL_LIBRARY,
+    Connection,
+    ConnectionRegistry,
+    Workspace,
+    connection_id_for,
+)
+from prompt_studio.services.drafts import DraftStore
+from prompt_studio.services.prompts import PromptService
+from prompt_studio.services.secrets import SecretStore
+from prompt_studio.store import PromptLibrary
+from prompt_studio.ui.main_window import MainWindow
+
+
+class AppConnector:
+    """Opens the local library or a LangWatch server, with keys from the keyring (or the command line)."""
+
+    def __init__(self, paths: DataPaths, secrets: SecretStore, session_keys: dict[str, str] | None = None):
+        self.paths = paths
+        self.secrets = secrets
+        self.registry = ConnectionRegistry(paths.connections)
+        self._session_keys = dict(session_keys or {})
+        self._session_connections: list[Connection] = []
+
+    @property
+    def secrets_where(self) -> str:
+        return self.secrets.where
+
+    def connections(self) -> list[Connection]:
+        saved = self.registry.load()
+        known = {connection.id for connection in saved}
+        return saved + [connection for connection in self._session_connections if connection.id not in known]
+
+    def use_for_this_session(self, connection: Connection, api_key: str) -> None:
+        """A connection from the command line: its key stays in memory only."""
+        self._session_connections.append(connection)
+        self._session_keys[connection.id] = api_key
+
+    def add(self, connection: Connection, api_key: str) -> None:
+        self.secrets.set(connection.id, api_key)
+        self.registry.add(connection)
+
+    def _api_key(self, connection: Connection) -> str:
+        key = self._session_keys.get(connection.id) or self.secrets.get(connection.id)
+        if not key:
+            raise AuthenticationError(f"No API key is stored for {connection.name}; add the server again.")
+        return key
+
+    async def open(self, connection: Connection) -> Workspace:
+        if connection.kind == "local":
+            library = await asyncio.to_thread(PromptLibrary, self.paths.library)
+            backend = LocalLibraryBackend(library)
+        else:
+            backend = LangWatchClient(connection.url, self._api_key(connection), project_id=connection.project_id)
+        return Workspace(connection, PromptService(backend), DraftStore(self.paths.drafts, connection.id))
+
+    async def close(self, workspace: Workspace) -> None:
+        await workspace.service.backend.aclose()
+
+    async def probe(self, url: str, api_key: str, project_id: str | None) -> str:
+        async with LangWatchClient(url, api_key, project_id=project_id, max_retries=0) as client:
+            prompts = await client.list_prompts()
+        return f"Connected. The server has {len(prompts)} prompt{'s' if len(prompts) != 1 else ''}."
+
+
+async def _main(connector: AppConnector, first: Connection, settings: QSettings) -> int:
+    app = QApplication.instance()
+    closed = asyncio.get_running_loop().create_future()
+    app.lastWindowClosed.connect(lambda: closed.done() or closed.set_result(None))
+
+    workspace = await connector.open(first)
+    window = MainWindow(connector, workspace, settings)
+    window.show()
+    window.refresh()
+    try:
+        await closed
+    finally:
+        await connector.close(window.workspace)
+    return 0
+
+
+def run_app(*, data_dir: str | None, server_url: str | None, api_key: str | None, project_id: str | None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    paths = DataPaths.resolve(data_dir)
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("Prompt Studio")
+    app.setOrganizationName("PromptStudio")
+    app.setDesktopFileName("prompt-studio")
+    app.setQuitOnLastWindowClosed(False)
+
+    connector = AppConnector(paths, SecretStore(paths.fallback_secrets))
+    first = LOCAL_LIBRARY
+    if server_url:
+        url = server_url.rstrip("/")
+        first = Connection(connection_id_for("langwatch", url), f"LangWatch ({url})", "langwatch", url, project_id)
+        connector.use_for_this_session(first, api_key or "")
+    settings = QSettings(str(paths.settings), QSettings.Format.IniFormat)
+    return qasync.run(_main(connector, first, settings))

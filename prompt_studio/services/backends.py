@@ -1,0 +1,88 @@
+"""What the service layer needs from a place that keeps prompts, whichever it is.
+
+`prompt_studio.api.LangWatchClient` satisfies `PromptBackend` as it is; the embedded library is synchronous SQLite,
+so `LocalLibraryBackend` runs each call in a worker thread to keep the Qt thread free.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ParamSpec, Protocol, TypeVar
+
+from prompt_studio.models import (
+    CreatePromptBody,
+    Prompt,
+    SyncRequest,
+    SyncResult,
+    TagAssignment,
+    TagDefinition,
+    UpdatePromptBody,
+)
+from prompt_studio.store import PromptLibrary
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a back end can do, so the window can hide or explain what is missing."""
+
+    sync: bool = True
+    tags: bool = True
+    custom_tags: bool = True
+    restore: bool = True
+    sampling_parameters: bool = True
+
+
+class PromptBackend(Protocol):
+    async def list_prompts(self) -> list[Prompt]: ...
+    async def get_prompt(self, id_or_handle: str, *, version: int | None = None, tag: str | None = None) -> Prompt: ...
+    async def list_versions(self, id_or_handle: str) -> list[Prompt]: ...
+    async def create_prompt(self, body: CreatePromptBody) -> Prompt: ...
+    async def update_prompt(self, id_or_handle: str, body: UpdatePromptBody) -> Prompt: ...
+    async def delete_prompt(self, id_or_handle: str) -> None: ...
+    async def sync_prompt(self, id_or_handle: str, request: SyncRequest) -> SyncResult: ...
+    async def restore_version(self, id_or_handle: str, version_id: str) -> Prompt: ...
+    async def assign_tag(self, id_or_handle: str, tag: str, version_id: str) -> TagAssignment: ...
+    async def list_tags(self) -> list[TagDefinition]: ...
+    async def create_tag(self, name: str) -> TagDefinition: ...
+    async def rename_tag(self, name: str, new_name: str) -> TagDefinition: ...
+    async def delete_tag(self, name: str) -> None: ...
+    async def aclose(self) -> None: ...
+
+
+def _in_thread(method: Callable[P, T]) -> Callable[P, Any]:
+    @functools.wraps(method)
+    async def run(self: LocalLibraryBackend, *args: Any, **kwargs: Any) -> Any:
+        bound = getattr(self.library, method.__name__)
+        return await asyncio.to_thread(bound, *args, **kwargs)
+
+    return run
+
+
+class LocalLibraryBackend:
+    """The embedded SQLite library behind the same async interface as a LangWatch server."""
+
+    def __init__(self, library: PromptLibrary):
+        self.library = library
+
+    list_prompts = _in_thread(PromptLibrary.list_prompts)
+    get_prompt = _in_thread(PromptLibrary.get_prompt)
+    list_versions = _in_thread(PromptLibrary.list_versions)
+    create_prompt = _in_thread(PromptLibrary.create_prompt)
+    update_prompt = _in_thread(PromptLibrary.update_prompt)
+    delete_prompt = _in_thread(PromptLibrary.delete_prompt)
+    sync_prompt = _in_thread(PromptLibrary.sync_prompt)
+    restore_version = _in_thread(PromptLibrary.restore_version)
+    assign_tag = _in_thread(PromptLibrary.assign_tag)
+    list_tags = _in_thread(PromptLibrary.list_tags)
+    create_tag = _in_thread(PromptLibrary.create_tag)
+    rename_tag = _in_thread(PromptLibrary.rename_tag)
+    delete_tag = _in_thread(PromptLibrary.delete_tag)
+
+    async def aclose(self) -> None:
+        await asyncio.to_thread(self.library.close)

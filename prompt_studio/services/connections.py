@@ -1,0 +1,116 @@
+"""The places a user keeps prompts: the local library and the servers they added.
+
+Only names, kinds and addresses live here (a JSON file beside the settings); keys live in `SecretStore`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Literal, Protocol
+from urllib.parse import urlsplit
+
+from prompt_studio.services.drafts import DraftStore
+from prompt_studio.services.prompts import PromptService
+
+ConnectionKind = Literal["local", "langwatch", "orkes"]
+DEFAULT_LANGWATCH_URL = "https://app.langwatch.ai"
+LOCAL_CONNECTION_ID = "local"
+
+
+@dataclass(frozen=True)
+class Connection:
+    id: str
+    name: str
+    kind: ConnectionKind
+    url: str = ""
+    project_id: str | None = None
+
+
+LOCAL_LIBRARY = Connection(LOCAL_CONNECTION_ID, "Local library", "local")
+
+
+def connection_id_for(kind: ConnectionKind, url: str) -> str:
+    """Stable across runs, so each connection finds its own drafts again."""
+    return f"{kind}:{url.strip().rstrip('/')}"
+
+
+def url_problem(url: str) -> str | None:
+    """Why a server address cannot be used, in plain words, or None."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "Enter the server's address, for example https://app.langwatch.ai"
+    return None
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def insecure_url_warning(url: str) -> str | None:
+    """A warning for plain http to another machine: the API key would cross the network unencrypted."""
+    parts = urlsplit(url.strip())
+    if parts.scheme == "http" and parts.hostname and not _is_loopback(parts.hostname):
+        return ("This address uses http://, so your API key would travel unencrypted. "
+                "Use https:// unless you trust every network in between.")
+    return None
+
+
+class ConnectionRegistry:
+    """The saved connections; the local library is always first and cannot be removed."""
+
+    def __init__(self, file: Path):
+        self.file = file
+
+    def load(self) -> list[Connection]:
+        try:
+            items = json.loads(self.file.read_text())
+        except (FileNotFoundError, ValueError):
+            items = []
+        saved = [Connection(**item) for item in items if isinstance(item, dict) and item.get("kind") != "local"]
+        return [LOCAL_LIBRARY, *saved]
+
+    def save(self, connections: list[Connection]) -> None:
+        data = [asdict(connection) for connection in connections if connection.kind != "local"]
+        temporary = self.file.with_name(self.file.name + ".tmp")
+        temporary.write_text(json.dumps(data, indent=1))
+        os.replace(temporary, self.file)
+
+    def add(self, connection: Connection) -> list[Connection]:
+        connections = [item for item in self.load() if item.id != connection.id] + [connection]
+        self.save(connections)
+        return connections
+
+    def remove(self, connection_id: str) -> list[Connection]:
+        connections = [item for item in self.load() if item.id != connection_id]
+        self.save(connections)
+        return connections
+
+
+@dataclass
+class Workspace:
+    """An open connection: its service and its drafts."""
+
+    connection: Connection
+    service: PromptService
+    drafts: DraftStore
+
+
+class Connector(Protocol):
+    """Opens connections for the window; the composition root implements it with real back ends."""
+
+    secrets_where: str
+
+    def connections(self) -> list[Connection]: ...
+    async def open(self, connection: Connection) -> Workspace: ...
+    async def close(self, workspace: Workspace) -> None: ...
+    async def probe(self, url: str, api_key: str, project_id: str | None) -> str: ...
+    def add(self, connection: Connection, api_key: str) -> None: ...

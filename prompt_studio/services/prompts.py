@@ -1,0 +1,145 @@
+"""What the window asks of a connection: open, history, save with conflict detection, restore, tags.
+
+Async and Qt-free, so that it is tested without a display and the window never waits on the network.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from prompt_studio.models import (
+    ConfigData,
+    ConflictInfo,
+    CreatePromptBody,
+    Prompt,
+    SyncAction,
+    SyncRequest,
+    TagAssignment,
+    TagDefinition,
+    config_from_prompt,
+)
+from prompt_studio.models.draft import Draft
+from prompt_studio.models.errors import ValidationFailedError
+from prompt_studio.services.backends import Capabilities, PromptBackend
+
+NEW_PROMPT_CONTENT: dict[str, Any] = {
+    "prompt": "You are a helpful assistant.",
+    "model": "openai/gpt-5",
+    "messages": [{"role": "user", "content": "{{input}}"}],
+    "inputs": [{"identifier": "input", "type": "str"}],
+    "outputs": [{"identifier": "output", "type": "str"}],
+}
+
+
+@dataclass(frozen=True)
+class OpenedPrompt:
+    """The newest version of a prompt with everything it holds, ready to become a draft."""
+
+    prompt: Prompt
+    config: dict[str, Any]
+    parameters: dict[str, Any]
+
+    def start_draft(self) -> Draft:
+        return Draft(
+            handle=self.prompt.handle or self.prompt.id,
+            prompt_id=self.prompt.id,
+            base_version=self.prompt.version,
+            base_config=self.config,
+            base_parameters=self.parameters,
+            config=self.config,
+            parameters=self.parameters,
+        )
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    """What a save did. On `conflict`, `draft` carries the server's side and nothing was written."""
+
+    action: SyncAction
+    draft: Draft
+    opened: OpenedPrompt | None = None
+    conflict: ConflictInfo | None = None
+
+
+def validated_config(config: dict[str, Any]) -> ConfigData:
+    """The draft's content as the server will see it, or a plain error naming the first bad field."""
+    try:
+        return ConfigData.model_validate(config)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "prompt"
+        raise ValidationFailedError(f"{where}: {first['msg']}") from None
+
+
+class PromptService:
+    """One connection's prompts."""
+
+    def __init__(self, backend: PromptBackend, capabilities: Capabilities | None = None):
+        self.backend = backend
+        self.capabilities = capabilities or Capabilities()
+
+    async def list_prompts(self) -> list[Prompt]:
+        return await self.backend.list_prompts()
+
+    async def open_prompt(self, handle: str) -> OpenedPrompt:
+        return await self._complete(await self.backend.get_prompt(handle))
+
+    async def open_version(self, handle: str, version: int) -> Prompt:
+        return await self.backend.get_prompt(handle, version=version)
+
+    async def history(self, handle: str) -> list[Prompt]:
+        return await self.backend.list_versions(handle)
+
+    async def _complete(self, prompt: Prompt) -> OpenedPrompt:
+        """Everything the newest version holds, sampling fields included.
+
+        A response echoes only temperature and max tokens. A sync without `localVersion` never writes (the server
+        answers `conflict`) and its `remoteConfigData` holds every field, so it reads the full content.
+        """
+        shown = config_from_prompt(prompt)
+        if self.capabilities.sync:
+            probe = SyncRequest(config_data=shown, parameters=prompt.parameters)
+            result = await self.backend.sync_prompt(prompt.handle or prompt.id, probe)
+            info = result.conflict_info
+            if result.action == "conflict" and info is not None and info.remote_version == prompt.version:
+                parameters = info.remote_parameters if info.remote_parameters is not None else prompt.parameters
+                return OpenedPrompt(prompt, info.remote_config_data.to_wire(), dict(parameters))
+        return OpenedPrompt(prompt, shown.to_wire(), dict(prompt.parameters))
+
+    async def create_prompt(self, handle: str) -> OpenedPrompt:
+        body = CreatePromptBody(handle=handle, commit_message="First version", **NEW_PROMPT_CONTENT)
+        return await self._complete(await self.backend.create_prompt(body))
+
+    async def delete_prompt(self, handle: str) -> None:
+        await self.backend.delete_prompt(handle)
+
+    async def save(self, draft: Draft, commit_message: str) -> SaveOutcome:
+        """Save through sync with the version the draft started from; never overwrite a colleague's save."""
+        request = SyncRequest(
+            config_data=validated_config(draft.config),
+            parameters=draft.parameters,
+            local_version=draft.base_version,
+            commit_message=commit_message.strip() or None,
+        )
+        result = await self.backend.sync_prompt(draft.handle, request)
+        if result.action == "conflict":
+            info = result.conflict_info
+            pending = draft.model_copy(update={"pending_conflict": info.to_wire() if info else None})
+            return SaveOutcome("conflict", pending, conflict=info)
+        opened = await self._complete(result.prompt) if result.prompt else await self.open_prompt(draft.handle)
+        return SaveOutcome(result.action, opened.start_draft(), opened=opened)
+
+    async def restore(self, handle: str, version_id: str) -> OpenedPrompt:
+        return await self._complete(await self.backend.restore_version(handle, version_id))
+
+    async def move_tag(self, handle: str, tag: str, version_id: str) -> TagAssignment:
+        return await self.backend.assign_tag(handle, tag, version_id)
+
+    async def list_tags(self) -> list[TagDefinition]:
+        return await self.backend.list_tags()
+
+    async def create_tag(self, name: str) -> TagDefinition:
+        return await self.backend.create_tag(name)

@@ -1,0 +1,65 @@
+"""The version history of the selected prompt: every version with who, when, why and its tags."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from prompt_studio.models import Prompt
+from prompt_studio.ui.prompt_list import friendly_time
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class VersionHistoryModel(QAbstractTableModel):
+    """Newest version first, as the server lists them."""
+
+    COLUMNS = ("Version", "Saved", "By", "Message", "Tags")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._versions: list[Prompt] = []
+
+    def set_versions(self, versions: list[Prompt]) -> None:
+        self.beginResetModel()
+        self._versions = list(versions)
+        self.endResetModel()
+
+    def version_at(self, row: int) -> Prompt:
+        return self._versions[row]
+
+    def row_of_version(self, version: int) -> int | None:
+        return next((row for row, item in enumerate(self._versions) if item.version == version), None)
+
+    @property
+    def versions(self) -> list[Prompt]:
+        return list(self._versions)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+        return 0 if parent.isValid() else len(self._versions)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._versions):
+            return None
+        version = self._versions[index.row()]
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            if column == 0:
+                return f"v{version.version}"
+            if column == 1:
+                return friendly_time(version.created_at)
+            if column == 2:
+                return version.author_id or "-"
+            if column == 3:
+                return version.commit_message or ""
+            return ", ".join(version.tag_names)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"v{version.version}, saved {version.created_at}\n{version.commit_message or ''}"
+        return None

@@ -1,0 +1,721 @@
+"""The main window: prompt list, the editor of the selected prompt, its version history.
+
+Every edit becomes a draft on disk within a fraction of a second; saving goes through the service layer with the
+version the draft started from, and a colleague's earlier save comes back as a conflict, never as an overwrite.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from prompt_studio.models import Prompt, config_from_prompt
+from prompt_studio.models.draft import Draft
+from prompt_studio.services.compare import compare_contents
+from prompt_studio.services.connections import Connection, Connector, Workspace
+from prompt_studio.services.prompts import OpenedPrompt, SaveOutcome
+from prompt_studio.ui.compare import CompareDialog
+from prompt_studio.ui.connection_dialog import ConnectionDialog
+from prompt_studio.ui.dialogs import CommitMessageDialog, ConflictNoticeDialog, NewPromptDialog
+from prompt_studio.ui.editor import PromptEditor
+from prompt_studio.ui.history import VersionHistoryModel
+from prompt_studio.ui.prompt_list import PromptListModel
+from prompt_studio.ui.tasks import ErrorBox, TaskRunner, wait_for_dialog
+
+log = logging.getLogger(__name__)
+
+DRAFT_WRITE_DELAY_MS = 300
+
+
+def _named(item, object_name: str, accessible_name: str):
+    """Give a widget or action the stable names tests and assistive tools find it by.
+
+    An action has no accessible name of its own: the tool button that shows it reads its text and tooltip.
+    """
+    item.setObjectName(object_name)
+    if isinstance(item, QAction):
+        item.setToolTip(item.toolTip() if item.toolTip() != item.text() else accessible_name)
+    else:
+        item.setAccessibleName(accessible_name)
+    return item
+
+
+class VersionBanner(QWidget):
+    """Shown while an old version is on screen: says so, and offers the ways back."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("versionBanner")
+        self.label = QLabel()
+        self.restore_button = _named(QPushButton("Restore this version"), "bannerRestore", "Restore this version")
+        self.compare_button = _named(QPushButton("Compare with newest"), "bannerCompare", "Compare with newest")
+        self.back_button = _named(QPushButton("Back to my draft"), "bannerBack", "Back to my draft")
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.restore_button)
+        layout.addWidget(self.compare_button)
+        layout.addWidget(self.back_button)
+        self.setAutoFillBackground(True)
+        self.setBackgroundRole(self.backgroundRole().AlternateBase)
+        self.hide()
+
+    def show_version(self, prompt: Prompt) -> None:
+        when = prompt.created_at[:16].replace("T", " ")
+        self.label.setText(f"Viewing v{prompt.version} ({when}), read-only.")
+        self.show()
+
+
+class MainWindow(QMainWindow):
+    """One connection's prompts."""
+
+    sig_prompt_opened = Signal(str)
+    """A prompt finished loading into the editor (its handle)."""
+    sig_saved = Signal(str, str)
+    """A save ended: the handle and the server's action (created, updated, up_to_date, conflict)."""
+
+    def __init__(self, connector: Connector, workspace: Workspace, settings: QSettings | None = None):
+        super().__init__()
+        self.connector = connector
+        self.workspace = workspace
+        self.settings = settings
+        self.tasks = TaskRunner(self)
+        self.draft: Draft | None = None
+        self.viewing: Prompt | None = None
+        self._closing_confirmed = False
+        self.setObjectName("mainWindow")
+
+        self._build_actions()
+        self._build_widgets()
+        self._build_layout()
+        self._connect_signals()
+        self._restore_layout()
+        self._show_connection()
+        self._update_actions()
+
+    @property
+    def service(self):
+        return self.workspace.service
+
+    @property
+    def drafts(self):
+        return self.workspace.drafts
+
+    @property
+    def connection_name(self) -> str:
+        return self.workspace.connection.name
+
+    # -- construction -------------------------------------------------------------------------------------------
+
+    def _build_actions(self) -> None:
+        self.new_action = _named(QAction("New prompt", self), "newPromptAction", "New prompt")
+        self.new_action.setShortcut(QKeySequence.StandardKey.New)
+        self.save_action = _named(QAction("Save", self), "saveAction", "Save a new version")
+        self.save_action.setShortcut(QKeySequence.StandardKey.Save)
+        self.save_action.setToolTip("Save a new version on the server (Ctrl+S)")
+        self.refresh_action = _named(QAction("Refresh", self), "refreshAction", "Refresh")
+        self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
+        self.delete_action = _named(QAction("Delete prompt", self), "deletePromptAction", "Delete prompt")
+        self.compare_action = _named(QAction("Compare", self), "compareVersionsAction", "Compare versions")
+        self.compare_action.setToolTip("Compare two versions selected in the history (or one with the newest)")
+        self.restore_action = _named(QAction("Restore", self), "restoreVersionAction", "Restore version")
+        self.restore_action.setToolTip("Save the selected old version again as the newest")
+        self.tag_menu = QMenu("Tag", self)
+        self.tag_menu.setObjectName("tagMenu")
+        self.find_action = _named(QAction("Find prompt", self), "findPromptAction", "Find prompt")
+        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.quit_action = _named(QAction("Quit", self), "quitAction", "Quit")
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.addActions([self.find_action, self.quit_action])
+
+    def _build_widgets(self) -> None:
+        self.toolbar = QToolBar("Main")
+        self.toolbar.setObjectName("mainToolbar")
+        self.connection_selector = _named(QComboBox(), "connectionSelector", "Connection")
+        self.connection_selector.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.connection_status = _named(QLabel(), "connectionStatus", "Connection status")
+        self.tag_button = _named(QToolButton(), "tagButton", "Move a tag to the selected version")
+        self.tag_button.setText("Tag")
+        self.tag_button.setMenu(self.tag_menu)
+        self.tag_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+
+        self.prompt_filter = _named(QLineEdit(), "promptFilter", "Filter prompts")
+        self.prompt_filter.setPlaceholderText("Filter prompts...")
+        self.prompt_filter.setClearButtonEnabled(True)
+        self.prompt_model = PromptListModel(self)
+        self.prompt_list = _named(QTableView(), "promptList", "Prompts")
+        self._setup_table(self.prompt_list, self.prompt_model, stretch_column=0)
+        for column, width in ((1, 44), (2, 76), (3, 56)):
+            self.prompt_list.setColumnWidth(column, width)
+        self.prompt_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.prompt_count = QLabel()
+        self.prompt_count.setObjectName("promptCount")
+
+        self.title_label = _named(QLabel(), "promptTitle", "Prompt")
+        font = self.title_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.title_label.setFont(font)
+        self.banner = VersionBanner()
+        self.editor = PromptEditor()
+        self.editor.setEnabled(False)
+
+        self.history_model = VersionHistoryModel(self)
+        self.history_view = _named(QTableView(), "versionHistory", "Version history")
+        self._setup_table(self.history_view, self.history_model, stretch_column=3)
+        for column, width in ((0, 40), (1, 56), (2, 64), (4, 90)):
+            self.history_view.setColumnWidth(column, width)
+        self.history_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setObjectName("busyIndicator")
+        self.busy_bar.setRange(0, 0)
+        self.busy_bar.setMaximumWidth(120)
+        self.busy_bar.setAccessibleName("Working")
+        self.busy_bar.hide()
+        self.draft_status = _named(QLabel(), "draftStatus", "Draft status")
+
+    @staticmethod
+    def _setup_table(view: QTableView, model, stretch_column: int) -> None:
+        """Rows of one line; the column that carries the words stretches, the others fit their contents."""
+        view.setModel(model)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.verticalHeader().hide()
+        view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
+        header = view.horizontalHeader()
+        header.setMinimumSectionSize(36)
+        for column in range(model.columnCount()):
+            mode = QHeaderView.ResizeMode.Stretch if column == stretch_column else QHeaderView.ResizeMode.Interactive
+            header.setSectionResizeMode(column, mode)
+        view.setShowGrid(False)
+        view.setAlternatingRowColors(True)
+        view.setWordWrap(False)
+        view.setTabKeyNavigation(False)
+
+    def _build_layout(self) -> None:
+        for action in (self.new_action, self.save_action):
+            self.toolbar.addAction(action)
+        self.toolbar.addSeparator()
+        for action, short in ((self.editor.undo_action, "Undo"), (self.editor.redo_action, "Redo")):
+            action.setIconText(short)
+            self.toolbar.addAction(action)
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(self.compare_action)
+        self.toolbar.addAction(self.restore_action)
+        self.toolbar.addWidget(self.tag_button)
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(self.refresh_action)
+        self.toolbar.addAction(self.delete_action)
+        spacer = QWidget()
+        spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding,
+                             spacer.sizePolicy().verticalPolicy().Preferred)
+        self.toolbar.addWidget(spacer)
+        self.toolbar.addWidget(QLabel("Connection: "))
+        self.toolbar.addWidget(self.connection_selector)
+        self.addToolBar(self.toolbar)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(6, 6, 0, 6)
+        left_layout.addWidget(self.prompt_filter)
+        left_layout.addWidget(self.prompt_list, 1)
+        left_layout.addWidget(self.prompt_count)
+
+        center = QWidget()
+        center_layout = QVBoxLayout(center)
+        center_layout.setContentsMargins(6, 6, 6, 6)
+        center_layout.addWidget(self.title_label)
+        center_layout.addWidget(self.banner)
+        center_layout.addWidget(self.editor, 1)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 6, 6, 6)
+        history_title = QLabel("History")
+        history_title.setBuddy(self.history_view)
+        right_layout.addWidget(history_title)
+        right_layout.addWidget(self.history_view, 1)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(center)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([330, 700, 400])
+        self.setCentralWidget(self.splitter)
+
+        self.statusBar().addWidget(self.draft_status, 1)
+        self.statusBar().addPermanentWidget(self.busy_bar)
+        self.statusBar().addPermanentWidget(self.connection_status)
+        self.resize(1360, 860)
+
+    def _connect_signals(self) -> None:
+        self.new_action.triggered.connect(self._on_new_action_triggered)
+        self.save_action.triggered.connect(self._on_save_action_triggered)
+        self.refresh_action.triggered.connect(self.refresh)
+        self.delete_action.triggered.connect(self._on_delete_action_triggered)
+        self.compare_action.triggered.connect(self._on_compare_action_triggered)
+        self.restore_action.triggered.connect(self._on_restore_action_triggered)
+        self.find_action.triggered.connect(self.prompt_filter.setFocus)
+        self.quit_action.triggered.connect(self.close)
+        self.tag_menu.aboutToShow.connect(self._on_tag_menu_about_to_show)
+        self.prompt_filter.textChanged.connect(self.prompt_model.set_filter)
+        self.prompt_filter.textChanged.connect(self._update_count)
+        self.prompt_filter.returnPressed.connect(self._on_prompt_filter_return_pressed)
+        self.prompt_list.selectionModel().currentRowChanged.connect(self._on_prompt_list_current_changed)
+        self.history_view.selectionModel().selectionChanged.connect(self._on_history_selection_changed)
+        self.editor.sig_edited.connect(self._on_editor_edited)
+        self.editor.sig_validity_changed.connect(lambda _valid: self._update_actions())
+        self.banner.restore_button.clicked.connect(self._on_restore_action_triggered)
+        self.banner.compare_button.clicked.connect(self._on_compare_action_triggered)
+        self.banner.back_button.clicked.connect(self._on_banner_back_clicked)
+        self.connection_selector.activated.connect(self._on_connection_selector_activated)
+        self.tasks.sig_busy_changed.connect(self._on_tasks_busy_changed)
+        self.tasks.sig_failed.connect(self._on_tasks_failed)
+
+        self.draft_timer = QTimer(self)
+        self.draft_timer.setSingleShot(True)
+        self.draft_timer.setInterval(DRAFT_WRITE_DELAY_MS)
+        self.draft_timer.timeout.connect(self.write_draft)
+
+    # -- connections --------------------------------------------------------------------------------------------
+
+    ADD_SERVER = "Add a LangWatch server..."
+
+    def _show_connection(self) -> None:
+        self.setWindowTitle(f"Prompt Studio - {self.connection_name}")
+        self.connection_status.setText(f"Connected: {self.connection_name}")
+        self.connection_selector.blockSignals(True)
+        self.connection_selector.clear()
+        for connection in self.connector.connections():
+            self.connection_selector.addItem(connection.name, connection)
+            if connection.id == self.workspace.connection.id:
+                self.connection_selector.setCurrentIndex(self.connection_selector.count() - 1)
+        self.connection_selector.addItem(self.ADD_SERVER)
+        self.connection_selector.blockSignals(False)
+
+    def _on_connection_selector_activated(self, row: int) -> None:
+        connection = self.connection_selector.itemData(row)
+        if self.tasks.is_running("save-flow"):
+            self._show_connection()
+            self.statusBar().showMessage("Wait until the save has finished, then switch.", 5000)
+        elif connection is None:
+            self.tasks.run("connect-flow", "Adding the server", self.add_server())
+        elif connection.id != self.workspace.connection.id:
+            self.tasks.run("connect-flow", f"Opening {connection.name}", self.switch_connection(connection))
+
+    async def add_server(self) -> Connection | None:
+        self._show_connection()
+        dialog = ConnectionDialog(self, self.connector.probe, self.connector.secrets_where)
+        if await wait_for_dialog(dialog) != QDialog.DialogCode.Accepted:
+            return None
+        self.connector.add(dialog.connection, dialog.api_key)
+        await self.switch_connection(dialog.connection)
+        return dialog.connection
+
+    async def switch_connection(self, connection: Connection) -> None:
+        """Open another connection; the drafts of each stay in their own folder."""
+        self.write_draft()
+        workspace = await self.connector.open(connection)
+        self.tasks.cancel("list", "open", "history", "tag")
+        previous, self.workspace = self.workspace, workspace
+        self.draft = None
+        self.viewing = None
+        self.banner.hide()
+        self.editor.setEnabled(False)
+        self.title_label.clear()
+        self.history_model.set_versions([])
+        self.prompt_model.set_prompts([])
+        self._show_connection()
+        self._update_draft_status()
+        self._update_actions()
+        await self.connector.close(previous)
+        await self.refresh()
+
+    # -- layout memory ------------------------------------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        if self.settings is None:
+            return
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        state = self.settings.value("window/splitter")
+        if isinstance(state, QByteArray):
+            self.splitter.restoreState(state)
+
+    def _save_layout(self) -> None:
+        if self.settings is None:
+            return
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.sync()
+
+    # -- loading ------------------------------------------------------------------------------------------------
+
+    def refresh(self) -> asyncio.Task:
+        """Reload the prompt list (and keep the selection)."""
+        return self.tasks.run("list", "Loading the prompts", self.service.list_prompts(), self._show_prompts)
+
+    def _show_prompts(self, prompts: list[Prompt]) -> None:
+        current = self.draft.handle if self.draft else None
+        self.prompt_model.set_prompts(prompts)
+        self.prompt_model.set_drafts(set(self.drafts.handles()))
+        self._update_count()
+        if current is not None:
+            self._select_in_list(current)
+
+    def _update_count(self) -> None:
+        shown, total = self.prompt_model.rowCount(), self.prompt_model.total
+        self.prompt_count.setText(f"{total} prompts" if shown == total else f"{shown} of {total} prompts")
+
+    def _select_in_list(self, handle: str) -> None:
+        row = self.prompt_model.row_of(handle)
+        if row is None:
+            return
+        selection = self.prompt_list.selectionModel()
+        selection.blockSignals(True)
+        selection.setCurrentIndex(self.prompt_model.index(row, 0),
+                                  QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                  | QItemSelectionModel.SelectionFlag.Rows)
+        selection.blockSignals(False)
+
+    def _on_prompt_filter_return_pressed(self) -> None:
+        if self.prompt_model.rowCount():
+            self.prompt_list.setFocus()
+            self.prompt_list.selectRow(0)
+
+    def _on_prompt_list_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.open_prompt(self.prompt_model.handle_at(current.row()))
+
+    def open_prompt(self, handle: str) -> asyncio.Task:
+        """Show a prompt: its draft if one is kept on this computer, else its newest version."""
+        self.write_draft()
+        self._select_in_list(handle)
+        self.load_history(handle)
+        return self.tasks.run("open", f"Opening {handle}", self.service.open_prompt(handle),
+                              lambda opened: self._show_opened(handle, opened))
+
+    def _show_opened(self, handle: str, opened: OpenedPrompt) -> None:
+        kept = self.drafts.load(handle)
+        self.draft = kept if kept is not None else opened.start_draft()
+        self.viewing = None
+        self.banner.hide()
+        self.title_label.setText(handle)
+        self.editor.setEnabled(True)
+        self.editor.set_content(self.draft.config, self.draft.parameters, read_only=False)
+        self._update_draft_status()
+        self._update_actions()
+        self.sig_prompt_opened.emit(handle)
+
+    def load_history(self, handle: str) -> asyncio.Task:
+        return self.tasks.run("history", f"Loading the history of {handle}", self.service.history(handle),
+                              self.history_model.set_versions)
+
+    # -- drafts -------------------------------------------------------------------------------------------------
+
+    def _on_editor_edited(self) -> None:
+        if self.draft is None or self.viewing is not None:
+            return
+        config, parameters = self.editor.content()
+        self.draft = self.draft.model_copy(update={"config": config, "parameters": parameters})
+        self.draft_timer.start()
+        self._update_actions()
+
+    def write_draft(self) -> None:
+        """Put the current draft on disk now (atomically); a draft equal to its base is removed instead."""
+        self.draft_timer.stop()
+        if self.draft is None:
+            return
+        if self.draft.differs_from_base or self.draft.pending_conflict:
+            self.drafts.save(self.draft)
+        else:
+            self.drafts.delete(self.draft.handle)
+        self.prompt_model.set_drafts(set(self.drafts.handles()))
+        self._update_draft_status()
+
+    def _update_draft_status(self) -> None:
+        if self.draft is None:
+            self.draft_status.setText("Choose a prompt on the left, or create a new one (Ctrl+N).")
+            return
+        base = f"based on v{self.draft.base_version}" if self.draft.base_version else "not saved yet"
+        if self.draft.pending_conflict:
+            self.draft_status.setText(f"Draft kept on this computer, {base}. Someone saved a newer version.")
+        elif self.draft.differs_from_base:
+            self.draft_status.setText(f"Draft saved on this computer, {base}. Save (Ctrl+S) to make a version.")
+        else:
+            self.draft_status.setText(f"No changes, {base}.")
+
+    # -- saving -------------------------------------------------------------------------------------------------
+
+    def _on_save_action_triggered(self) -> None:
+        if self.draft is not None and self.save_action.isEnabled():
+            self.tasks.run("save-flow", "Saving", self.save_with_message())
+
+    async def save_with_message(self, message: str | None = None) -> SaveOutcome | None:
+        """Ask for a commit message (unless given), then save. Returns what the server did, or None if cancelled."""
+        self.write_draft()
+        draft = self.draft
+        if draft is None:
+            return None
+        if message is None:
+            dialog = CommitMessageDialog(self, draft.handle, draft.base_version)
+            if await wait_for_dialog(dialog) != QDialog.DialogCode.Accepted:
+                return None
+            message = dialog.message
+        self.save_action.setEnabled(False)
+        try:
+            outcome = await self.service.save(draft, message)
+        finally:
+            self._update_actions()
+        await self._apply_save_outcome(draft, outcome)
+        return outcome
+
+    async def _apply_save_outcome(self, sent: Draft, outcome: SaveOutcome) -> None:
+        if outcome.action == "conflict":
+            kept = self.draft if self.draft is not None and self.draft.handle == sent.handle else sent
+            self.draft = kept.model_copy(update={"pending_conflict": outcome.draft.pending_conflict})
+            self.write_draft()
+            self.sig_saved.emit(sent.handle, outcome.action)
+            await wait_for_dialog(ConflictNoticeDialog(self, sent.handle, outcome.conflict))
+            return
+        still_same = self.draft is not None and self.draft.config == sent.config \
+            and self.draft.parameters == sent.parameters
+        if still_same:
+            self.drafts.delete(sent.handle)
+            self.draft = outcome.draft
+            self.editor.set_content(self.draft.config, self.draft.parameters, read_only=False)
+        elif self.draft is not None:
+            self.draft = self.draft.model_copy(update={
+                "base_version": outcome.draft.base_version,
+                "base_config": outcome.draft.base_config,
+                "base_parameters": outcome.draft.base_parameters,
+            })
+            self.write_draft()
+        self.statusBar().showMessage(
+            {"created": "Saved as a new prompt.", "updated": f"Saved as v{outcome.draft.base_version}.",
+             "up_to_date": "Nothing to save: the server already has this."}.get(outcome.action, ""), 5000)
+        self._update_draft_status()
+        self.refresh()
+        self.load_history(sent.handle)
+        self.sig_saved.emit(sent.handle, outcome.action)
+
+    # -- history: view, compare, restore, tags ------------------------------------------------------------------
+
+    def _selected_versions(self) -> list[Prompt]:
+        rows = sorted({index.row() for index in self.history_view.selectionModel().selectedRows()})
+        return [self.history_model.version_at(row) for row in rows]
+
+    def _on_history_selection_changed(self, *_args) -> None:
+        selected = self._selected_versions()
+        self._update_actions()
+        if len(selected) != 1 or self.draft is None:
+            return
+        version = selected[0]
+        if version.version == self.history_model.versions[0].version and not self.draft.differs_from_base:
+            self._on_banner_back_clicked()
+            return
+        self.write_draft()
+        self.viewing = version
+        self.banner.show_version(version)
+        self.editor.set_content(config_from_prompt(version).to_wire(), version.parameters, read_only=True)
+        self._update_actions()
+
+    def _on_banner_back_clicked(self) -> None:
+        self.viewing = None
+        self.banner.hide()
+        if self.draft is not None:
+            self.editor.set_content(self.draft.config, self.draft.parameters, read_only=False)
+        self._update_actions()
+
+    def _on_compare_action_triggered(self) -> None:
+        selected = self._selected_versions()
+        versions = self.history_model.versions
+        if len(selected) == 1 and versions:
+            selected = [selected[0], versions[0]] if selected[0].version != versions[0].version else []
+        if len(selected) != 2:
+            return
+        older, newer = sorted(selected, key=lambda prompt: prompt.version)
+        self.show_comparison(older, newer)
+
+    def show_comparison(self, older: Prompt, newer: Prompt) -> CompareDialog:
+        def content(prompt: Prompt) -> dict:
+            return {**config_from_prompt(prompt).to_wire(), "parameters": prompt.parameters}
+
+        dialog = CompareDialog(self, compare_contents(content(older), content(newer)),
+                               f"v{older.version}", f"v{newer.version}")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def _on_restore_action_triggered(self) -> None:
+        selected = self._selected_versions()
+        if len(selected) == 1 and self.draft is not None:
+            self.tasks.run("restore-flow", "Restoring", self.restore_version(selected[0]))
+
+    async def restore_version(self, version: Prompt, *, confirm: bool = True) -> OpenedPrompt | None:
+        handle = version.handle or version.id
+        if confirm:
+            box = QMessageBox(QMessageBox.Icon.Question, "Restore version",
+                              f"Save v{version.version} of {handle} again as the newest version?\n"
+                              "Nothing is deleted: the versions in between stay in the history.",
+                              QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
+            box.setObjectName("restoreConfirmDialog")
+            if await wait_for_dialog(box) != QMessageBox.StandardButton.Yes:
+                return None
+        opened = await self.service.restore(handle, version.version_id)
+        if self.draft is not None and self.draft.differs_from_base:
+            self.draft = self.draft.model_copy(update={"base_version": opened.prompt.version,
+                                                       "base_config": opened.config,
+                                                       "base_parameters": opened.parameters})
+            self.write_draft()
+        else:
+            self.drafts.delete(handle)
+            self._show_opened(handle, opened)
+        self.statusBar().showMessage(f"Restored v{version.version} as v{opened.prompt.version}.", 5000)
+        self.refresh()
+        self.load_history(handle)
+        return opened
+
+    def _on_tag_menu_about_to_show(self) -> None:
+        self.tag_menu.clear()
+        selected = self._selected_versions()
+        if len(selected) != 1:
+            self.tag_menu.addAction("Select one version in the history first").setEnabled(False)
+            return
+        for name in ("production", "staging"):
+            action = self.tag_menu.addAction(f"Move '{name}' to v{selected[0].version}")
+            action.setObjectName(f"tag-{name}")
+            action.triggered.connect(lambda _checked=False, tag=name: self.move_tag(selected[0], tag))
+
+    def move_tag(self, version: Prompt, tag: str) -> asyncio.Task:
+        handle = version.handle or version.id
+
+        async def move():
+            await self.service.move_tag(handle, tag, version.version_id)
+            self.statusBar().showMessage(f"'{tag}' now points at v{version.version}.", 5000)
+            self.refresh()
+            await self.load_history(handle)
+
+        return self.tasks.run("tag", f"Moving '{tag}'", move())
+
+    # -- new and delete -----------------------------------------------------------------------------------------
+
+    def _on_new_action_triggered(self) -> None:
+        self.tasks.run("new-flow", "Creating the prompt", self.new_prompt())
+
+    async def new_prompt(self, handle: str | None = None) -> OpenedPrompt | None:
+        if handle is None:
+            dialog = NewPromptDialog(self)
+            if await wait_for_dialog(dialog) != QDialog.DialogCode.Accepted:
+                return None
+            handle = dialog.handle
+        opened = await self.service.create_prompt(handle)
+        self.write_draft()
+        await self.refresh()
+        self._show_opened(handle, opened)
+        self._select_in_list(handle)
+        self.load_history(handle)
+        return opened
+
+    def _on_delete_action_triggered(self) -> None:
+        if self.draft is not None:
+            self.tasks.run("delete-flow", "Deleting the prompt", self.delete_prompt(self.draft.handle))
+
+    async def delete_prompt(self, handle: str, *, confirm: bool = True) -> bool:
+        if confirm:
+            box = QMessageBox(QMessageBox.Icon.Warning, "Delete prompt",
+                              f"Delete {handle} and its whole history from {self.connection_name}?",
+                              QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
+            box.setObjectName("deleteConfirmDialog")
+            if await wait_for_dialog(box) != QMessageBox.StandardButton.Yes:
+                return False
+        await self.service.delete_prompt(handle)
+        self.drafts.delete(handle)
+        if self.draft is not None and self.draft.handle == handle:
+            self.draft = None
+            self.editor.setEnabled(False)
+            self.title_label.clear()
+            self.history_model.set_versions([])
+        await self.refresh()
+        return True
+
+    # -- state --------------------------------------------------------------------------------------------------
+
+    def _update_actions(self) -> None:
+        has_prompt = self.draft is not None
+        editing = has_prompt and self.viewing is None
+        self.save_action.setEnabled(editing and self.editor.is_valid() and not self.tasks.is_running("save-flow"))
+        self.delete_action.setEnabled(has_prompt)
+        selected = len(self._selected_versions())
+        self.compare_action.setEnabled(selected == 2 or (selected == 1 and self.viewing is not None))
+        self.restore_action.setEnabled(selected == 1 and has_prompt)
+        self.tag_button.setEnabled(selected == 1)
+
+    def _on_tasks_busy_changed(self, busy: bool) -> None:
+        self.busy_bar.setVisible(busy)
+
+    def _on_tasks_failed(self, what: str, error: BaseException) -> None:
+        self.write_draft()
+        box = ErrorBox(self, what, error)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    # -- closing ------------------------------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.write_draft()
+        if not self._closing_confirmed and self.draft is not None and self.draft.differs_from_base:
+            event.ignore()
+            self.tasks.run("close-flow", "Closing", self._confirm_close())
+            return
+        self._save_layout()
+        self.tasks.cancel_all()
+        super().closeEvent(event)
+
+    async def _confirm_close(self) -> None:
+        box = QMessageBox(QMessageBox.Icon.Question, "Unsaved draft",
+                          f"{self.draft.handle} has changes that are not saved as a version yet.",
+                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                          | QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("closeConfirmDialog")
+        box.setInformativeText("Save them now, discard them, or keep working. "
+                               "If you just quit, the draft stays on this computer for next time.")
+        answer = await wait_for_dialog(box)
+        if answer == QMessageBox.StandardButton.Cancel:
+            return
+        if answer == QMessageBox.StandardButton.Save:
+            outcome = await self.save_with_message()
+            if outcome is None or outcome.action == "conflict":
+                return
+        elif answer == QMessageBox.StandardButton.Discard:
+            self.drafts.delete(self.draft.handle)
+            self.draft = None
+        self._closing_confirmed = True
+        self.close()

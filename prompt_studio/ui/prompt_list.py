@@ -1,0 +1,137 @@
+"""The searchable prompt list: an item model that filters itself.
+
+A QSortFilterProxyModel asks Python for every row's data on every keystroke, which is tens of milliseconds for ten
+thousand prompts; matching a precomputed lowercase key per row in plain Python and resetting the visible rows is a
+few. The view only asks for the rows it shows (uniform row heights).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from prompt_studio.models import Prompt
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class PromptRow:
+    handle: str
+    version: int
+    tags: tuple[str, ...]
+    updated_at: str
+    search_key: str
+
+    @classmethod
+    def from_prompt(cls, prompt: Prompt) -> PromptRow:
+        handle = prompt.handle or prompt.id
+        tags = tuple(tag.name for tag in prompt.tags if tag.name != "latest")
+        return cls(handle, prompt.version, tags, prompt.updated_at, " ".join((handle, *tags)).lower())
+
+
+def friendly_time(timestamp: str) -> str:
+    """'14:02' today, '23 Nov' this year, '23 Nov 2025' before; the raw text if it is not a timestamp."""
+    try:
+        moment = datetime.fromisoformat(timestamp.replace("Z", "+00:00")).astimezone()
+    except ValueError:
+        return timestamp
+    now = datetime.now().astimezone()
+    if moment.date() == now.date():
+        return moment.strftime("%H:%M")
+    if moment.year == now.year:
+        return moment.strftime("%d %b")
+    return moment.strftime("%d %b %Y")
+
+
+class PromptListModel(QAbstractTableModel):
+    """Prompts with their newest version, tags and last update; `*` marks an unsaved draft."""
+
+    COLUMNS = ("Prompt", "Version", "Tags", "Updated")
+    HandleRole = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._rows: list[PromptRow] = []
+        self._visible: list[int] = []
+        self._filter = ""
+        self._drafts: set[str] = set()
+
+    def set_prompts(self, prompts: list[Prompt]) -> None:
+        self.beginResetModel()
+        self._rows = [PromptRow.from_prompt(prompt) for prompt in prompts]
+        self._visible = self._matching_rows()
+        self.endResetModel()
+
+    def set_filter(self, text: str) -> None:
+        words = text.strip().lower()
+        if words == self._filter:
+            return
+        self.beginResetModel()
+        self._filter = words
+        self._visible = self._matching_rows()
+        self.endResetModel()
+
+    def _matching_rows(self) -> list[int]:
+        if not self._filter:
+            return list(range(len(self._rows)))
+        words = self._filter.split()
+        return [
+            position for position, row in enumerate(self._rows)
+            if all(word in row.search_key for word in words)
+        ]
+
+    def set_drafts(self, handles: set[str]) -> None:
+        if handles == self._drafts:
+            return
+        self._drafts = set(handles)
+        if self._visible:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._visible) - 1, 0))
+
+    def row_of(self, handle: str) -> int | None:
+        for visible_row, position in enumerate(self._visible):
+            if self._rows[position].handle == handle:
+                return visible_row
+        return None
+
+    def handle_at(self, row: int) -> str:
+        return self._rows[self._visible[row]].handle
+
+    @property
+    def total(self) -> int:
+        return len(self._rows)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+        return 0 if parent.isValid() else len(self._visible)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._visible):
+            return None
+        row = self._rows[self._visible[index.row()]]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return f"{row.handle}  *" if row.handle in self._drafts else row.handle
+            if column == 1:
+                return f"v{row.version}"
+            if column == 2:
+                return ", ".join(row.tags)
+            return friendly_time(row.updated_at)
+        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
+            draft = " - unsaved draft on this computer" if row.handle in self._drafts else ""
+            return f"{row.handle}, version {row.version}{draft}"
+        if role == Qt.ItemDataRole.AccessibleTextRole and column == 0:
+            return row.handle + (", unsaved draft" if row.handle in self._drafts else "")
+        if role == self.HandleRole:
+            return row.handle
+        return None

@@ -1,0 +1,115 @@
+"""The service layer over both back ends: the embedded library in-process, and a real server over HTTP."""
+
+import asyncio
+
+import pytest
+
+from prompt_studio.api import LangWatchClient
+from prompt_studio.models import ConfigData, CreatePromptBody, SyncRequest
+from prompt_studio.models.errors import NotFoundError, ValidationFailedError
+from prompt_studio.services.backends import LocalLibraryBackend
+from prompt_studio.services.prompts import PromptService
+from prompt_studio.store import PromptLibrary
+
+BASE = {
+    "prompt": "You answer questions about {{product}}.",
+    "model": "openai/gpt-5",
+    "messages": [{"role": "user", "content": "{{input}}"}],
+    "inputs": [{"identifier": "input", "type": "str"}, {"identifier": "product", "type": "str"}],
+    "outputs": [{"identifier": "output", "type": "str"}],
+    "temperature": 0.5,
+    "top_p": 0.9,
+    "reasoning_effort": "low",
+}
+
+
+@pytest.fixture(params=["library", "server"])
+async def service(request, tmp_path):
+    if request.param == "library":
+        backend = LocalLibraryBackend(PromptLibrary(tmp_path / "library.sqlite3", seed_examples=False))
+    else:
+        server = request.getfixturevalue("server")
+        backend = LangWatchClient(server.url, server.api_key)
+    service = PromptService(backend)
+    yield service
+    await backend.aclose()
+
+
+async def _make(service: PromptService, handle: str = "team/faq") -> None:
+    await service.backend.create_prompt(CreatePromptBody(handle=handle, model="openai/gpt-5", prompt="draft",
+                                                         outputs=[{"identifier": "output", "type": "str"}]))
+    result = await service.backend.sync_prompt(
+        handle, SyncRequest(config_data=ConfigData.model_validate(BASE), parameters={"retries": 1}, local_version=1)
+    )
+    assert result.action == "updated"
+
+
+async def test_opening_reads_every_sampling_field_without_writing(service):
+    await _make(service)
+    opened = await service.open_prompt("team/faq")
+    assert opened.config["top_p"] == 0.9 and opened.config["reasoning_effort"] == "low"
+    assert opened.parameters == {"retries": 1}
+    assert [version.version for version in await service.history("team/faq")] == [2, 1]
+
+
+async def test_save_makes_a_new_version_and_moves_the_draft_base(service):
+    await _make(service)
+    draft = (await service.open_prompt("team/faq")).start_draft()
+    edited = draft.model_copy(update={"config": {**draft.config, "prompt": "Be brief.", "top_p": 0.5}})
+    outcome = await service.save(edited, "shorter")
+    assert outcome.action == "updated"
+    assert outcome.draft.base_version == 3
+    assert outcome.draft.base_config["top_p"] == 0.5
+    newest = (await service.history("team/faq"))[0]
+    assert (newest.version, newest.commit_message, newest.prompt) == (3, "shorter", "Be brief.")
+
+
+async def test_a_colleague_saving_first_gives_a_conflict_and_writes_nothing(service):
+    await _make(service)
+    mine = (await service.open_prompt("team/faq")).start_draft()
+    theirs = mine.model_copy(update={"config": {**mine.config, "temperature": 0.9}})
+    assert (await service.save(theirs, "theirs")).action == "updated"
+    ours = mine.model_copy(update={"config": {**mine.config, "prompt": "Mine."}})
+    outcome = await service.save(ours, "mine")
+    assert outcome.action == "conflict"
+    assert outcome.conflict.remote_version == 3
+    assert outcome.conflict.remote_config_data.temperature == 0.9
+    assert outcome.draft.pending_conflict["remoteVersion"] == 3
+    assert outcome.draft.config["prompt"] == "Mine."
+    assert [version.version for version in await service.history("team/faq")] == [3, 2, 1]
+
+
+async def test_saving_an_unchanged_draft_is_up_to_date(service):
+    await _make(service)
+    draft = (await service.open_prompt("team/faq")).start_draft()
+    assert (await service.save(draft, "")).action == "up_to_date"
+    assert len(await service.history("team/faq")) == 2
+
+
+async def test_an_invalid_draft_is_refused_before_anything_is_sent(service):
+    await _make(service)
+    draft = (await service.open_prompt("team/faq")).start_draft()
+    broken = draft.model_copy(update={"config": {**draft.config, "temperature": 7}})
+    with pytest.raises(ValidationFailedError, match="temperature"):
+        await service.save(broken, "x")
+
+
+async def test_restore_tags_create_and_delete(service):
+    await _make(service)
+    first = (await service.history("team/faq"))[-1]
+    restored = await service.restore("team/faq", first.version_id)
+    assert restored.prompt.version == 3 and restored.config["prompt"] == "draft"
+    await service.move_tag("team/faq", "production", first.version_id)
+    assert "production" in (await service.open_version("team/faq", 1)).tag_names
+    created = await service.create_prompt("fresh")
+    assert created.prompt.version == 1 and created.config["outputs"]
+    await service.delete_prompt("fresh")
+    with pytest.raises(NotFoundError):
+        await service.open_prompt("fresh")
+
+
+async def test_the_library_backend_runs_off_the_event_loop(tmp_path):
+    backend = LocalLibraryBackend(PromptLibrary(tmp_path / "library.sqlite3"))
+    prompts, tags = await asyncio.gather(backend.list_prompts(), backend.list_tags())
+    assert prompts and {"production", "staging"} <= {tag.name for tag in tags}
+    await backend.aclose()

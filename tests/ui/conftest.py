@@ -1,0 +1,63 @@
+"""pytest-qt with qasync: one QEventLoop per test that runs inside pytest-qt's waits."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine
+from typing import Any
+
+import pytest
+import qasync
+
+
+@pytest.fixture
+def qt_loop(qapp):
+    """An asyncio loop driven by Qt; tasks left running at the end are cancelled."""
+    loop = qasync.QEventLoop(qapp, already_running=True)
+    asyncio.set_event_loop(loop)
+    yield loop
+    for task in asyncio.all_tasks(loop):
+        task.cancel()
+    asyncio.set_event_loop(None)
+
+
+@pytest.fixture
+def run_async(qt_loop, qtbot):
+    """Run a coroutine to its end while the Qt event loop keeps spinning, and return its result."""
+
+    def run(coroutine: Coroutine[Any, Any, Any] | asyncio.Future, timeout: int = 15000) -> Any:
+        future = asyncio.ensure_future(coroutine)
+        qtbot.waitUntil(future.done, timeout=timeout)
+        return future.result()
+
+    return run
+
+
+def _dark_palette():
+    from PySide6.QtGui import QColor, QPalette
+
+    palette = QPalette()
+    roles = QPalette.ColorRole
+    for role, color in {
+        roles.Window: "#202124", roles.WindowText: "#e8eaed", roles.Base: "#17181a", roles.AlternateBase: "#26282b",
+        roles.Text: "#e8eaed", roles.Button: "#2d2f33", roles.ButtonText: "#e8eaed", roles.Highlight: "#3d6fd9",
+        roles.HighlightedText: "#ffffff", roles.ToolTipBase: "#2d2f33", roles.ToolTipText: "#e8eaed",
+        roles.PlaceholderText: "#9aa0a6", roles.Link: "#8ab4f8", roles.Mid: "#3c4043", roles.Dark: "#111214",
+        roles.Light: "#5f6368", roles.Midlight: "#45484c", roles.Shadow: "#000000",
+    }.items():
+        palette.setColor(role, QColor(color))
+    palette.setColor(QPalette.ColorGroup.Disabled, roles.Text, QColor("#7c8087"))
+    palette.setColor(QPalette.ColorGroup.Disabled, roles.WindowText, QColor("#7c8087"))
+    palette.setColor(QPalette.ColorGroup.Disabled, roles.ButtonText, QColor("#7c8087"))
+    return palette
+
+
+@pytest.fixture
+def dark_palette(qapp):
+    """The app in a dark palette, as a desktop in dark mode gives it; restored afterwards."""
+    previous_style, previous_palette = qapp.style().name(), qapp.palette()
+    qapp.setStyle("Fusion")
+    qapp.setPalette(_dark_palette())
+    yield
+    qapp.setPalette(previous_palette)
+    qapp.setStyle(previous_style)

@@ -1,0 +1,38 @@
+"""Build the real main window, composed as the app composes it, for tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+
+from prompt_studio.app import AppConnector
+from prompt_studio.paths import DataPaths
+from prompt_studio.services.connections import LOCAL_LIBRARY, Connection, connection_id_for
+from prompt_studio.services.secrets import SecretStore
+from prompt_studio.ui.main_window import MainWindow
+
+
+def server_connection(url: str) -> Connection:
+    return Connection(connection_id_for("langwatch", url), "Test server", "langwatch", url)
+
+
+def make_connector(data_dir: Path, server=None) -> tuple[AppConnector, Connection]:
+    paths = DataPaths.resolve(data_dir)
+    connector = AppConnector(paths, SecretStore(paths.fallback_secrets, use_keyring=False))
+    if server is None:
+        return connector, LOCAL_LIBRARY
+    connection = server_connection(server.url)
+    connector.use_for_this_session(connection, server.api_key)
+    return connector, connection
+
+
+def open_window(qtbot, run_async, data_dir: Path, server=None) -> MainWindow:
+    connector, connection = make_connector(data_dir, server)
+    workspace = run_async(connector.open(connection))
+    settings = QSettings(str(DataPaths.resolve(data_dir).settings), QSettings.Format.IniFormat)
+    window = MainWindow(connector, workspace, settings)
+    qtbot.addWidget(window)
+    window.show()
+    run_async(window.refresh())
+    return window

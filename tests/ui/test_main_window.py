@@ -1,0 +1,204 @@
+"""The real main window against `prompt-studio serve` on 127.0.0.1: open, edit, save, history, compare, restore,
+tags, a colleague saving first, and screenshots of what a prompt author sees."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QMessageBox, QPlainTextEdit
+
+from prompt_studio.api import LangWatchClient
+from prompt_studio.models import ConfigData, SyncRequest
+from prompt_studio.ui.compare import CompareDialog
+from prompt_studio.ui.dialogs import CommitMessageDialog, ConflictNoticeDialog
+from tests.ui.main_window_support import open_window
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+HANDLE = "support/triage"
+
+
+def _select(window, qtbot, handle: str) -> None:
+    row = window.prompt_model.row_of(handle)
+    assert row is not None, f"{handle} is not in the list"
+    with qtbot.waitSignal(window.sig_prompt_opened, timeout=15000):
+        window.prompt_list.setCurrentIndex(window.prompt_model.index(row, 0))
+    qtbot.waitUntil(lambda: window.history_model.rowCount() > 0, timeout=15000)
+
+
+def _type_at_end(edit: QPlainTextEdit, qtbot, text: str) -> None:
+    edit.setFocus()
+    edit.moveCursor(edit.textCursor().MoveOperation.End)
+    qtbot.keyClicks(edit, text)
+
+
+def _set_field(qtbot, field: QLineEdit, text: str) -> None:
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClicks(field, text)
+    qtbot.keyClick(field, Qt.Key.Key_Tab)
+
+
+@pytest.fixture
+def window(qtbot, run_async, tmp_path, server):
+    return open_window(qtbot, run_async, tmp_path / "app", server)
+
+
+@pytest.fixture
+def colleague(server, run_async):
+    client = LangWatchClient(server.url, server.api_key)
+    yield client
+    run_async(client.aclose())
+
+
+def test_open_edit_save_then_the_new_version_is_in_history(window, qtbot, run_async, colleague):
+    _select(window, qtbot, HANDLE)
+    versions_before = window.history_model.rowCount()
+    system = window.editor.findChild(QPlainTextEdit, "systemPromptEdit")
+    _type_at_end(system, qtbot, " Answer in one sentence.")
+    _set_field(qtbot, window.editor.findChild(QLineEdit, "temperatureField"), "0.3")
+    qtbot.waitUntil(lambda: HANDLE in window.drafts.handles(), timeout=2000)
+    assert window.prompt_model.data(window.prompt_model.index(window.prompt_model.row_of(HANDLE), 0)).endswith("*")
+
+    outcome = run_async(window.save_with_message("One sentence answers"))
+
+    assert outcome.action == "updated"
+    qtbot.waitUntil(lambda: window.history_model.rowCount() == versions_before + 1, timeout=10000)
+    newest = window.history_model.version_at(0)
+    assert newest.commit_message == "One sentence answers"
+    assert newest.prompt.endswith("Answer in one sentence.")
+    on_server = run_async(colleague.get_prompt(HANDLE))
+    assert (on_server.version, on_server.temperature) == (newest.version, 0.3)
+    assert HANDLE not in window.drafts.handles()
+
+
+def test_save_asks_for_a_commit_message_first(window, qtbot, run_async):
+    _select(window, qtbot, HANDLE)
+    _type_at_end(window.editor.findChild(QPlainTextEdit, "systemPromptEdit"), qtbot, " Be kind.")
+    window.save_action.trigger()
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), CommitMessageDialog), timeout=5000)
+    dialog = QApplication.activeModalWidget()
+    assert dialog.objectName() == "commitMessageDialog"
+    qtbot.keyClicks(dialog.message_edit, "Kinder")
+    dialog.accept()
+    qtbot.waitUntil(lambda: window.history_model.version_at(0).commit_message == "Kinder", timeout=10000)
+
+
+def test_a_colleague_saving_first_is_caught_and_the_draft_is_kept(window, qtbot, run_async, colleague):
+    _select(window, qtbot, HANDLE)
+    base = window.draft
+    theirs = ConfigData.model_validate({**base.config, "prompt": "Their new wording."})
+    run_async(colleague.sync_prompt(HANDLE, SyncRequest(config_data=theirs, local_version=base.base_version)))
+
+    system = window.editor.findChild(QPlainTextEdit, "systemPromptEdit")
+    _type_at_end(system, qtbot, " My addition.")
+    saving = asyncio.ensure_future(window.save_with_message("mine"))
+    qtbot.waitUntil(lambda: window.findChild(ConflictNoticeDialog) is not None
+                    and window.findChild(ConflictNoticeDialog).isVisible(), timeout=10000)
+    notice = window.findChild(ConflictNoticeDialog)
+    assert "prompt content differs" in notice.details.toPlainText()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    notice.grab().save(str(SCREENSHOTS / "conflict-notice.png"))
+    notice.reject()
+    qtbot.waitUntil(saving.done, timeout=5000)
+
+    assert saving.result().action == "conflict"
+    assert system.toPlainText().endswith("My addition.")
+    kept = window.drafts.load(HANDLE)
+    assert kept.config["prompt"].endswith("My addition.")
+    assert kept.pending_conflict["remoteVersion"] == base.base_version + 1
+    assert run_async(colleague.get_prompt(HANDLE)).prompt == "Their new wording."
+
+
+def test_compare_restore_and_move_a_tag(window, qtbot, run_async, colleague):
+    _select(window, qtbot, HANDLE)
+    _type_at_end(window.editor.findChild(QPlainTextEdit, "systemPromptEdit"), qtbot, " Stay calm.")
+    run_async(window.save_with_message("Calmer"))
+    qtbot.waitUntil(lambda: window.history_model.version_at(0).commit_message == "Calmer", timeout=10000)
+    newest, previous = window.history_model.version_at(0), window.history_model.version_at(1)
+
+    selection = window.history_view.selectionModel()
+    window.history_view.selectRow(0)
+    selection.select(window.history_model.index(1, 0), selection.SelectionFlag.Select | selection.SelectionFlag.Rows)
+    assert window.compare_action.isEnabled()
+    window.compare_action.trigger()
+    dialog = window.findChild(CompareDialog)
+    qtbot.waitUntil(dialog.isVisible)
+    assert dialog.summary.text().startswith("1 field changed: System prompt")
+    assert "Stay calm" in dialog.browser.toPlainText()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    dialog.grab().save(str(SCREENSHOTS / "compare-versions.png"))
+    dialog.close()
+
+    window.history_view.selectRow(1)
+    assert window.banner.isVisible() and window.editor.is_read_only()
+    opened = run_async(window.restore_version(previous, confirm=False))
+    assert opened.prompt.version == newest.version + 1
+    assert opened.prompt.commit_message == f"Restore from version {previous.version}"
+    qtbot.waitUntil(lambda: window.history_model.version_at(0).version == newest.version + 1, timeout=10000)
+
+    target = window.history_model.version_at(window.history_model.row_of_version(previous.version))
+    run_async(window.move_tag(target, "production"))
+    assert "production" in run_async(colleague.get_prompt(HANDLE, tag="production")).tag_names
+    assert run_async(colleague.get_prompt(HANDLE, tag="production")).version == previous.version
+
+
+def test_restore_asks_before_it_writes(window, qtbot, run_async):
+    _select(window, qtbot, HANDLE)
+    window.history_view.selectRow(window.history_model.rowCount() - 1)
+    count = window.history_model.rowCount()
+    restoring = asyncio.ensure_future(window.restore_version(window.history_model.version_at(count - 1)))
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), QMessageBox), timeout=5000)
+    QApplication.activeModalWidget().done(QMessageBox.StandardButton.Cancel)
+    qtbot.waitUntil(restoring.done, timeout=5000)
+    assert restoring.result() is None
+    assert window.history_model.rowCount() == count
+
+
+def test_new_prompt_and_delete(window, qtbot, run_async, colleague):
+    opened = run_async(window.new_prompt("team/new-one"))
+    assert opened.prompt.version == 1
+    assert window.prompt_model.row_of("team/new-one") is not None
+    assert window.title_label.text() == "team/new-one"
+    assert run_async(window.delete_prompt("team/new-one", confirm=False))
+    assert window.prompt_model.row_of("team/new-one") is None
+
+
+def test_filter_as_you_type(window, qtbot):
+    total = window.prompt_model.rowCount()
+    qtbot.keyClicks(window.prompt_filter, "triage")
+    assert window.prompt_model.rowCount() == 1
+    assert window.prompt_count.text() == f"1 of {total} prompts"
+    window.prompt_filter.clear()
+    assert window.prompt_model.rowCount() == total
+
+
+def test_controls_have_stable_names_for_tests_and_assistive_tools(window):
+    for name in ("promptList", "promptFilter", "versionHistory", "modelField", "temperatureField", "maxTokensField",
+                 "systemPromptEdit", "messagesEditor", "inputsEditor", "outputsEditor"):
+        widget = window.findChild(QDialog.__mro__[-2], name)
+        assert widget is not None, name
+        assert widget.accessibleName(), name
+    for name in ("saveAction", "compareVersionsAction", "restoreVersionAction"):
+        assert window.findChild(type(window.save_action), name) is not None, name
+
+
+def _screenshot(window, qtbot, name: str) -> None:
+    window.resize(1440, 900)
+    qtbot.wait(50)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    assert window.grab().save(str(SCREENSHOTS / name))
+
+
+def test_screenshot_main_window(window, qtbot):
+    _select(window, qtbot, HANDLE)
+    window.history_view.clearSelection()
+    _type_at_end(window.editor.findChild(QPlainTextEdit, "systemPromptEdit"), qtbot, " ")
+    _screenshot(window, qtbot, "main-window.png")
+
+
+def test_screenshot_main_window_dark(window, qtbot, dark_palette):
+    _select(window, qtbot, HANDLE)
+    _screenshot(window, qtbot, "main-window-dark.png")

@@ -1,0 +1,296 @@
+"""One pooled HTTP connection to a prompt server: auth, timeouts, bounded reads, retries and error mapping.
+
+Modelled on anthropic-sdk-python's base client. Every client in `api/` talks through an `HttpConnection`, so a
+failure means the same exception, and a retry follows the same rules, whichever server is on the other end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import random
+from collections.abc import Callable, Generator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from types import TracebackType
+from typing import Any, Self
+
+import httpx
+from pydantic import ValidationError
+
+from prompt_studio.models import ErrorBody
+from prompt_studio.models.errors import (
+    AuthenticationError,
+    ConflictError,
+    ConnectionFailed,
+    MalformedResponse,
+    NotFoundError,
+    PermissionDeniedError,
+    PromptStudioError,
+    RateLimitError,
+    ServerError,
+    TimedOut,
+    ValidationFailedError,
+)
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+MAX_RESPONSE_BYTES = 20 * 1024 * 1024
+"""A prompt list of this size is already absurd; anything bigger is a broken or hostile server."""
+
+POOL_LIMITS = httpx.Limits(max_connections=20, max_keepalive_connections=20)
+"""As many idle keep-alive connections as open ones, so a burst of loads never reconnects."""
+
+_ERROR_BY_STATUS: dict[int, type[PromptStudioError]] = {
+    400: ValidationFailedError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: ValidationFailedError,
+    429: RateLimitError,
+}
+_REDACTED = "[redacted]"
+_MAX_PLAIN_ERROR_CHARS = 300
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """When and how long to wait before repeating a request that is safe to repeat."""
+
+    max_retries: int = 2
+    initial_delay: float = 0.5
+    max_delay: float = 8.0
+    max_retry_after: float = 60.0
+
+    def delay(self, retries_taken: int, retry_after: float | None, jitter: float) -> float:
+        """Seconds to wait before retry number `retries_taken + 1`.
+
+        The server's `Retry-After` wins (capped, so a confused server cannot park the app for an hour);
+        otherwise exponential backoff, shortened by up to a quarter (`jitter` in [0, 1)) so that clients
+        which failed together do not all come back at once.
+        """
+        if retry_after is not None:
+            return min(retry_after, self.max_retry_after)
+        backoff = min(self.initial_delay * 2**retries_taken, self.max_delay)
+        return backoff * (1 - 0.25 * jitter)
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds from a `Retry-After` header, given either as seconds or as an HTTP date; None if unusable."""
+    if value is None:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    if math.isnan(seconds) or math.isinf(seconds):
+        return None
+    return max(seconds, 0.0)
+
+
+def error_from_response(
+    status: int, content: bytes, redact: Callable[[str], str] = lambda text: text
+) -> PromptStudioError:
+    """The shared exception for a failed answer, carrying the server's `error` and `message`.
+
+    The body is normally flat `{error, message}`; a proxy's HTML page or plain text becomes the message
+    (shortened), so the user still sees what the server said. `redact` takes secrets out of whatever the
+    server echoed before it can reach a dialog or a log.
+    """
+    error_class = _ERROR_BY_STATUS.get(status)
+    if error_class is None:
+        error_class = ServerError if status >= 500 else PromptStudioError
+    error, message = _error_and_message(content)
+    return error_class(
+        redact(message) if message else None, error=redact(error) if error else None, status=status
+    )
+
+
+def _error_and_message(content: bytes) -> tuple[str | None, str | None]:
+    try:
+        body = ErrorBody.model_validate_json(content)
+    except ValidationError:
+        text = content.decode("utf-8", errors="replace").strip()
+        return None, text[:_MAX_PLAIN_ERROR_CHARS] or None
+    return body.error, body.message
+
+
+@dataclass(frozen=True)
+class ApiResponse:
+    """A successful answer, read in full (and within the size limit)."""
+
+    status: int
+    content: bytes
+
+
+class _HeaderAuth(httpx.Auth):
+    """Adds the secret headers to each request, so they live in one place and never in the client's default
+    headers, whose repr shows them; and takes their values out of any text that could reach the user."""
+
+    def __init__(self, headers: Mapping[str, str]):
+        self._headers = dict(headers)
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers.update(self._headers)
+        yield request
+
+    def redact(self, text: str) -> str:
+        for value in self._headers.values():
+            if value:
+                text = text.replace(value, _REDACTED)
+        return text
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(self._headers)})"
+
+
+class _Retryable(Exception):
+    """A failure worth another try, with how long the server asked us to wait (if it did)."""
+
+    def __init__(self, failure: PromptStudioError, retry_after: float | None = None):
+        super().__init__(failure.message)
+        self.failure = failure
+        self.retry_after = retry_after
+
+
+class HttpConnection:
+    """One `httpx.AsyncClient` with its pool of keep-alive connections to one server.
+
+    `auth_headers` are secrets: sent on every request and blanked out of every message; `headers` are not.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        auth_headers: Mapping[str, str],
+        *,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        retry_policy: RetryPolicy | None = None,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ):
+        if not isinstance(timeout, httpx.Timeout):
+            timeout = httpx.Timeout(timeout, connect=min(timeout, DEFAULT_TIMEOUT.connect))
+        self.base_url = base_url.rstrip("/")
+        self.retry_policy = retry_policy or RetryPolicy()
+        self.max_response_bytes = max_response_bytes
+        self._auth = _HeaderAuth(auth_headers)
+        self._client = httpx.AsyncClient(
+            base_url=self.base_url,
+            auth=self._auth,
+            timeout=timeout,
+            headers={"Accept": "application/json", **(headers or {})},
+            transport=transport or httpx.AsyncHTTPTransport(limits=POOL_LIMITS),
+            follow_redirects=False,
+        )
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        safe_to_repeat: bool,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+    ) -> ApiResponse:
+        """Send one request and return its successful answer, or raise the matching shared exception.
+
+        Only a request the caller marks `safe_to_repeat` (reads and idempotent writes) is retried, on 429,
+        5xx, a dropped connection or a timeout: repeating a create or a sync could write a second version.
+        """
+        if params is not None:
+            params = {key: value for key, value in params.items() if value is not None}
+        retries_taken = 0
+        while True:
+            try:
+                return await self._send(method, path, params=params, json=json)
+            except _Retryable as retryable:
+                if not safe_to_repeat or retries_taken >= self.retry_policy.max_retries:
+                    raise retryable.failure from retryable.__cause__
+                delay = self.retry_policy.delay(retries_taken, retryable.retry_after, random.random())
+                logger.info(
+                    "%s %s failed (%s); retrying in %.2f s", method, path, retryable.failure.error, delay
+                )
+            retries_taken += 1
+            await asyncio.sleep(delay)
+
+    async def _send(
+        self, method: str, path: str, *, params: Mapping[str, Any] | None, json: Any
+    ) -> ApiResponse:
+        try:
+            async with self._client.stream(method, path, params=params, json=json) as response:
+                content = await self._read_bounded(response)
+        except httpx.TimeoutException as exc:
+            raise _Retryable(TimedOut(self._describe_timeout(exc))) from exc
+        except (httpx.NetworkError, httpx.RemoteProtocolError) as exc:
+            what = "could not connect to" if isinstance(exc, httpx.ConnectError) else "lost the connection to"
+            failure = ConnectionFailed(self._auth.redact(f"{what} {self.base_url}: {exc}"))
+            raise _Retryable(failure) from exc
+        except httpx.DecodingError as exc:
+            raise MalformedResponse(self._auth.redact(f"could not decode the answer: {exc}")) from exc
+        except httpx.HTTPError as exc:
+            raise ConnectionFailed(self._auth.redact(f"could not talk to {self.base_url}: {exc}")) from exc
+        status = response.status_code
+        if 200 <= status < 300:
+            return ApiResponse(status, content)
+        failure = error_from_response(status, content, self._auth.redact)
+        if status == 429 or status >= 500:
+            raise _Retryable(failure, parse_retry_after(response.headers.get("retry-after")))
+        raise failure
+
+    async def _read_bounded(self, response: httpx.Response) -> bytes:
+        """The whole body, refused as soon as it is larger than the limit rather than read without bound."""
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_response_bytes:
+            raise self._too_large(f"declares {int(declared)} bytes")
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > self.max_response_bytes:
+                raise self._too_large("kept going")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _too_large(self, how: str) -> MalformedResponse:
+        return MalformedResponse(
+            f"the answer {how} past the limit of {self.max_response_bytes} bytes", error="response_too_large"
+        )
+
+    def _describe_timeout(self, exc: httpx.TimeoutException) -> str:
+        timeout = self._client.timeout
+        if isinstance(exc, httpx.ConnectTimeout):
+            return f"could not connect to {self.base_url} within {timeout.connect} s"
+        if isinstance(exc, httpx.PoolTimeout):
+            return f"no free connection to {self.base_url} within {timeout.pool} s"
+        if isinstance(exc, httpx.WriteTimeout):
+            return f"could not send the request to {self.base_url} within {timeout.write} s"
+        return f"{self.base_url} did not answer within {timeout.read} s"
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.base_url!r})"

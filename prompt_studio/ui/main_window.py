@@ -169,8 +169,7 @@ class MainWindow(QMainWindow):
         self.prompt_model = PromptListModel(self)
         self.prompt_list = _named(QTableView(), "promptList", "Prompts")
         self._setup_table(self.prompt_list, self.prompt_model, stretch_column=0)
-        for column, width in ((1, 44), (2, 76), (3, 56)):
-            self.prompt_list.setColumnWidth(column, width)
+        self._fit_columns(self.prompt_list, {1: "v12", 2: "production", 3: "Updated"})
         self.prompt_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.prompt_count = QLabel()
         self.prompt_count.setObjectName("promptCount")
@@ -187,8 +186,7 @@ class MainWindow(QMainWindow):
         self.history_model = VersionHistoryModel(self)
         self.history_view = _named(QTableView(), "versionHistory", "Version history")
         self._setup_table(self.history_view, self.history_model, stretch_column=3)
-        for column, width in ((0, 40), (1, 56), (2, 64), (4, 90)):
-            self.history_view.setColumnWidth(column, width)
+        self._fit_columns(self.history_view, {0: "v12", 1: "00 Nov", 2: "someone", 4: "production"})
         self.history_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
 
         self.busy_bar = QProgressBar()
@@ -215,6 +213,15 @@ class MainWindow(QMainWindow):
         view.setAlternatingRowColors(True)
         view.setWordWrap(False)
         view.setTabKeyNavigation(False)
+
+    @staticmethod
+    def _fit_columns(view: QTableView, samples: dict[int, str]) -> None:
+        """Size the narrow columns to a typical value (or their title), whatever the font."""
+        metrics = view.fontMetrics()
+        model = view.model()
+        for column, sample in samples.items():
+            title = model.headerData(column, Qt.Orientation.Horizontal)
+            view.setColumnWidth(column, max(metrics.horizontalAdvance(text) for text in (sample, title)) + 24)
 
     def _build_layout(self) -> None:
         for action in (self.new_action, self.save_action):
@@ -266,7 +273,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(center)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([330, 700, 400])
+        self.splitter.setSizes([400, 660, 380])
         self.setCentralWidget(self.splitter)
 
         self.statusBar().addWidget(self.draft_status, 1)

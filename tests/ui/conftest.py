@@ -11,13 +11,19 @@ import qasync
 
 
 @pytest.fixture
-def qt_loop(qapp):
-    """An asyncio loop driven by Qt; tasks left running at the end are cancelled."""
+def qt_loop(qapp, qtbot):
+    """An asyncio loop driven by Qt; tasks left running at the end are cancelled and worker threads joined."""
     loop = qasync.QEventLoop(qapp, already_running=True)
+    executor = qasync.QThreadExecutor(4)
+    loop.set_default_executor(executor)
     asyncio.set_event_loop(loop)
     yield loop
-    for task in asyncio.all_tasks(loop):
+    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in pending:
         task.cancel()
+    if pending:
+        qtbot.waitUntil(lambda: all(task.done() for task in pending), timeout=5000)
+    executor.shutdown(wait=True)
     asyncio.set_event_loop(None)
 
 

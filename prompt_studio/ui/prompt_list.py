@@ -69,18 +69,21 @@ class PromptListModel(QAbstractTableModel):
         words = text.strip().lower()
         if words == self._filter:
             return
+        narrowing = bool(self._filter) and words.startswith(self._filter)
         self.beginResetModel()
         self._filter = words
-        self._visible = self._matching_rows()
+        self._visible = self._matching_rows(self._visible if narrowing else None)
         self.endResetModel()
 
-    def _matching_rows(self) -> list[int]:
+    def _matching_rows(self, candidates: list[int] | None = None) -> list[int]:
+        """Rows whose key holds every word; typing one more letter only searches what still matched."""
         if not self._filter:
             return list(range(len(self._rows)))
         words = self._filter.split()
+        rows = self._rows
         return [
-            position for position, row in enumerate(self._rows)
-            if all(word in row.search_key for word in words)
+            position for position in (range(len(rows)) if candidates is None else candidates)
+            if all(word in rows[position].search_key for word in words)
         ]
 
     def set_drafts(self, handles: set[str]) -> None:

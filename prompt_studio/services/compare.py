@@ -93,6 +93,13 @@ def compare_contents(old: dict[str, Any], new: dict[str, Any]) -> list[FieldDiff
     return differences
 
 
+def unchanged_fields(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """Labels of the fields both contents hold with the same value, for the one collapsed "unchanged" line."""
+    keys = [_wire_key(key) for key in _ORDER]
+    return [FIELD_LABELS.get(key, key.capitalize()) for key in keys
+            if key in old and key in new and old[key] == new[key]]
+
+
 def _message_differences(old: list[dict], new: list[dict]) -> list[FieldDifference]:
     differences = []
     for position in range(max(len(old), len(new))):

@@ -29,10 +29,12 @@ def _side_html(difference: FieldDifference, side: str, removed: str, added: str)
     return "".join(parts).replace("\n", "<br>")
 
 
-def differences_html(widget: QWidget, differences: list[FieldDifference], old_title: str, new_title: str) -> str:
+def differences_html(widget: QWidget, differences: list[FieldDifference], old_title: str, new_title: str,
+                     unchanged: list[str] = ()) -> str:
     removed, added = _marks(widget)
     if not differences:
         return "<p>These two versions hold exactly the same prompt.</p>"
+    same = f'<p style="color:gray;">Unchanged: {html.escape(", ".join(unchanged))}</p>' if unchanged else ""
     rows = []
     for difference in differences:
         rows.append(
@@ -44,7 +46,7 @@ def differences_html(widget: QWidget, differences: list[FieldDifference], old_ti
         )
     header = (f'<tr><th align="left">{html.escape(old_title)}</th>'
               f'<th align="left">{html.escape(new_title)}</th></tr>')
-    return f'<table width="100%" cellspacing="0">{header}{"".join(rows)}</table>'
+    return f'<table width="100%" cellspacing="0">{header}{"".join(rows)}</table>{same}'
 
 
 def summary_text(differences: list[FieldDifference]) -> str:
@@ -58,7 +60,8 @@ def summary_text(differences: list[FieldDifference]) -> str:
 class CompareDialog(QDialog):
     """Two versions side by side, field by field."""
 
-    def __init__(self, parent: QWidget, differences: list[FieldDifference], old_title: str, new_title: str):
+    def __init__(self, parent: QWidget, differences: list[FieldDifference], old_title: str, new_title: str,
+                 unchanged: list[str] = ()):
         super().__init__(parent)
         self.setObjectName("compareDialog")
         self.setAccessibleName("Compare versions")
@@ -69,7 +72,7 @@ class CompareDialog(QDialog):
         self.browser = QTextBrowser()
         self.browser.setObjectName("compareView")
         self.browser.setAccessibleName("Differences")
-        self.browser.setHtml(differences_html(self, differences, old_title, new_title))
+        self.browser.setHtml(differences_html(self, differences, old_title, new_title, unchanged))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
 
         layout = QVBoxLayout(self)

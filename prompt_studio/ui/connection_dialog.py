@@ -89,7 +89,9 @@ class ConnectionDialog(QDialog):
     def _on_fields_changed(self) -> None:
         url = self.url_edit.text()
         problem = url_problem(url) if url else "Enter the server's address."
-        self.warning_label.setText(problem or insecure_url_warning(url) or "")
+        warning = problem or insecure_url_warning(url) or ""
+        self.warning_label.setText(warning)
+        self.warning_label.setVisible(bool(warning))
         complete = problem is None and bool(self.key_edit.text()) and bool(self.name_edit.text().strip())
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(complete)
         self.test_button.setEnabled(problem is None and bool(self.key_edit.text()))

@@ -1,0 +1,109 @@
+"""A dialog to write the JSON schema of a structured output, checked as the author types.
+
+First the text must be JSON (the message gives line and column), then the `Output` model judges it as a
+schema: the dialog never has rules of its own, and OK stays disabled until both agree.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic_core import ValidationError
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+
+from prompt_studio.models import Output
+from prompt_studio.ui.editor.widgets import TemplateTextEdit, named
+
+_EXAMPLE = {
+    "type": "object",
+    "properties": {"answer": {"type": "string"}},
+    "required": ["answer"],
+}
+
+
+def plain_message(message: str) -> str:
+    """A pydantic message as a sentence for people: without "Value error, " and starting with a capital."""
+    message = message.removeprefix("Value error, ")
+    return message[:1].upper() + message[1:]
+
+
+class JsonSchemaEditor(QDialog):
+    """Edit one output's JSON schema; `sig_schema_accepted` carries the result when the author presses OK."""
+
+    sig_schema_accepted = Signal(object)
+    """The author accepted this schema (a dict, or None for no schema)."""
+
+    def __init__(
+        self, output_name: str, schema: dict[str, Any] | None, *, read_only: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("jsonSchemaEditor")
+        self.setWindowTitle(f"Schema of output “{output_name}”")
+        self.setAccessibleName(f"Schema of output {output_name}")
+        self._output_name = output_name
+        self._schema: dict[str, Any] | None = schema
+        intro = QLabel(
+            "Describe the JSON the model must answer with, as a JSON schema. It is checked as you type."
+        )
+        intro.setWordWrap(True)
+        self.text_edit = named(TemplateTextEdit("json", grows_with_text=False), "jsonSchemaText",
+                               "JSON schema")
+        self.text_edit.setTabChangesFocus(False)
+        self.text_edit.setUndoRedoEnabled(True)  # the dialog has no form history: the text keeps its own
+        self.text_edit.setLineWrapMode(TemplateTextEdit.LineWrapMode.NoWrap)
+        font = self.text_edit.font()
+        font.setFamily("monospace")
+        font.setStyleHint(font.StyleHint.Monospace)
+        self.text_edit.setFont(font)
+        self.text_edit.setReadOnly(read_only)
+        self.status = named(QLabel(), "jsonSchemaStatus", "Schema check")
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Close if read_only
+            else QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.text_edit, 1)
+        layout.addWidget(self.status)
+        layout.addWidget(self.buttons)
+        self.resize(620, 520)
+
+        self.text_edit.sig_text_edited.connect(lambda _word_done: self._check())
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.text_edit.set_text(json.dumps(schema if schema is not None else _EXAMPLE, indent=2))
+        self._check()
+
+    def schema(self) -> dict[str, Any] | None:
+        """The schema as last checked valid."""
+        return self._schema
+
+    def accept(self) -> None:
+        if self.ok_button is not None and self.ok_button.isEnabled():
+            self.sig_schema_accepted.emit(self._schema)
+        super().accept()
+
+    def _check(self) -> None:
+        problem = self._problem_with(self.text_edit.text())
+        self.status.setText(problem or "This is a valid JSON schema.")
+        if self.ok_button is not None:
+            self.ok_button.setEnabled(not problem)
+
+    def _problem_with(self, text: str) -> str:
+        try:
+            parsed = json.loads(text)
+        except json.JSONDecodeError as error:
+            return f"Not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}."
+        try:
+            Output.model_validate({"identifier": "schema", "type": "json_schema", "json_schema": parsed})
+        except ValidationError as error:
+            return plain_message(error.errors(include_url=False)[0]["msg"])
+        self._schema = parsed
+        return ""

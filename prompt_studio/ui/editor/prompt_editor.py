@@ -1,0 +1,580 @@
+"""The prompt editor form: everything one version of a LangWatch prompt holds, bound to `ConfigData`.
+
+The form builds a snake_case `configData` dict, lets `ConfigData.model_validate` judge it and shows each
+error next to the field its `loc` names; it has no rules of its own. Keys it does not know are kept and given
+back, and parameters that are not set stay absent. Every edit is a snapshot on one undo stack, so undo
+restores the whole form, whatever field had focus.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from pydantic_core import ValidationError
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from prompt_studio.models import INPUT_TYPES, OUTPUT_TYPES, PROMPTING_TECHNIQUES, ConfigData
+from prompt_studio.ui.editor.demonstrations import DemonstrationsEditor
+from prompt_studio.ui.editor.fields_table import FieldListEditor
+from prompt_studio.ui.editor.json_schema_editor import JsonSchemaEditor, plain_message
+from prompt_studio.ui.editor.messages import MessagesEditor
+from prompt_studio.ui.editor.model_settings import FIELD_LABELS, ModelSettings
+from prompt_studio.ui.editor.runtime_parameters import RuntimeParametersEditor
+from prompt_studio.ui.editor.template_variables import template_variables
+from prompt_studio.ui.editor.widgets import (
+    FieldMessage,
+    FoldingSection,
+    TemplateTextEdit,
+    UndoKeysToForm,
+    named,
+)
+from prompt_studio.ui.highlighting import TemplateSyntax
+
+Snapshot = tuple[dict[str, Any], dict[str, Any]]
+
+# The keys the form edits; any other key of a loaded config is kept as it came.
+_FORM_KEYS = frozenset({
+    "prompt", "model", "messages", "inputs", "outputs", *FIELD_LABELS, "demonstrations", "prompting_technique",
+    "response_format",
+})
+# Keys written even when empty, unless the loaded config did not have them (then "empty" means "still absent").
+_ALWAYS_WRITTEN = ("prompt", "model", "messages", "inputs", "outputs")
+_TECHNIQUE_LABELS = {
+    "few_shot": "Few-shot (learn from the demonstrations)",
+    "in_context": "In-context examples",
+    "chain_of_thought": "Chain of thought (think step by step)",
+}
+_PART_NAMES = {"identifier": "Name", "type": "Type", "json_schema": "Schema", "content": "Text", "role": "Role"}
+_TYPING_PAUSE_MS = 800
+# Looking for variables reads every text of the prompt; after a keystroke it waits for a short pause instead.
+_VARIABLES_CHECK_DELAY_MS = 250
+_BLANK_CONFIG: dict[str, Any] = {
+    "prompt": "", "model": "openai/gpt-5", "messages": [], "inputs": [],
+    "outputs": [{"identifier": "output", "type": "str"}],
+}
+
+
+def derived_response_format(outputs: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The response format LangWatch derives from the first `json_schema` output, or None without one."""
+    for output in outputs:
+        if output.get("type") == "json_schema":
+            return {
+                "type": "json_schema",
+                "json_schema": {"name": output.get("identifier"), "schema": output.get("json_schema")},
+            }
+    return None
+
+
+def _where(parts: tuple[Any, ...]) -> str:
+    """The rest of an error's `loc` in plain words ("Name: ", "Schema: ")."""
+    words = [_PART_NAMES.get(str(part), str(part)) for part in parts if not isinstance(part, int)]
+    return f"{' › '.join(words)}: " if words else ""
+
+
+class _SnapshotCommand(QUndoCommand):
+    """One step of the form's history: the whole content before and after it.
+
+    Typing in one field merges into one step until a pause, a finished word or another field seals it
+    (`generation` changes whenever the editor seals the current step).
+    """
+
+    def __init__(self, editor: PromptEditor, before: Snapshot, after: Snapshot, key: str, text: str) -> None:
+        super().__init__(text)
+        self._editor = editor
+        self.before = before
+        self.after = after
+        self.key = key
+        self.generation = editor._undo_generation
+        self._applied = True
+
+    def id(self) -> int:
+        return 1 if self.key else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, _SnapshotCommand) or other.key != self.key:
+            return False
+        if other.generation != self.generation:
+            return False
+        self.after = other.after
+        return True
+
+    def redo(self) -> None:
+        if self._applied:
+            self._applied = False
+            return
+        self._editor._restore(self.after)
+
+    def undo(self) -> None:
+        self._editor._restore(self.before)
+
+
+class PromptEditor(QWidget):
+    """Edits the model, parameters, system prompt, messages, inputs, outputs and extras of one prompt version."""
+
+    sig_edited = Signal()
+    """The user changed something."""
+    sig_validity_changed = Signal(bool)
+    """The form became valid or invalid."""
+
+    def __init__(self, parent: QWidget | None = None, *, template_syntax: TemplateSyntax = "liquid") -> None:
+        super().__init__(parent)
+        self.setObjectName("promptEditor")
+        self.setAccessibleName("Prompt editor")
+        self._syntax = template_syntax
+        self._undo_keys = UndoKeysToForm(self)
+        self._undo_stack = QUndoStack(self)
+        self._undo_stack.setUndoLimit(200)
+        self._undo_generation = 0
+        self._typing_pause = QTimer(self)
+        self._typing_pause.setSingleShot(True)
+        self._typing_pause.setInterval(_TYPING_PAUSE_MS)
+        self._variables_check = QTimer(self)
+        self._variables_check.setSingleShot(True)
+        self._variables_check.setInterval(_VARIABLES_CHECK_DELAY_MS)
+        self._updating = False
+        self._read_only = False
+        self._unknown: dict[str, Any] = {}
+        self._absent: set[str] = set()
+        self._technique: dict[str, Any] | None = None
+        self._response_format: Any = None
+        self._missing: list[str] = []
+        self._valid = True
+        self._snapshot: Snapshot = ({}, {})
+
+        self._undo_action = self._undo_stack.createUndoAction(self, "Undo")
+        self._undo_action.setObjectName("undoAction")
+        self._undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self._redo_action = self._undo_stack.createRedoAction(self, "Redo")
+        self._redo_action.setObjectName("redoAction")
+        self._redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        self.general_message = FieldMessage("promptEditorMessage")
+        self.model_settings = ModelSettings(self._undo_keys)
+        self.system_prompt_edit = named(
+            TemplateTextEdit(template_syntax, min_lines=10, max_lines=30), "systemPromptEdit", "System prompt"
+        )
+        self.system_prompt_edit.setPlaceholderText(
+            "Tell the model who it is and how to answer. Use {{ name }} where an input goes."
+            if template_syntax == "liquid" else "Tell the model who it is and how to answer. Use ${name} for inputs."
+        )
+        self.system_prompt_message = FieldMessage("systemPromptEditMessage")
+        self.messages_editor = MessagesEditor(template_syntax, self._undo_keys)
+        self.missing_variables = QFrame()
+        self.missing_variables.setObjectName("missingVariables")
+        self.missing_variables.setFrameShape(QFrame.Shape.StyledPanel)
+        self.missing_variables_label = named(QLabel(), "missingVariablesLabel", "Variables that are not inputs")
+        self.missing_variables_label.setWordWrap(True)
+        self.add_missing_button = named(QPushButton("Add as input"), "addMissingInputsButton",
+                                        "Add the missing variables as inputs")
+        self.inputs_editor = FieldListEditor("input", INPUT_TYPES)
+        self.outputs_editor = FieldListEditor("output", OUTPUT_TYPES)
+        self.response_format_field = named(QCheckBox("Ask for a JSON answer"), "responseFormatField",
+                                           "Ask for a JSON answer")
+        self.response_format_note = QLabel()
+        self.response_format_note.setWordWrap(True)
+        self.response_format_note.setEnabled(False)
+        self.response_format_message = FieldMessage("responseFormatFieldMessage")
+        self.technique_field = named(QComboBox(), "promptingTechniqueField", "Prompting technique")
+        self.technique_field.addItem("None", None)
+        for technique in PROMPTING_TECHNIQUES:
+            self.technique_field.addItem(_TECHNIQUE_LABELS.get(technique, technique), technique)
+        self.technique_message = FieldMessage("promptingTechniqueFieldMessage")
+        self.demonstrations_editor = DemonstrationsEditor()
+        self.demonstrations_section = FoldingSection("Demonstrations", self.demonstrations_editor,
+                                                     "demonstrationsFold")
+        self.parameters_editor = RuntimeParametersEditor()
+        self.parameters_section = FoldingSection("Runtime parameters", self.parameters_editor, "parametersFold")
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setObjectName("promptEditorScroll")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+        self._build_layout()
+        self._connect_signals()
+        self.set_content(_BLANK_CONFIG, None)
+
+    def _build_layout(self) -> None:
+        body = QWidget()
+        body.setObjectName("promptEditorBody")
+        form = QVBoxLayout(body)
+        form.setContentsMargins(0, 4, 12, 12)
+        form.setSpacing(8)
+
+        prompt_heading = QHBoxLayout()
+        prompt_title = self._title("System prompt")
+        prompt_title.setBuddy(self.system_prompt_edit)
+        prompt_heading.addWidget(prompt_title)
+        prompt_heading.addStretch(1)
+        hint = QLabel("{{ name }} inserts an input" if self._syntax == "liquid" else "${name} inserts an input")
+        hint.setEnabled(False)
+        prompt_heading.addWidget(hint)
+        form.addLayout(prompt_heading)
+        form.addWidget(self.system_prompt_edit)
+        form.addWidget(self.system_prompt_message)
+        form.addSpacing(4)
+        form.addWidget(self.messages_editor)
+
+        banner = QHBoxLayout(self.missing_variables)
+        banner.setContentsMargins(10, 6, 6, 6)
+        banner.addWidget(self.missing_variables_label, 1)
+        banner.addWidget(self.add_missing_button)
+        form.addWidget(self.missing_variables)
+        form.addSpacing(4)
+
+        fields = QHBoxLayout()
+        fields.setSpacing(16)
+        fields.addWidget(self.inputs_editor, 2)
+        fields.addWidget(self.outputs_editor, 3)
+        form.addLayout(fields)
+
+        response = QHBoxLayout()
+        response.addWidget(self.response_format_field)
+        response.addWidget(self.response_format_note, 1)
+        form.addLayout(response)
+        form.addWidget(self.response_format_message)
+
+        technique = QHBoxLayout()
+        technique_label = QLabel("Prompting technique")
+        technique_label.setBuddy(self.technique_field)
+        technique.addWidget(technique_label)
+        technique.addWidget(self.technique_field)
+        technique.addStretch(1)
+        form.addLayout(technique)
+        form.addWidget(self.technique_message)
+        form.addWidget(self.demonstrations_section)
+        form.addWidget(self.parameters_section)
+        form.addStretch(1)
+        self.scroll_area.setWidget(body)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 0, 0)
+        layout.setSpacing(6)
+        layout.addWidget(self.general_message)
+        layout.addWidget(self.model_settings)
+        layout.addWidget(self.scroll_area, 1)
+        self.addAction(self._undo_action)
+        self.addAction(self._redo_action)
+
+    @staticmethod
+    def _title(text: str) -> QLabel:
+        label = QLabel(text)
+        font = label.font()
+        font.setBold(True)
+        label.setFont(font)
+        return label
+
+    def _connect_signals(self) -> None:
+        self._typing_pause.timeout.connect(self._seal_undo_step)
+        self._variables_check.timeout.connect(self._refresh_missing_variables)
+        self.system_prompt_edit.installEventFilter(self._undo_keys)
+        self.model_settings.sig_edited.connect(
+            lambda key, done: self._record_edit(key, FIELD_LABELS.get(key.removeprefix("field:"), "model"), done)
+        )
+        self.system_prompt_edit.sig_text_edited.connect(
+            lambda done: self._record_edit("prompt", "typing in the system prompt", done)
+        )
+        self.messages_editor.sig_edited.connect(
+            lambda key, done: self._record_edit(key, "messages" if not key else "typing in a message", done)
+        )
+        self.inputs_editor.sig_edited.connect(lambda: self._record_edit("", "inputs", True))
+        self.outputs_editor.sig_edited.connect(self._on_outputs_editor_edited)
+        self.outputs_editor.sig_edit_schema_requested.connect(self._on_outputs_editor_edit_schema_requested)
+        self.add_missing_button.clicked.connect(self._on_add_missing_button_clicked)
+        self.response_format_field.toggled.connect(self._on_response_format_field_toggled)
+        self.technique_field.currentIndexChanged.connect(self._on_technique_field_current_index_changed)
+        self.demonstrations_editor.sig_edited.connect(lambda: self._record_edit("", "demonstrations", True))
+        self.parameters_editor.sig_edited.connect(lambda: self._record_edit("", "runtime parameters", True))
+
+    # -- public API ---------------------------------------------------------------------------------------------
+
+    @property
+    def undo_action(self) -> QAction:
+        return self._undo_action
+
+    @property
+    def redo_action(self) -> QAction:
+        return self._redo_action
+
+    def set_content(self, config: dict, parameters: dict | None, *, read_only: bool = False) -> None:
+        """Show one version's `configData` (snake_case, as `ConfigData.to_wire()` gives it) and parameters.
+
+        This starts a new history: undo never goes back into the previous prompt.
+        """
+        with self._updating_form():
+            self._load(config, parameters or {})
+        self._typing_pause.stop()
+        self._undo_stack.clear()
+        self.set_read_only(read_only)
+        self._snapshot = self.content()
+        self._refresh()
+        self._refresh_missing_variables()
+
+    def content(self) -> tuple[dict, dict]:
+        """(`configData` wire dict, parameters) exactly as edited; parameters that are not set are absent."""
+        settings = self.model_settings.values()
+        config: dict[str, Any] = {
+            "prompt": self.system_prompt_edit.text(),
+            "model": settings.pop("model"),
+            "messages": self.messages_editor.messages(),
+            "inputs": self.inputs_editor.model.rows(),
+            "outputs": self.outputs_editor.model.rows(),
+            **settings,
+        }
+        for key in _ALWAYS_WRITTEN:
+            if key in self._absent and config[key] in ("", [], None):
+                del config[key]
+        demonstrations = self.demonstrations_editor.model.demonstrations()
+        if demonstrations is not None:
+            config["demonstrations"] = demonstrations
+        technique = self._technique_value()
+        if technique is not None:
+            config["prompting_technique"] = technique
+        if self._response_format is not None:
+            config["response_format"] = self._response_format
+        config.update(self._unknown)
+        return config, self.parameters_editor.model.parameters()
+
+    def validation_errors(self) -> list[dict]:
+        """The pydantic errors of `ConfigData.model_validate` on the content (empty when it is valid)."""
+        try:
+            ConfigData.model_validate(self.content()[0])
+        except ValidationError as error:
+            return error.errors(include_url=False)
+        return []
+
+    def is_valid(self) -> bool:
+        """Whether the content can be saved: the model accepts it and every runtime parameter reads."""
+        return self._valid
+
+    def set_read_only(self, read_only: bool) -> None:
+        """View without editing (an old version): controls are disabled or read-only, text stays selectable."""
+        self._read_only = read_only
+        if read_only:
+            self._undo_stack.clear()
+        self.model_settings.set_read_only(read_only)
+        self.system_prompt_edit.setReadOnly(read_only)
+        self.messages_editor.set_read_only(read_only)
+        self.inputs_editor.set_read_only(read_only)
+        self.outputs_editor.set_read_only(read_only)
+        self.technique_field.setEnabled(not read_only)
+        self.demonstrations_editor.set_read_only(read_only)
+        self.parameters_editor.set_read_only(read_only)
+        self._refresh_response_format()
+        self._refresh_missing_variables()
+
+    def is_read_only(self) -> bool:
+        return self._read_only
+
+    # -- loading and history ------------------------------------------------------------------------------------
+
+    @contextmanager
+    def _updating_form(self) -> Iterator[None]:
+        """Changes made by the form itself (loading, undo) are not edits of the author."""
+        previous, self._updating = self._updating, True
+        try:
+            yield
+        finally:
+            self._updating = previous
+
+    def _load(self, config: dict[str, Any], parameters: dict[str, Any]) -> None:
+        self._unknown = {key: value for key, value in config.items() if key not in _FORM_KEYS}
+        self._absent = {key for key in _ALWAYS_WRITTEN if key not in config}
+        self.model_settings.set_values(config)
+        # Underline before the text arrives, so a long prompt is coloured once rather than twice.
+        prompt = str(config.get("prompt", ""))
+        declared = [item.get("identifier") for item in config.get("inputs") or [] if isinstance(item, dict)]
+        self.system_prompt_edit.highlighter.set_undeclared_variables(
+            self._missing_variables([prompt], declared)
+        )
+        self.system_prompt_edit.set_text(prompt)
+        self.messages_editor.set_messages([dict(message) for message in config.get("messages") or []])
+        self.inputs_editor.model.set_rows([dict(item) for item in config.get("inputs") or []])
+        self.outputs_editor.model.set_rows([dict(item) for item in config.get("outputs") or []])
+        self.demonstrations_editor.model.set_demonstrations(config.get("demonstrations"))
+        self._set_technique(config.get("prompting_technique"))
+        self._response_format = config.get("response_format")
+        self.parameters_editor.model.set_parameters(dict(parameters))
+
+    def _record_edit(self, key: str, description: str, closes_step: bool) -> None:
+        """Turn one change of the author into a step of history, then re-check the form."""
+        if self._updating:
+            return
+        before, after = self._snapshot, self.content()
+        self._snapshot = after
+        if key:
+            self._typing_pause.start()
+        else:
+            self._seal_undo_step()
+        self._undo_stack.push(_SnapshotCommand(self, before, after, key, description))
+        if closes_step or not key:
+            self._seal_undo_step()
+        self._refresh()
+        if key:
+            self._variables_check.start()
+        else:
+            self._refresh_missing_variables()
+        self.sig_edited.emit()
+
+    def _seal_undo_step(self) -> None:
+        self._undo_generation += 1
+
+    def _restore(self, snapshot: Snapshot) -> None:
+        """Put the whole form back as a snapshot had it (undo and redo)."""
+        config, parameters = snapshot
+        self._seal_undo_step()
+        with self._updating_form():
+            self._load(config, parameters)
+        self._snapshot = snapshot
+        self._refresh()
+        self._refresh_missing_variables()
+        self.sig_edited.emit()
+
+    # -- derived parts: validation, missing inputs, response format, summaries ---------------------------------
+
+    def _refresh(self) -> None:
+        errors = self.validation_errors()
+        self._show_errors(errors)
+        self.parameters_editor.show_problems()
+        self._refresh_response_format()
+        self.demonstrations_section.set_summary(self.demonstrations_editor.summary())
+        self.parameters_section.set_summary(self.parameters_editor.summary())
+        valid = not errors and not self.parameters_editor.model.problems()
+        if valid != self._valid:
+            self._valid = valid
+            self.sig_validity_changed.emit(valid)
+
+    def _show_errors(self, errors: list[dict[str, Any]]) -> None:
+        """Put each model error next to the field its `loc` names."""
+        header: dict[str, str] = {}
+        lists: dict[str, defaultdict[int, list[str]]] = {
+            name: defaultdict(list) for name in ("messages", "inputs", "outputs")
+        }
+        sections: dict[str, list[str]] = defaultdict(list)
+        for error in errors:
+            location = tuple(error.get("loc", ()))
+            text = plain_message(str(error.get("msg", "")))
+            head = str(location[0]) if location else ""
+            if head in FIELD_LABELS:
+                header.setdefault(head, text)
+            elif head in lists and len(location) > 1 and isinstance(location[1], int):
+                lists[head][location[1]].append(_where(location[2:]) + text)
+            elif head in lists or head in ("prompt", "demonstrations", "prompting_technique", "response_format"):
+                sections[head].append(_where(location[1:]) + text)
+            else:
+                sections[""].append(f"{'.'.join(str(part) for part in location)}: {text}")
+        self.model_settings.show_messages(header)
+        self.system_prompt_message.set_message("\n".join(sections["prompt"]))
+        self.messages_editor.show_messages(
+            {position: "\n".join(texts) for position, texts in lists["messages"].items()},
+            "\n".join(sections["messages"]),
+        )
+        for kind, editor in (("inputs", self.inputs_editor), ("outputs", self.outputs_editor)):
+            rows = {position: "\n".join(texts) for position, texts in lists[kind].items()}
+            editor.model.set_problems(rows)
+            singular = kind[:-1].capitalize()
+            lines = [f"{singular} {position + 1} — {text}" for position, text in sorted(rows.items())]
+            editor.message.set_message("\n".join([*sections[kind], *lines]))
+        self.demonstrations_editor.message.set_message("\n".join(sections["demonstrations"]))
+        if sections["demonstrations"]:
+            self.demonstrations_section.set_open(True)
+        self.technique_message.set_message("\n".join(sections["prompting_technique"]))
+        self.response_format_message.set_message("\n".join(sections["response_format"]))
+        self.general_message.set_message("\n".join(sections[""]))
+
+    def _missing_variables(self, texts: list[str], declared: list[Any]) -> list[str]:
+        return [name for name in template_variables(texts, self._syntax) if name not in set(declared)]
+
+    def _refresh_missing_variables(self) -> None:
+        self._variables_check.stop()
+        texts = [self.system_prompt_edit.text(), *self.messages_editor.texts()]
+        missing = self._missing_variables(texts, [row.get("identifier") for row in self.inputs_editor.model.rows()])
+        for text_edit in (self.system_prompt_edit, *self.messages_editor.text_edits()):
+            text_edit.highlighter.set_undeclared_variables(missing)
+        self.missing_variables.setVisible(bool(missing))
+        self.missing_variables_label.setText(f"Not an input yet: {', '.join(missing)}")
+        self.add_missing_button.setText("Add as inputs" if len(missing) > 1 else "Add as input")
+        self.add_missing_button.setVisible(not self._read_only)
+        self._missing = missing
+
+    def _refresh_response_format(self) -> None:
+        outputs = self.outputs_editor.model.rows()
+        derived = derived_response_format(outputs)
+        current = self._response_format
+        self.response_format_field.blockSignals(True)
+        self.response_format_field.setChecked(current is not None)
+        self.response_format_field.blockSignals(False)
+        self.response_format_field.setEnabled(not self._read_only and (derived is not None or current is not None))
+        if current is not None:
+            name = current.get("json_schema", {}) if isinstance(current, dict) else None
+            name = name.get("name") if isinstance(name, dict) else None
+            note = f"The model answers with JSON following the schema of “{name}”." if name \
+                else "The model answers with JSON."
+        elif derived is not None:
+            note = f"Off: the answer is free text. Turn on to require the schema of “{derived['json_schema']['name']}”."
+        else:
+            note = "Give an output the type json_schema to ask for structured answers."
+        self.response_format_note.setText(note)
+
+    # -- prompting technique ------------------------------------------------------------------------------------
+
+    def _set_technique(self, technique: Any) -> None:
+        self._technique = technique if isinstance(technique, dict) else None
+        kind = self._technique.get("type") if self._technique else None
+        index = self.technique_field.findData(kind)
+        if index < 0:
+            self.technique_field.addItem(str(kind), kind)
+            index = self.technique_field.count() - 1
+        self.technique_field.setCurrentIndex(index)
+
+    def _technique_value(self) -> dict[str, Any] | None:
+        kind = self.technique_field.currentData()
+        if kind is None:
+            return None
+        return {**(self._technique or {}), "type": kind}
+
+    # -- slots --------------------------------------------------------------------------------------------------
+
+    def _on_outputs_editor_edited(self) -> None:
+        """Keep a response format that followed the first structured output following it."""
+        before = derived_response_format(self._snapshot[0].get("outputs") or [])
+        if self._response_format is not None and self._response_format == before:
+            self._response_format = derived_response_format(self.outputs_editor.model.rows())
+        self._record_edit("", "outputs", True)
+
+    def _on_outputs_editor_edit_schema_requested(self, position: int) -> None:
+        row = self.outputs_editor.model.rows()[position]
+        name = str(row.get("identifier") or f"output {position + 1}")
+        schema = row.get("json_schema")
+        dialog = JsonSchemaEditor(name, schema if isinstance(schema, dict) else None, read_only=self._read_only,
+                                  parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.sig_schema_accepted.connect(lambda accepted: self.outputs_editor.model.set_schema(position, accepted))
+        dialog.open()
+
+    def _on_add_missing_button_clicked(self) -> None:
+        rows = self.inputs_editor.model.rows()
+        rows += [{"identifier": name, "type": "str"} for name in self._missing]
+        self.inputs_editor.model.set_rows(rows)
+        self._record_edit("", "adding inputs", True)
+
+    def _on_response_format_field_toggled(self, checked: bool) -> None:
+        self._response_format = derived_response_format(self.outputs_editor.model.rows()) if checked else None
+        self._record_edit("", "response format", True)
+
+    def _on_technique_field_current_index_changed(self, _index: int) -> None:
+        self._record_edit("", "prompting technique", True)

@@ -1,0 +1,265 @@
+"""Small widgets the prompt editor is built from: highlighted text, field messages, folding sections."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QTextCursor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QSizePolicy,
+    QStyle,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from prompt_studio.ui.highlighting import PromptHighlighter, TemplateSyntax, palette_is_dark
+
+W = TypeVar("W", bound=QWidget)
+_WORD_ENDINGS = frozenset(" \t\n\u2029.,;:!?")
+
+
+def named(widget: W, object_name: str, accessible_name: str) -> W:
+    """Give a control the stable object name tests and styles use, and the name screen readers speak."""
+    widget.setObjectName(object_name)
+    widget.setAccessibleName(accessible_name)
+    return widget
+
+
+def _utf16_length(text: str) -> int:
+    """Qt counts positions in UTF-16 code units; Python counts code points."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _common_length(first: str, second: str, *, limit: int, from_end: bool) -> int:
+    """How many characters the two texts share at their start (or end), at most `limit`.
+
+    A binary search over slice comparisons: each comparison runs in C, so a 1 MB prompt takes milliseconds.
+    """
+    low, high = 0, limit
+    while low < high:
+        middle = (low + high + 1) // 2
+        if from_end:
+            same = first[len(first) - middle :] == second[len(second) - middle :]
+        else:
+            same = first[:middle] == second[:middle]
+        if same:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+class UndoKeysToForm(QObject):
+    """Lets Ctrl+Z / Ctrl+Y reach the form's undo actions instead of a text field's own little history.
+
+    One undo history for the whole form means undo restores what the author saw, whichever field had focus.
+    """
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) and (
+            event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo)
+        ):
+            event.ignore()
+            return True
+        return super().eventFilter(watched, event)
+
+
+class TemplateTextEdit(QPlainTextEdit):
+    """Prompt text with template highlighting, a height that follows its content, and text read back exactly.
+
+    `toPlainText` turns non-breaking spaces into spaces and Windows line endings into `\\n`; a prompt must come
+    back byte for byte, or saving it would create a version nobody wrote.
+    """
+
+    sig_text_edited = Signal(bool)
+    """The user changed the text; True when the change finished a word, which closes an undo step."""
+
+    def __init__(
+        self, syntax: TemplateSyntax = "liquid", *, min_lines: int = 2, max_lines: int = 12,
+        grows_with_text: bool = True, parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.highlighter = PromptHighlighter(self.document(), syntax, dark=palette_is_dark(self.palette()))
+        self._min_lines = min_lines
+        self._max_lines = max_lines
+        self._grows_with_text = grows_with_text
+        self._cached_text: str | None = ""
+        self._line_ending = "\n"
+        self._setting_text = False
+
+        self.setUndoRedoEnabled(False)
+        self.setTabChangesFocus(True)
+        if grows_with_text:
+            self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self._fit_height()
+
+        # Not `textChanged`: that also fires when the highlighter re-colours a line, which is no edit.
+        self.document().contentsChange.connect(self._on_document_contents_change)
+
+    def text(self) -> str:
+        """The text exactly as edited (cached: a long prompt is read once per change, not once per question)."""
+        if self._cached_text is None:
+            text = self.document().toRawText().replace("\u2029", "\n")
+            if self._line_ending != "\n":
+                text = text.replace("\n", self._line_ending)
+            self._cached_text = text
+        return self._cached_text
+
+    def set_text(self, text: str) -> None:
+        """Show `text`, changing only the part that differs so the cursor and the scroll position stay put."""
+        if text == self.text():
+            return
+        uses_crlf = "\r\n" in text and "\n" not in text.replace("\r\n", "")
+        self._line_ending = "\r\n" if uses_crlf else "\n"
+        shown = text.replace("\r\n", "\n") if uses_crlf else text
+        current = self.document().toRawText().replace("\u2029", "\n")
+        prefix = _common_length(shown, current, limit=min(len(shown), len(current)), from_end=False)
+        suffix = _common_length(shown, current, limit=min(len(shown), len(current)) - prefix, from_end=True)
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(_utf16_length(current[:prefix]))
+        cursor.setPosition(_utf16_length(current[: len(current) - suffix]), QTextCursor.MoveMode.KeepAnchor)
+        self._setting_text = True
+        try:
+            cursor.insertText(shown[prefix : len(shown) - suffix])
+        finally:
+            self._setting_text = False
+        self._cached_text = None
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self.highlighter.set_dark(palette_is_dark(self.palette()))
+        elif event.type() == QEvent.Type.FontChange:
+            self._fit_height()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width():
+            self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Grow with the text between `min_lines` and `max_lines`, then scroll inside."""
+        if not self._grows_with_text:
+            return
+        lines = max(self._min_lines, min(self._max_lines, int(self.document().size().height())))
+        margins = self.contentsMargins()
+        padding = 2 * self.document().documentMargin() + margins.top() + margins.bottom()
+        self.setFixedHeight(int(lines * self.fontMetrics().lineSpacing() + padding + 2))
+
+    def _on_document_contents_change(self, position: int, removed: int, added: int) -> None:
+        if not removed and not added:
+            return
+        self._cached_text = None
+        self._fit_height()
+        if not self._setting_text:
+            word_finished = added > 0 and self.document().characterAt(position + added - 1) in _WORD_ENDINGS
+            self.sig_text_edited.emit(word_finished)
+
+
+class FieldMessage(QWidget):
+    """The model's message about one field, shown right under it; hidden while there is nothing to say."""
+
+    def __init__(self, object_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(object_name)
+        self._icon = QLabel()
+        size = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
+        self._icon.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(size))
+        self._icon.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self._label = QLabel()
+        self._label.setWordWrap(True)
+        self._label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._label.setAccessibleName("Problem")
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addWidget(self._icon)
+        layout.addWidget(self._label, 1)
+        self.hide()
+
+    def text(self) -> str:
+        return self._label.text()
+
+    def set_message(self, message: str) -> None:
+        self._label.setText(message)
+        self.setVisible(bool(message))
+
+
+class FoldingSection(QWidget):
+    """A title that opens and closes the part of the form below it: advanced things stay out of the way."""
+
+    def __init__(self, title: str, body: QWidget, object_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(object_name)
+        self._title = title
+        self.toggle = named(QToolButton(), f"{object_name}Toggle", title)
+        self.toggle.setText(title)
+        self.toggle.setAutoRaise(True)
+        self.toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.body = body
+        self.body.hide()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.toggle, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.body)
+
+        self.toggle.clicked.connect(lambda: self.set_open(not self.is_open()))
+
+    def is_open(self) -> bool:
+        return not self.body.isHidden()
+
+    def set_open(self, is_open: bool) -> None:
+        self.toggle.setArrowType(Qt.ArrowType.DownArrow if is_open else Qt.ArrowType.RightArrow)
+        self.toggle.setAccessibleDescription("open" if is_open else "closed")
+        self.body.setVisible(is_open)
+
+    def set_summary(self, summary: str) -> None:
+        """A few words after the title saying what is inside, so a closed section still tells its state."""
+        self.toggle.setText(f"{self._title}  ·  {summary}" if summary else self._title)
+
+
+# Typing or double-clicking starts editing; merely moving the current cell does not.
+TABLE_EDIT_TRIGGERS = (
+    QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+    | QAbstractItemView.EditTrigger.AnyKeyPressed | QAbstractItemView.EditTrigger.SelectedClicked
+)
+
+
+def setup_small_table(view: QTableView, *, max_rows: int = 8) -> None:
+    """A table sized to its rows (up to `max_rows`): short lists must not leave big empty boxes on the form."""
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 16)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.horizontalHeader().setHighlightSections(False)
+    view.setShowGrid(False)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.setTabKeyNavigation(False)
+    view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+    view.setEditTriggers(TABLE_EDIT_TRIGGERS)
+
+    def fit() -> None:
+        model = view.model()
+        rows = max(1, min(max_rows, model.rowCount() if model is not None else 0))
+        header = 0 if view.horizontalHeader().isHidden() else view.horizontalHeader().sizeHint().height()
+        row_height = view.verticalHeader().defaultSectionSize()
+        view.setFixedHeight(header + rows * row_height + 2 * view.frameWidth())
+
+    model = view.model()
+    model.rowsInserted.connect(fit)
+    model.rowsRemoved.connect(fit)
+    model.modelReset.connect(fit)
+    fit()

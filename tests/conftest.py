@@ -2,9 +2,9 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
+import pytest
 
-from tests.support.server_process import ServerProcess, running_server  # noqa: E402
+from tests.support.server_process import ServerProcess, running_server
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Small dialogs of the main window: commit message, new prompt, conflict notice."""
+"""Small dialogs of the main window: commit message, new prompt."""
 
 from __future__ import annotations
 
@@ -7,12 +7,11 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
-from prompt_studio.models import ConflictInfo, handle_problem
+from prompt_studio.models import handle_problem
 
 
 class CommitMessageDialog(QDialog):
@@ -87,35 +86,3 @@ class NewPromptDialog(QDialog):
     def handle(self) -> str:
         return self.handle_edit.text().strip()
 
-
-class ConflictNoticeDialog(QDialog):
-    """Someone saved first. Shows what the server has now; the draft stays untouched on this computer."""
-
-    def __init__(self, parent: QWidget, handle: str, conflict: ConflictInfo | None):
-        super().__init__(parent)
-        self.setObjectName("conflictDialog")
-        self.setAccessibleName("Someone saved first")
-        self.setWindowTitle("Someone saved first")
-        remote = conflict.remote_version if conflict else "?"
-        local = conflict.local_version if conflict and conflict.local_version else "?"
-        differences = "\n".join(f"- {line}" for line in (conflict.differences if conflict else [])) or (
-            "- (the server did not list them)"
-        )
-        heading = QLabel(
-            f"<b>{handle}</b> was saved as v{remote} on the server while you were editing v{local}.<br>"
-            "Nothing was overwritten: your draft is kept on this computer."
-        )
-        heading.setWordWrap(True)
-        self.details = QPlainTextEdit(f"What differs from the server:\n{differences}")
-        self.details.setReadOnly(True)
-        self.details.setObjectName("conflictDifferences")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addWidget(self.details)
-        layout.addWidget(buttons)
-
-        buttons.rejected.connect(self.reject)
-        buttons.accepted.connect(self.accept)
-        self.resize(520, 320)

@@ -36,12 +36,14 @@ from prompt_studio.models import Prompt, config_from_prompt
 from prompt_studio.models.draft import Draft
 from prompt_studio.services.compare import compare_contents
 from prompt_studio.services.connections import Connection, Connector, Workspace
+from prompt_studio.services.merging import MergeSession
 from prompt_studio.services.prompts import OpenedPrompt, SaveOutcome
 from prompt_studio.ui.compare import CompareDialog
 from prompt_studio.ui.connection_dialog import ConnectionDialog
-from prompt_studio.ui.dialogs import CommitMessageDialog, ConflictNoticeDialog, NewPromptDialog
+from prompt_studio.ui.dialogs import CommitMessageDialog, NewPromptDialog
 from prompt_studio.ui.editor import PromptEditor
 from prompt_studio.ui.history import VersionHistoryModel
+from prompt_studio.ui.merge_dialog import MergeDialog
 from prompt_studio.ui.prompt_list import PromptListModel
 from prompt_studio.ui.tasks import ErrorBox, TaskRunner, wait_for_dialog
 
@@ -137,6 +139,8 @@ class MainWindow(QMainWindow):
         self.save_action = _named(QAction("Save", self), "saveAction", "Save a new version")
         self.save_action.setShortcut(QKeySequence.StandardKey.Save)
         self.save_action.setToolTip("Save a new version on the server (Ctrl+S)")
+        self.resume_merge_action = _named(QAction("Resolve conflict", self), "resumeMergeAction", "Resolve conflict")
+        self.resume_merge_action.setToolTip("Someone saved a newer version: merge your draft with it")
         self.refresh_action = _named(QAction("Refresh", self), "refreshAction", "Refresh")
         self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
         self.delete_action = _named(QAction("Delete prompt", self), "deletePromptAction", "Delete prompt")
@@ -224,7 +228,7 @@ class MainWindow(QMainWindow):
             view.setColumnWidth(column, max(metrics.horizontalAdvance(text) for text in (sample, title)) + 24)
 
     def _build_layout(self) -> None:
-        for action in (self.new_action, self.save_action):
+        for action in (self.new_action, self.save_action, self.resume_merge_action):
             self.toolbar.addAction(action)
         self.toolbar.addSeparator()
         for action, short in ((self.editor.undo_action, "Undo"), (self.editor.redo_action, "Redo")):
@@ -284,6 +288,7 @@ class MainWindow(QMainWindow):
     def _connect_signals(self) -> None:
         self.new_action.triggered.connect(self._on_new_action_triggered)
         self.save_action.triggered.connect(self._on_save_action_triggered)
+        self.resume_merge_action.triggered.connect(self._on_resume_merge_action_triggered)
         self.refresh_action.triggered.connect(self.refresh)
         self.delete_action.triggered.connect(self._on_delete_action_triggered)
         self.compare_action.triggered.connect(self._on_compare_action_triggered)
@@ -473,7 +478,9 @@ class MainWindow(QMainWindow):
             return
         base = f"based on v{self.draft.base_version}" if self.draft.base_version else "not saved yet"
         if self.draft.pending_conflict:
-            self.draft_status.setText(f"Draft kept on this computer, {base}. Someone saved a newer version.")
+            remote = self.draft.pending_conflict.get("remoteVersion")
+            self.draft_status.setText(f"Draft kept on this computer, {base}. Someone saved v{remote} meanwhile: "
+                                      "Resolve conflict to merge your edits with it.")
         elif self.draft.differs_from_base:
             self.draft_status.setText(f"Draft saved on this computer, {base}. Save (Ctrl+S) to make a version.")
         else:
@@ -501,17 +508,24 @@ class MainWindow(QMainWindow):
             outcome = await self.service.save(draft, message)
         finally:
             self._update_actions()
-        await self._apply_save_outcome(draft, outcome)
-        return outcome
+        return await self._apply_save_outcome(draft, outcome)
 
-    async def _apply_save_outcome(self, sent: Draft, outcome: SaveOutcome) -> None:
+    async def _apply_save_outcome(self, sent: Draft, outcome: SaveOutcome) -> SaveOutcome:
+        """Show what a save did; a conflict goes to the merge dialog. Returns the last outcome (the merge's)."""
         if outcome.action == "conflict":
-            kept = self.draft if self.draft is not None and self.draft.handle == sent.handle else sent
-            self.draft = kept.model_copy(update={"pending_conflict": outcome.draft.pending_conflict})
+            pending = outcome.draft.pending_conflict
+            if self.draft is None or self.draft.handle != sent.handle:
+                self.drafts.save(sent.model_copy(update={"pending_conflict": pending}))
+                self.prompt_model.set_drafts(set(self.drafts.handles()))
+                self.statusBar().showMessage(f"Someone saved {sent.handle} first. Your draft is kept; open it "
+                                             "and choose Resolve conflict to merge.")
+                self.sig_saved.emit(sent.handle, outcome.action)
+                return outcome
+            self.draft = self.draft.model_copy(update={"pending_conflict": pending})
             self.write_draft()
+            self._update_actions()
             self.sig_saved.emit(sent.handle, outcome.action)
-            await wait_for_dialog(ConflictNoticeDialog(self, sent.handle, outcome.conflict))
-            return
+            return await self.merge_pending_conflict() or outcome
         still_same = self.draft is not None and self.draft.config == sent.config \
             and self.draft.parameters == sent.parameters
         if still_same:
@@ -532,6 +546,46 @@ class MainWindow(QMainWindow):
         self.refresh()
         self.load_history(sent.handle)
         self.sig_saved.emit(sent.handle, outcome.action)
+        return outcome
+
+    def _on_resume_merge_action_triggered(self) -> None:
+        if self.draft is not None and self.draft.pending_conflict and not self.tasks.is_running("save-flow"):
+            self.tasks.run("save-flow", "Saving the merge", self.merge_pending_conflict())
+
+    async def merge_pending_conflict(self) -> SaveOutcome | None:
+        """Merge the draft with the server's newer version in the merge dialog, then save the merge.
+
+        The draft and its conflict are on disk before the dialog opens, so cancelling or a crash loses nothing. A
+        save that meets yet another newer version opens the dialog again on it; nothing is overwritten silently.
+        Returns the save's outcome, or None if the user kept the conflict for later.
+        """
+        while self.draft is not None and self.draft.pending_conflict is not None:
+            dialog = MergeDialog(self, MergeSession.from_pending(self.draft))
+            accepted = await wait_for_dialog(dialog) == QDialog.DialogCode.Accepted
+            merged = dialog.merged_draft() if accepted else None
+            message = dialog.commit_message
+            dialog.deleteLater()
+            if merged is None:
+                self.statusBar().showMessage("Your draft and the conflict are kept; choose Resolve conflict "
+                                             "to come back to them.", 8000)
+                self._update_draft_status()
+                self._update_actions()
+                return None
+            self.draft = merged
+            self.write_draft()
+            if self.viewing is None:
+                self.editor.set_content(merged.config, merged.parameters, read_only=False)
+            self.save_action.setEnabled(False)
+            try:
+                outcome = await self.service.save(merged, message)
+            finally:
+                self._update_actions()
+            if outcome.action != "conflict":
+                return await self._apply_save_outcome(merged, outcome)
+            self.draft = self.draft.model_copy(update={"pending_conflict": outcome.draft.pending_conflict})
+            self.write_draft()
+            self.sig_saved.emit(merged.handle, outcome.action)
+        return None
 
     # -- history: view, compare, restore, tags ------------------------------------------------------------------
 
@@ -679,6 +733,9 @@ class MainWindow(QMainWindow):
         has_prompt = self.draft is not None
         editing = has_prompt and self.viewing is None
         self.save_action.setEnabled(editing and self.editor.is_valid() and not self.tasks.is_running("save-flow"))
+        pending = has_prompt and self.draft.pending_conflict is not None
+        self.resume_merge_action.setVisible(pending)
+        self.resume_merge_action.setEnabled(pending and editing)
         self.delete_action.setEnabled(has_prompt)
         selected = len(self._selected_versions())
         self.compare_action.setEnabled(selected == 2 or (selected == 1 and self.viewing is not None))

@@ -8,6 +8,7 @@ answer never overwrites a newer one.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -37,7 +38,8 @@ async def wait_for_dialog(dialog: QDialog) -> int:
     try:
         return await future
     finally:
-        dialog.finished.disconnect(_on_dialog_finished)
+        with contextlib.suppress(RuntimeError):  # the dialog may be gone already (window closed under it)
+            dialog.finished.disconnect(_on_dialog_finished)
 
 
 def plain_message(error: BaseException) -> str:

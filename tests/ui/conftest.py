@@ -23,7 +23,11 @@ def qt_loop(qapp, qtbot):
         task.cancel()
     if pending:
         qtbot.waitUntil(lambda: all(task.done() for task in pending), timeout=5000)
-    executor.shutdown(wait=True)
+    # qasync has no public way to leave a loop created with already_running=True: undo what it set up, so that
+    # asyncio.run() in a later test does not find a "running" loop.
+    asyncio.events._set_running_loop(None)
+    loop._QEventLoop__is_running = False
+    loop.close()  # joins the worker threads of the executor
     asyncio.set_event_loop(None)
 
 

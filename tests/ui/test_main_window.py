@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QMessageBox, QPlainTextEdit
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit, QMessageBox, QPlainTextEdit
 
 from prompt_studio.api import LangWatchClient
 from prompt_studio.models import ConfigData, SyncRequest
 from prompt_studio.ui.compare import CompareDialog
-from prompt_studio.ui.dialogs import CommitMessageDialog, ConflictNoticeDialog
+from prompt_studio.ui.dialogs import CommitMessageDialog
+from prompt_studio.ui.merge_dialog import MergeDialog
 from tests.ui.main_window_support import open_window
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -95,13 +96,11 @@ def test_a_colleague_saving_first_is_caught_and_the_draft_is_kept(window, qtbot,
     system = window.editor.findChild(QPlainTextEdit, "systemPromptEdit")
     _type_at_end(system, qtbot, " My addition.")
     saving = asyncio.ensure_future(window.save_with_message("mine"))
-    qtbot.waitUntil(lambda: window.findChild(ConflictNoticeDialog) is not None
-                    and window.findChild(ConflictNoticeDialog).isVisible(), timeout=10000)
-    notice = window.findChild(ConflictNoticeDialog)
-    assert "prompt content differs" in notice.details.toPlainText()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    notice.grab().save(str(SCREENSHOTS / "conflict-notice.png"))
-    notice.reject()
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), MergeDialog), timeout=10000)
+    merge = QApplication.activeModalWidget()
+    assert merge.findChild(QLabel, "mergeRemaining").text() == "1 conflict remaining"
+    assert merge.fields_model.fields[0].label == "System prompt"
+    merge.reject()
     qtbot.waitUntil(saving.done, timeout=5000)
 
     assert saving.result().action == "conflict"

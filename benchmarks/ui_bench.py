@@ -20,9 +20,9 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from prompt_studio.models import CreatePromptBody  # noqa: E402
-from prompt_studio.paths import DataPaths  # noqa: E402
-from prompt_studio.store import PromptLibrary  # noqa: E402
+from prompt_studio.models import CreatePromptBody
+from prompt_studio.paths import DataPaths
+from prompt_studio.store import PromptLibrary
 
 READY = "ready"
 

@@ -10,16 +10,19 @@ import asyncio
 import logging
 import math
 import random
+import urllib.request
 from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from types import TracebackType
 from typing import Any, Self
+from urllib.parse import urlsplit
 
 import httpx
 from pydantic import ValidationError
 
+from prompt_studio.api.http11 import Http11Transport
 from prompt_studio.models import ErrorBody
 from prompt_studio.models.errors import (
     AuthenticationError,
@@ -41,7 +44,7 @@ DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 MAX_RESPONSE_BYTES = 20 * 1024 * 1024
 """A prompt list of this size is already absurd; anything bigger is a broken or hostile server."""
 
-POOL_LIMITS = httpx.Limits(max_connections=20, max_keepalive_connections=20)
+MAX_CONNECTIONS = 20
 """As many idle keep-alive connections as open ones, so a burst of loads never reconnects."""
 
 _ERROR_BY_STATUS: dict[int, type[PromptStudioError]] = {
@@ -163,6 +166,18 @@ class _Retryable(Exception):
         self.retry_after = retry_after
 
 
+def _goes_through_a_proxy(base_url: str) -> bool:
+    """Whether the environment routes this address through a proxy (HTTP(S)_PROXY, ALL_PROXY, minus NO_PROXY).
+
+    The lean transport speaks to the server directly; behind a proxy httpx's own transport, which knows proxies,
+    takes over (httpx reads the proxy settings itself when it is given no transport).
+    """
+    parts = urlsplit(base_url)
+    proxies = urllib.request.getproxies()
+    proxy = proxies.get(parts.scheme) or proxies.get("all")
+    return bool(proxy) and not urllib.request.proxy_bypass(parts.hostname or "")
+
+
 class HttpConnection:
     """One `httpx.AsyncClient` with its pool of keep-alive connections to one server.
 
@@ -186,12 +201,15 @@ class HttpConnection:
         self.retry_policy = retry_policy or RetryPolicy()
         self.max_response_bytes = max_response_bytes
         self._auth = _HeaderAuth(auth_headers)
+        if transport is None and not _goes_through_a_proxy(self.base_url):
+            transport = Http11Transport(max_connections=MAX_CONNECTIONS, max_idle=MAX_CONNECTIONS)
         self._client = httpx.AsyncClient(
             base_url=self.base_url,
             auth=self._auth,
             timeout=timeout,
             headers={"Accept": "application/json", **(headers or {})},
-            transport=transport or httpx.AsyncHTTPTransport(limits=POOL_LIMITS),
+            transport=transport,
+            limits=httpx.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_CONNECTIONS),
             follow_redirects=False,
         )
 

@@ -11,6 +11,7 @@ import hmac
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from starlette.applications import Starlette
@@ -23,6 +24,7 @@ from starlette.types import Receive, Scope, Send
 
 from prompt_studio.models import CreatePromptBody, SyncRequest, UpdatePromptBody
 from prompt_studio.models.errors import PromptStudioError
+from prompt_studio.server.response_cache import ResponseCache
 from prompt_studio.server.routing import ID, RoutePattern, UndecodablePath, match_route, split_raw_path
 from prompt_studio.server.wire import (
     HttpProblem,
@@ -85,6 +87,7 @@ class PromptHandlers:
 
     def __init__(self, library: PromptLibrary):
         self.library = library
+        self._versions_json = ResponseCache()
 
     def list_prompts(self, call: ApiCall) -> Response:
         return model_response(self.library.list_prompts())
@@ -114,7 +117,14 @@ class PromptHandlers:
         return model_response(assignment)
 
     def list_versions(self, call: ApiCall) -> Response:
-        return model_response(self.library.list_versions(call.params["id"]))
+        """Each version's JSON from the cache: loading every history of a library reads the same versions
+        again and again, and shaping them was most of the server's time (benchmarks/load_vs_sdk.py)."""
+        prompt, versions = self.library.version_rows(call.params["id"])
+        parts = []
+        for version, tag_names in versions:
+            build = partial(self.library.response_for, prompt, version, tag_names)
+            parts.append(self._versions_json.json_of((prompt, version.id, tag_names), build))
+        return Response(b"[" + b",".join(parts) + b"]", media_type="application/json")
 
     def restore_version(self, call: ApiCall) -> Response:
         restored = self.library.restore_version(call.params["id"], call.params["versionId"])

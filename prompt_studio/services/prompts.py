@@ -5,6 +5,7 @@ Async and Qt-free, so that it is tested without a display and the window never w
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,7 @@ from prompt_studio.models import (
 from prompt_studio.models.draft import Draft
 from prompt_studio.models.errors import ValidationFailedError
 from prompt_studio.services.backends import Capabilities, PromptBackend
+from prompt_studio.services.bulk import DEFAULT_CONCURRENCY, SyncOutcome, sync_many
 
 NEW_PROMPT_CONTENT: dict[str, Any] = {
     "prompt": "You are a helpful assistant.",
@@ -72,6 +74,21 @@ def validated_config(config: dict[str, Any]) -> ConfigData:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "prompt"
         raise ValidationFailedError(f"{where}: {first['msg']}") from None
+
+
+def _server_already_has(info: ConflictInfo, request: SyncRequest) -> bool:
+    """Whether the server's newest version is exactly the draft being saved.
+
+    It is when the answer to an earlier save of this draft was lost (the server wrote the version, then the
+    connection dropped): saving again meets that version as "newer than the draft's base". That is the user's
+    own save, so it is up to date; calling it a colleague's conflict would be false, and writing again would
+    duplicate it. Only an exact match counts; anything else stays a conflict for the merge.
+    """
+    remote_parameters = info.remote_parameters if info.remote_parameters is not None else {}
+    return (
+        info.remote_config_data.to_wire() == request.config_data.to_wire()
+        and remote_parameters == (request.parameters or {})
+    )
 
 
 class PromptService:
@@ -127,10 +144,46 @@ class PromptService:
         result = await self.backend.sync_prompt(draft.handle, request)
         if result.action == "conflict":
             info = result.conflict_info
+            if info is not None and _server_already_has(info, request):
+                saved = await self.backend.get_prompt(draft.handle, version=info.remote_version)
+                parameters = info.remote_parameters if info.remote_parameters is not None else saved.parameters
+                opened = OpenedPrompt(saved, info.remote_config_data.to_wire(), dict(parameters))
+                return SaveOutcome("up_to_date", opened.start_draft(), opened=opened)
             pending = draft.model_copy(update={"pending_conflict": info.to_wire() if info else None})
             return SaveOutcome("conflict", pending, conflict=info)
         opened = await self._complete(result.prompt) if result.prompt else await self.open_prompt(draft.handle)
         return SaveOutcome(result.action, opened.start_draft(), opened=opened)
+
+    async def sync_many(
+        self, drafts: Sequence[Draft], commit_message: str, *, concurrency: int = DEFAULT_CONCURRENCY
+    ) -> list[SyncOutcome]:
+        """Save several drafts at once ("save all"), each against its own base version, as `save` does.
+
+        The answers are not re-read (`save` reads each prompt back for its draft): with many prompts that
+        doubled the requests. A draft whose content is invalid fails alone, without a request.
+        """
+        outcomes: list[SyncOutcome | None] = [None] * len(drafts)
+        requests: list[tuple[str, SyncRequest]] = []
+        positions: list[int] = []
+        for position, draft in enumerate(drafts):
+            try:
+                config = validated_config(draft.config)
+            except ValidationFailedError as error:
+                outcomes[position] = SyncOutcome(draft.handle, error=error)
+                continue
+            request = SyncRequest(
+                config_data=config,
+                parameters=draft.parameters,
+                local_version=draft.base_version,
+                commit_message=commit_message.strip() or None,
+            )
+            requests.append((draft.handle, request))
+            positions.append(position)
+        for position, outcome in zip(
+            positions, await sync_many(self.backend, requests, concurrency=concurrency), strict=True
+        ):
+            outcomes[position] = outcome
+        return [outcome for outcome in outcomes if outcome is not None]
 
     async def restore(self, handle: str, version_id: str) -> OpenedPrompt:
         return await self._complete(await self.backend.restore_version(handle, version_id))

@@ -577,6 +577,15 @@ class PromptLibrary:
 
     def list_versions(self, id_or_handle: str) -> list[Prompt]:
         """Every version of a prompt, newest first, each with the tags that point at it."""
+        prompt, versions = self.version_rows(id_or_handle)
+        return [self.response_for(prompt, version, tag_names) for version, tag_names in versions]
+
+    def version_rows(self, id_or_handle: str) -> tuple[PromptRow, list[tuple[VersionRow, tuple[str, ...]]]]:
+        """The stored rows behind `list_versions`, newest first, with the names of the tags on each version.
+
+        Together they decide every byte of each answer, and a version row never changes, so the server can
+        key the JSON it already wrote by them instead of shaping the same versions again.
+        """
         with self._reading() as connection:
             prompt = self._require_prompt(connection, id_or_handle)
             rows = connection.execute(
@@ -591,10 +600,11 @@ class PromptLibrary:
                 (prompt.id,),
             ):
                 tags_by_version[version_id].append(name)
-        return [
-            prompt_response(self._owner, prompt, VersionRow(*row), tags_by_version.get(row[0], ()))
-            for row in rows
-        ]
+        return prompt, [(VersionRow(*row), tuple(sorted(tags_by_version.get(row[0], ())))) for row in rows]
+
+    def response_for(self, prompt: PromptRow, version: VersionRow, tag_names: Sequence[str]) -> Prompt:
+        """R for one version, from the rows `version_rows` gave."""
+        return prompt_response(self._owner, prompt, version, tag_names)
 
     def create_prompt(self, body: CreatePromptBody, *, author_id: str | None = None) -> Prompt:
         """A new prompt at version 1; unset fields get LangWatch's defaults (`input` in, `output` out)."""

@@ -1,0 +1,54 @@
+"""Many syncs in one go ("save all drafts", importing a folder): one request per prompt, a few in flight.
+
+Each prompt keeps LangWatch's per-prompt conflict detection, so a bulk save can never overwrite a colleague's
+version, and nothing is retried: a sync that may have been written must not be sent twice. A failure of one
+prompt is reported with that prompt and does not stop the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from prompt_studio.models import SyncRequest, SyncResult
+from prompt_studio.models.errors import PromptStudioError
+from prompt_studio.services.backends import PromptBackend
+
+DEFAULT_CONCURRENCY = 4
+"""Requests in flight at once. On 2 cores more did not help (benchmarks/sync_vs_cli.py): client and server
+then only queue on each other, and a public server should not see one desktop app as a burst."""
+
+
+@dataclass(frozen=True)
+class SyncOutcome:
+    """What happened to one prompt of a bulk sync: the server's answer, or the error that stopped it."""
+
+    handle: str
+    result: SyncResult | None = None
+    error: PromptStudioError | None = None
+
+
+async def sync_many(
+    backend: PromptBackend,
+    requests: Sequence[tuple[str, SyncRequest]],
+    *,
+    concurrency: int = DEFAULT_CONCURRENCY,
+) -> list[SyncOutcome]:
+    """Sync every `(handle, request)` pair; the outcomes come back in the order of `requests`."""
+    if concurrency < 1:
+        raise ValueError("concurrency must be at least 1")
+    outcomes: list[SyncOutcome | None] = [None] * len(requests)
+    pending = iter(enumerate(requests))
+
+    async def worker() -> None:
+        for position, (handle, request) in pending:
+            try:
+                outcomes[position] = SyncOutcome(handle, result=await backend.sync_prompt(handle, request))
+            except PromptStudioError as error:
+                outcomes[position] = SyncOutcome(handle, error=error)
+
+    async with asyncio.TaskGroup() as workers:
+        for _ in range(min(concurrency, len(requests))):
+            workers.create_task(worker())
+    return [outcome for outcome in outcomes if outcome is not None]

@@ -1,6 +1,8 @@
-"""Small dialogs of the main window: commit message, new prompt."""
+"""Small dialogs of the main window: commit message, new prompt, new tag."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -11,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from prompt_studio.models import handle_problem
+from prompt_studio.models import handle_problem, tag_name_problem
 
 
 class CommitMessageDialog(QDialog):
@@ -48,41 +50,59 @@ class CommitMessageDialog(QDialog):
         return self.message_edit.text().strip()
 
 
-class NewPromptDialog(QDialog):
-    """Asks for a handle and checks it as the server will, before anything is sent."""
+class NameDialog(QDialog):
+    """Asks for a name and checks it as the server will (by the model's rule), before anything is sent."""
 
-    def __init__(self, parent: QWidget):
+    def __init__(self, parent: QWidget, *, object_name: str, title: str, question: str, placeholder: str,
+                 problem: Callable[[str], str | None]):
         super().__init__(parent)
-        self.setObjectName("newPromptDialog")
-        self.setAccessibleName("New prompt")
-        self.setWindowTitle("New prompt")
-        self.handle_edit = QLineEdit()
-        self.handle_edit.setObjectName("newPromptHandle")
-        self.handle_edit.setAccessibleName("Handle")
-        self.handle_edit.setPlaceholderText("for example support/triage")
+        self.setObjectName(object_name)
+        self.setAccessibleName(title)
+        self.setWindowTitle(title)
+        self._problem = problem
+        self.name_edit = QLineEdit()
+        self.name_edit.setObjectName(f"{object_name}Name")
+        self.name_edit.setAccessibleName(question)
+        self.name_edit.setPlaceholderText(placeholder)
         self.problem_label = QLabel()
-        self.problem_label.setObjectName("newPromptProblem")
+        self.problem_label.setObjectName(f"{object_name}Problem")
         self.problem_label.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Name of the new prompt (its handle):"))
-        layout.addWidget(self.handle_edit)
+        layout.addWidget(QLabel(question))
+        layout.addWidget(self.name_edit)
         layout.addWidget(self.problem_label)
         layout.addWidget(self.buttons)
 
-        self.handle_edit.textChanged.connect(self._on_handle_edit_text_changed)
+        self.name_edit.textChanged.connect(self._on_name_edit_text_changed)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        self._on_handle_edit_text_changed("")
+        self._on_name_edit_text_changed("")
         self.resize(420, self.sizeHint().height())
 
-    def _on_handle_edit_text_changed(self, text: str) -> None:
-        problem = handle_problem(text.strip())
+    def _on_name_edit_text_changed(self, text: str) -> None:
+        problem = self._problem(text.strip())
         self.problem_label.setText(problem if text else "")
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(problem is None)
 
     @property
-    def handle(self) -> str:
-        return self.handle_edit.text().strip()
+    def name(self) -> str:
+        return self.name_edit.text().strip()
+
+
+def new_prompt_dialog(parent: QWidget) -> NameDialog:
+    return NameDialog(parent, object_name="newPromptDialog", title="New prompt",
+                      question="Name of the new prompt (its handle):", placeholder="for example support/triage",
+                      problem=handle_problem)
+
+
+def new_tag_dialog(parent: QWidget, existing: list[str]) -> NameDialog:
+    def problem(name: str) -> str | None:
+        if name in existing:
+            return f"There is already a tag called '{name}'."
+        return tag_name_problem(name)
+
+    return NameDialog(parent, object_name="newTagDialog", title="New tag",
+                      question="Name of the new tag (for example canary):", placeholder="canary", problem=problem)
 

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from prompt_studio.models import Prompt, config_from_prompt
+from prompt_studio.models import BUILT_IN_TAGS, VIRTUAL_TAG, Prompt, TagDefinition, config_from_prompt
 from prompt_studio.models.draft import Draft
 from prompt_studio.services.compare import compare_contents
 from prompt_studio.services.connections import Connection, Connector, Workspace
@@ -40,7 +40,7 @@ from prompt_studio.services.merging import MergeSession
 from prompt_studio.services.prompts import OpenedPrompt, SaveOutcome
 from prompt_studio.ui.compare import CompareDialog
 from prompt_studio.ui.connection_dialog import ConnectionDialog
-from prompt_studio.ui.dialogs import CommitMessageDialog, NewPromptDialog
+from prompt_studio.ui.dialogs import CommitMessageDialog, new_prompt_dialog, new_tag_dialog
 from prompt_studio.ui.editor import PromptEditor
 from prompt_studio.ui.history import VersionHistoryModel
 from prompt_studio.ui.merge_dialog import MergeDialog
@@ -108,6 +108,7 @@ class MainWindow(QMainWindow):
         self.tasks = TaskRunner(self)
         self.draft: Draft | None = None
         self.viewing: Prompt | None = None
+        self.tag_names: list[str] = list(BUILT_IN_TAGS)
         self._closing_confirmed = False
         self.setObjectName("mainWindow")
 
@@ -354,7 +355,7 @@ class MainWindow(QMainWindow):
         """Open another connection; the drafts of each stay in their own folder."""
         self.write_draft()
         workspace = await self.connector.open(connection)
-        self.tasks.cancel("list", "open", "history", "tag")
+        self.tasks.cancel("list", "tags", "open", "history", "tag")
         previous, self.workspace = self.workspace, workspace
         self.draft = None
         self.viewing = None
@@ -391,7 +392,8 @@ class MainWindow(QMainWindow):
     # -- loading ------------------------------------------------------------------------------------------------
 
     def refresh(self) -> asyncio.Task:
-        """Reload the prompt list (and keep the selection)."""
+        """Reload the prompt list (and keep the selection) and the tag names."""
+        self.tasks.run("tags", "Loading the tags", self.service.list_tags(), self._show_tags)
         return self.tasks.run("list", "Loading the prompts", self.service.list_prompts(), self._show_prompts)
 
     def _show_prompts(self, prompts: list[Prompt]) -> None:
@@ -670,10 +672,29 @@ class MainWindow(QMainWindow):
         if len(selected) != 1:
             self.tag_menu.addAction("Select one version in the history first").setEnabled(False)
             return
-        for name in ("production", "staging"):
+        for name in self.tag_names:
             action = self.tag_menu.addAction(f"Move '{name}' to v{selected[0].version}")
             action.setObjectName(f"tag-{name}")
             action.triggered.connect(lambda _checked=False, tag=name: self.move_tag(selected[0], tag))
+        self.tag_menu.addSeparator()
+        new_tag = self.tag_menu.addAction("New tag...")
+        new_tag.setObjectName("newTagAction")
+        new_tag.triggered.connect(lambda: self.tasks.run("tag-flow", "Creating the tag", self.new_tag(selected[0])))
+
+    def _show_tags(self, tags: list[TagDefinition]) -> None:
+        self.tag_names = [tag.name for tag in tags if tag.name != VIRTUAL_TAG]
+
+    async def new_tag(self, version: Prompt, name: str | None = None) -> str | None:
+        """Create a custom tag (after checking its name) and put it on this version."""
+        if name is None:
+            dialog = new_tag_dialog(self, self.tag_names)
+            if await wait_for_dialog(dialog) != QDialog.DialogCode.Accepted:
+                return None
+            name = dialog.name
+        await self.service.create_tag(name)
+        self.tag_names.append(name)
+        await self.move_tag(version, name)
+        return name
 
     def move_tag(self, version: Prompt, tag: str) -> asyncio.Task:
         handle = version.handle or version.id
@@ -693,10 +714,10 @@ class MainWindow(QMainWindow):
 
     async def new_prompt(self, handle: str | None = None) -> OpenedPrompt | None:
         if handle is None:
-            dialog = NewPromptDialog(self)
+            dialog = new_prompt_dialog(self)
             if await wait_for_dialog(dialog) != QDialog.DialogCode.Accepted:
                 return None
-            handle = dialog.handle
+            handle = dialog.name
         opened = await self.service.create_prompt(handle)
         self.write_draft()
         await self.refresh()

@@ -201,3 +201,30 @@ def test_screenshot_main_window(window, qtbot):
 def test_screenshot_main_window_dark(window, qtbot, dark_palette):
     _select(window, qtbot, HANDLE)
     _screenshot(window, qtbot, "main-window-dark.png")
+
+
+def test_a_custom_tag_is_created_checked_and_moved(window, qtbot, run_async, colleague):
+    _select(window, qtbot, HANDLE)
+    first = window.history_model.version_at(window.history_model.rowCount() - 1)
+    window.history_view.selectRow(window.history_model.rowCount() - 1)
+    window.tag_menu.aboutToShow.emit()
+    names = [action.objectName() for action in window.tag_menu.actions()]
+    assert {"tag-production", "tag-staging", "newTagAction"} <= set(names)
+
+    creating = asyncio.ensure_future(window.new_tag(first))
+    qtbot.waitUntil(lambda: window.findChild(QDialog, "newTagDialog") is not None, timeout=5000)
+    dialog = window.findChild(QDialog, "newTagDialog")
+    qtbot.keyClicks(dialog.name_edit, "Canary")
+    assert "lowercase" in dialog.problem_label.text()
+    dialog.name_edit.clear()
+    qtbot.keyClicks(dialog.name_edit, "production")
+    assert "already a tag" in dialog.problem_label.text()
+    dialog.name_edit.clear()
+    qtbot.keyClicks(dialog.name_edit, "canary")
+    dialog.accept()
+    qtbot.waitUntil(creating.done, timeout=10000)
+    assert creating.result() == "canary"
+    assert run_async(colleague.get_prompt(f"{HANDLE}:canary")).version == first.version
+    window.history_view.selectRow(0)
+    window.tag_menu.aboutToShow.emit()
+    assert "tag-canary" in [action.objectName() for action in window.tag_menu.actions()]

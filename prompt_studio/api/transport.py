@@ -11,7 +11,7 @@ import logging
 import math
 import random
 import urllib.request
-from collections.abc import Callable, Generator, Mapping
+from collections.abc import Callable, Collection, Generator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -37,6 +37,7 @@ from prompt_studio.models.errors import (
     TimedOut,
     ValidationFailedError,
 )
+from prompt_studio.models.orkes import ConductorErrorBody
 
 logger = logging.getLogger(__name__)
 
@@ -106,9 +107,9 @@ def error_from_response(
 ) -> PromptStudioError:
     """The shared exception for a failed answer, carrying the server's `error` and `message`.
 
-    The body is normally flat `{error, message}`; a proxy's HTML page or plain text becomes the message
-    (shortened), so the user still sees what the server said. `redact` takes secrets out of whatever the
-    server echoed before it can reach a dialog or a log.
+    The body is normally flat `{error, message}` (Conductor's `{code, message, ...}` is read too); a proxy's
+    HTML page or plain text becomes the message (shortened), so the user still sees what the server said.
+    `redact` takes secrets out of whatever the server echoed before it can reach a dialog or a log.
     """
     error_class = _ERROR_BY_STATUS.get(status)
     if error_class is None:
@@ -123,9 +124,15 @@ def _error_and_message(content: bytes) -> tuple[str | None, str | None]:
     try:
         body = ErrorBody.model_validate_json(content)
     except ValidationError:
+        pass
+    else:
+        return body.error, body.message
+    try:
+        conductor_body = ConductorErrorBody.model_validate_json(content)
+    except ValidationError:
         text = content.decode("utf-8", errors="replace").strip()
         return None, text[:_MAX_PLAIN_ERROR_CHARS] or None
-    return body.error, body.message
+    return conductor_body.code, conductor_body.message
 
 
 @dataclass(frozen=True)
@@ -138,19 +145,27 @@ class ApiResponse:
 
 class _HeaderAuth(httpx.Auth):
     """Adds the secret headers to each request, so they live in one place and never in the client's default
-    headers, whose repr shows them; and takes their values out of any text that could reach the user."""
+    headers, whose repr shows them; and takes their values out of any text that could reach the user.
 
-    def __init__(self, headers: Mapping[str, str]):
+    Header values replaced later (a renewed token) and `secrets` sent elsewhere (a key secret in a body) stay
+    redacted too: a server may echo any of them in an error message.
+    """
+
+    def __init__(self, headers: Mapping[str, str], secrets: Collection[str] = ()):
         self._headers = dict(headers)
+        self._secrets = {secret for secret in (*secrets, *self._headers.values()) if secret}
+
+    def replace_headers(self, headers: Mapping[str, str]) -> None:
+        self._headers = dict(headers)
+        self._secrets.update(value for value in self._headers.values() if value)
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         request.headers.update(self._headers)
         yield request
 
     def redact(self, text: str) -> str:
-        for value in self._headers.values():
-            if value:
-                text = text.replace(value, _REDACTED)
+        for secret in sorted(self._secrets, key=len, reverse=True):
+            text = text.replace(secret, _REDACTED)
         return text
 
     def __repr__(self) -> str:
@@ -182,6 +197,7 @@ class HttpConnection:
     """One `httpx.AsyncClient` with its pool of keep-alive connections to one server.
 
     `auth_headers` are secrets: sent on every request and blanked out of every message; `headers` are not.
+    `secrets` are blanked out too without being sent as headers (a key secret that only goes in a body).
     """
 
     def __init__(
@@ -194,13 +210,14 @@ class HttpConnection:
         retry_policy: RetryPolicy | None = None,
         max_response_bytes: int = MAX_RESPONSE_BYTES,
         transport: httpx.AsyncBaseTransport | None = None,
+        secrets: Collection[str] = (),
     ):
         if not isinstance(timeout, httpx.Timeout):
             timeout = httpx.Timeout(timeout, connect=min(timeout, DEFAULT_TIMEOUT.connect))
         self.base_url = base_url.rstrip("/")
         self.retry_policy = retry_policy or RetryPolicy()
         self.max_response_bytes = max_response_bytes
-        self._auth = _HeaderAuth(auth_headers)
+        self._auth = _HeaderAuth(auth_headers, secrets)
         if transport is None and not _goes_through_a_proxy(self.base_url):
             transport = Http11Transport(max_connections=MAX_CONNECTIONS, max_idle=MAX_CONNECTIONS)
         self._client = httpx.AsyncClient(
@@ -213,6 +230,10 @@ class HttpConnection:
             follow_redirects=False,
         )
 
+    def replace_auth_headers(self, auth_headers: Mapping[str, str]) -> None:
+        """Send these secret headers from now on (a renewed token); the old values stay redacted."""
+        self._auth.replace_headers(auth_headers)
+
     async def request(
         self,
         method: str,
@@ -221,18 +242,31 @@ class HttpConnection:
         safe_to_repeat: bool,
         params: Mapping[str, Any] | None = None,
         json: Any = None,
+        content: str | bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        authenticated: bool = True,
     ) -> ApiResponse:
         """Send one request and return its successful answer, or raise the matching shared exception.
 
         Only a request the caller marks `safe_to_repeat` (reads and idempotent writes) is retried, on 429,
         5xx, a dropped connection or a timeout: repeating a create or a sync could write a second version.
+        A param whose value is a list is sent once per item (`models=a&models=b`); `content` is a raw body
+        (give its Content-Type in `headers`); `authenticated=False` leaves the auth headers off (a token request).
         """
         if params is not None:
             params = {key: value for key, value in params.items() if value is not None}
         retries_taken = 0
         while True:
             try:
-                return await self._send(method, path, params=params, json=json)
+                return await self._send(
+                    method,
+                    path,
+                    params=params,
+                    json=json,
+                    content=content,
+                    headers=headers,
+                    authenticated=authenticated,
+                )
             except _Retryable as retryable:
                 if not safe_to_repeat or retries_taken >= self.retry_policy.max_retries:
                     raise retryable.failure from retryable.__cause__
@@ -244,10 +278,21 @@ class HttpConnection:
             await asyncio.sleep(delay)
 
     async def _send(
-        self, method: str, path: str, *, params: Mapping[str, Any] | None, json: Any
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None,
+        json: Any,
+        content: str | bytes | None,
+        headers: Mapping[str, str] | None,
+        authenticated: bool,
     ) -> ApiResponse:
+        auth = httpx.USE_CLIENT_DEFAULT if authenticated else None
         try:
-            async with self._client.stream(method, path, params=params, json=json) as response:
+            async with self._client.stream(
+                method, path, params=params, json=json, content=content, headers=headers, auth=auth
+            ) as response:
                 content = await self._read_bounded(response)
         except httpx.TimeoutException as exc:
             raise _Retryable(TimedOut(self._describe_timeout(exc))) from exc

@@ -20,7 +20,8 @@ def _build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=5560)
     serve.add_argument("--data-dir", dest="serve_data_dir", help="folder of the library to serve")
     key = serve.add_mutually_exclusive_group(required=True)
-    key.add_argument("--api-key", help="the key clients must send (X-Auth-Token or Bearer)")
+    key.add_argument("--api-key", help="the key clients must send (X-Auth-Token or Bearer); other users of this "
+                                       "machine can see arguments, so prefer --api-key-env")
     key.add_argument("--api-key-env", dest="serve_api_key_env", metavar="VAR",
                      help="environment variable that holds the key")
     return parser

@@ -6,6 +6,9 @@ import re
 
 HANDLE_PATTERN = re.compile(r"^[a-z0-9_-]+(/[a-z0-9_-]+)?$")
 TAG_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_-]*$")
+MAX_HANDLE_LENGTH = 200
+"""The official CLI keeps each prompt in `prompts/<handle>.prompt.yaml`, and a file name is at most 255 bytes on
+common file systems; a handle is ASCII, so this leaves room for the suffix."""
 VIRTUAL_TAG = "latest"
 BUILT_IN_TAGS = ("production", "staging")
 
@@ -14,6 +17,8 @@ def handle_problem(handle: str) -> str | None:
     """Why a handle is not acceptable, in plain words, or None when it is."""
     if not handle:
         return "A handle cannot be empty."
+    if len(handle) > MAX_HANDLE_LENGTH:
+        return f"A handle has at most {MAX_HANDLE_LENGTH} characters."
     if not HANDLE_PATTERN.match(handle):
         return (
             "A handle uses lowercase letters, digits, '-' and '_', with at most one '/' "

@@ -59,8 +59,14 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
+MAX_JSON_DEPTH = 64
+"""Far deeper than any prompt needs (a JSON schema output nests a few levels). A deeper body is refused before it
+is stored: pydantic stops serialising at its own depth limit, so the answers echoing it could never be written,
+and every later read of that prompt, and the list of all prompts, would fail with a 500."""
+
+
 def parse_json(raw: bytes) -> Any:
-    """The JSON document of a body: 400 for bad UTF-8 or malformed JSON (NaN and Infinity included)."""
+    """The JSON document of a body: 400 for bad UTF-8, malformed JSON (NaN and Infinity included) or too deep."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -68,10 +74,28 @@ def parse_json(raw: bytes) -> Any:
         raise HttpProblem(400, "Bad Request", message) from None
     if not text.strip():
         raise HttpProblem(400, "Bad Request", "The request needs a JSON body.")
+    too_deep = HttpProblem(400, "Bad Request", f"The request body nests more than {MAX_JSON_DEPTH} levels deep.")
     try:
-        return json.loads(text, parse_constant=_refuse_constant)
+        document = json.loads(text, parse_constant=_refuse_constant)
     except ValueError as error:
         raise HttpProblem(400, "Bad Request", f"The request body is not valid JSON: {error}") from None
+    except RecursionError:
+        raise too_deep from None
+    if _nested_too_deeply(document):
+        raise too_deep
+    return document
+
+
+def _nested_too_deeply(document: Any) -> bool:
+    """Whether any object or array sits deeper than MAX_JSON_DEPTH (a loop, not recursion, whatever the depth)."""
+    stack: list[tuple[Any, int]] = [(document, 1)] if isinstance(document, dict | list) else []
+    while stack:
+        container, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            return True
+        children = container.values() if isinstance(container, dict) else container
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
 
 
 def validation_message(error: ValidationError, prefix: str = "") -> str:

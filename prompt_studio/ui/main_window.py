@@ -310,6 +310,7 @@ class MainWindow(QMainWindow):
         self.connection_selector.activated.connect(self._on_connection_selector_activated)
         self.tasks.sig_busy_changed.connect(self._on_tasks_busy_changed)
         self.tasks.sig_failed.connect(self._on_tasks_failed)
+        self.tasks.sig_finished.connect(lambda _slot: self._update_actions())
 
         self.draft_timer = QTimer(self)
         self.draft_timer.setSingleShot(True)
@@ -541,9 +542,14 @@ class MainWindow(QMainWindow):
                 "base_parameters": outcome.draft.base_parameters,
             })
             self.write_draft()
-        self.statusBar().showMessage(
-            {"created": "Saved as a new prompt.", "updated": f"Saved as v{outcome.draft.base_version}.",
-             "up_to_date": "Nothing to save: the server already has this."}.get(outcome.action, ""), 5000)
+        if outcome.action == "created" and sent.base_version is not None:
+            self.statusBar().showMessage(
+                f"{sent.handle} had been deleted on the server by someone else. Your draft was saved as a new "
+                "prompt (version 1); the deleted history is no longer listed.", 15000)
+        else:
+            self.statusBar().showMessage(
+                {"created": "Saved as a new prompt.", "updated": f"Saved as v{outcome.draft.base_version}.",
+                 "up_to_date": "Nothing to save: the server already has this."}.get(outcome.action, ""), 5000)
         self._update_draft_status()
         self.refresh()
         self.load_history(sent.handle)

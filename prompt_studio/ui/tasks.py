@@ -69,6 +69,8 @@ class TaskRunner(QObject):
     """Some work started or all work ended."""
     sig_failed = Signal(str, object)
     """A task failed: what it was doing, and the exception."""
+    sig_finished = Signal(str)
+    """A task ended (done, failed or cancelled): its slot."""
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -114,6 +116,7 @@ class TaskRunner(QObject):
         finally:
             if self._tasks.get(slot) is asyncio.current_task():
                 del self._tasks[slot]
+            self.sig_finished.emit(slot)
             if not self._tasks:
                 self.sig_busy_changed.emit(False)
 

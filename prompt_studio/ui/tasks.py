@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -62,6 +63,12 @@ class ErrorBox(QMessageBox):
         self.setStandardButtons(QMessageBox.StandardButton.Ok)
 
 
+def _close_if_never_started(work: Awaitable[Any]) -> None:
+    """A task cancelled before its first step never awaited its coroutine; close it rather than leak a warning."""
+    if inspect.iscoroutine(work) and inspect.getcoroutinestate(work) == inspect.CORO_CREATED:
+        work.close()
+
+
 class TaskRunner(QObject):
     """The window's running tasks: one slot per kind of work, cancelled on close."""
 
@@ -95,6 +102,7 @@ class TaskRunner(QObject):
         if previous is not None:
             previous.cancel()
         task = asyncio.ensure_future(self._run(slot, what, work, on_done))
+        task.add_done_callback(lambda _task: _close_if_never_started(work))
         self._tasks[slot] = task
         self.sig_busy_changed.emit(True)
         return task

@@ -5,11 +5,17 @@ A pygments lexer finds the tokens and each token type maps to a `QTextCharFormat
 re-highlights the lines that changed: typing in a 1 MB prompt costs the same as in a short one. The few Liquid
 constructs that span lines (`{{`/`{%` left open, `{% comment %}` blocks) are carried to the next line in the
 block state.
+
+Lexing a whole 1 MB prompt takes most of a second, so a long text is coloured progressively: the first lines at
+once, the rest in short slices between events, top to bottom (a line's colours depend on the lines above it).
+A cursor marks the first line not lexed yet; the document moves it along with every edit, so typing while the
+slices run needs no bookkeeping, and an edit above it never lexes the lines below it.
 """
 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterable
 from typing import ClassVar, Literal
 
@@ -29,7 +35,17 @@ from pygments.token import (
     Text,
     _TokenType,
 )
-from PySide6.QtGui import QColor, QFont, QPalette, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+from PySide6.QtCore import SIGNAL, SLOT, QObject, QTimer
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QPalette,
+    QSyntaxHighlighter,
+    QTextBlock,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+)
 
 TemplateSyntax = Literal["liquid", "orkes", "json"]
 
@@ -115,6 +131,14 @@ _PLAIN, _IN_OUTPUT, _IN_TAG, _IN_COMMENT = 0, 1, 2, 3
 _CONTINUATION_PREFIX = {_IN_OUTPUT: "{{ ", _IN_TAG: "{% "}
 _OPENING_CHARACTER: dict[str, str] = {"liquid": "{", "orkes": "$", "json": ""}
 _END_OF_COMMENT = re.compile(r"\{%-?\s*endcomment\s*-?%\}")
+# Lines lexed at once when a text arrives or its colours change: more than any editor shows, a few milliseconds.
+_LINES_AT_ONCE = 300
+# The rest is lexed in slices of this many lines, as many slices per turn of the event loop as fit in its time.
+_LINES_PER_SLICE = 50
+_SECONDS_PER_TURN = 0.008
+# QSyntaxHighlighter lexes every changed line from this connection; it is cut while a long text goes in.
+_CONTENTS_CHANGE = SIGNAL("contentsChange(int,int,int)")
+_REFORMAT_BLOCKS = SLOT("_q_reformatBlocks(int,int,int)")
 
 
 def _style_of(token_type: _TokenType) -> str:
@@ -167,40 +191,86 @@ class PromptHighlighter(QSyntaxHighlighter):
         self, document: QTextDocument, syntax: TemplateSyntax = "liquid", *, dark: bool = False
     ) -> None:
         super().__init__(document)
-        self._syntax = syntax
-        self._lexer = _lexer_for(syntax)
-        # Most lines of a long prompt are prose: a line without this character needs no lexing at all.
-        self._opening_character = _OPENING_CHARACTER[syntax]
+        self._use_syntax(syntax)
         self._formats = _formats(dark)
         self._dark = dark
         self._undeclared: frozenset[str] = frozenset()
+        # While a long text is being coloured: the start of the first line not lexed yet; None when all are.
+        self._frontier: QTextCursor | None = None
+        # How many lines from the frontier down the running slice may still lex; None outside a slice.
+        self._lines_allowed: int | None = None
+        self._slice_timer = QTimer(self)
+        self._slice_timer.setInterval(0)
+        self._slice_timer.timeout.connect(self._on_slice_timer_timeout)
 
     @property
     def syntax(self) -> TemplateSyntax:
         return self._syntax
+
+    def is_highlighting_complete(self) -> bool:
+        """Whether every line is coloured (a long text gets its colours in slices after it is shown)."""
+        return self._frontier is None
+
+    def insert_text(self, cursor: QTextCursor, text: str) -> None:
+        """Replace the cursor's selection with `text`; a long text is coloured at the top now, the rest in slices.
+
+        Left to itself, Qt lexes every inserted line before `insertText` returns: most of a second for 1 MB.
+        """
+        if text.count("\n") <= _LINES_AT_ONCE:
+            cursor.insertText(text)
+            return
+        start = cursor.selectionStart()
+        document = self.document()
+        detached = QObject.disconnect(document, _CONTENTS_CHANGE, self, _REFORMAT_BLOCKS)
+        try:
+            cursor.insertText(text)
+        finally:
+            if detached:
+                QObject.connect(document, _CONTENTS_CHANGE, self, _REFORMAT_BLOCKS)
+        if detached:
+            self._relex_from(document.findBlock(start))
+
+    def set_syntax(self, syntax: TemplateSyntax) -> None:
+        """Read the text as another template language from now on (LangWatch's Liquid or Orkes' `${}`)."""
+        if syntax != self._syntax:
+            self._use_syntax(syntax)
+            self._relex_from(self.document().firstBlock())
 
     def set_dark(self, dark: bool) -> None:
         """Switch to the colours that read on a dark (or light) base."""
         if dark != self._dark:
             self._dark = dark
             self._formats = _formats(dark)
-            self.rehighlight()
+            self._relex_from(self.document().firstBlock())
 
     def set_undeclared_variables(self, names: Iterable[str]) -> None:
-        """Underline these variable names, redoing only lines that mention a name whose marking changed."""
+        """Underline these variable names, redoing only lines that mention a name whose marking changed.
+
+        Lines not lexed yet get the new names when their slice comes; many lines to redo are redone in slices.
+        """
         names = frozenset(names)
         changed = names ^ self._undeclared
         self._undeclared = names
         if not changed:
             return
+        end = self._frontier.position() if self._frontier is not None else self.document().characterCount()
+        mentioning = []
         block = self.document().firstBlock()
-        while block.isValid():
+        while block.isValid() and block.position() < end:
             text = block.text()
             if any(name in text for name in changed):
-                self.rehighlightBlock(block)
+                mentioning.append(block)
             block = block.next()
+        if len(mentioning) > _LINES_AT_ONCE:
+            self._relex_from(mentioning[0])
+            return
+        for block in mentioning:
+            self.rehighlightBlock(block)
 
     def highlightBlock(self, text: str) -> None:
+        if self._frontier is not None and not self._may_lex_current_line():
+            # The line keeps its state, and an unchanged state stops Qt from going on to the lines below.
+            return
         state = max(self.previousBlockState(), _PLAIN)
         start = 0
         if state == _IN_COMMENT:
@@ -216,6 +286,72 @@ class PromptHighlighter(QSyntaxHighlighter):
             self.setCurrentBlockState(_PLAIN)
             return
         self.setCurrentBlockState(self._highlight_tokens(text, start, state))
+
+    def _use_syntax(self, syntax: TemplateSyntax) -> None:
+        self._syntax = syntax
+        self._lexer = _lexer_for(syntax)
+        # Most lines of a long prompt are prose: a line without this character needs no lexing at all.
+        self._opening_character = _OPENING_CHARACTER[syntax]
+
+    def _may_lex_current_line(self) -> bool:
+        """Lines above the frontier are lexed whenever Qt asks; the line at it only in a slice, which moves it on."""
+        block = self.currentBlock()
+        position, frontier = block.position(), self._frontier.position()
+        if position < frontier:
+            return True
+        if not self._lines_allowed:
+            return False
+        self._lines_allowed -= 1
+        following = block.next()
+        if following.isValid():
+            self._frontier.setPosition(following.position())
+        else:
+            self._finish_slices()
+        return True
+
+    def _relex_from(self, block: QTextBlock) -> None:
+        """Colour again from `block` to the end: the first lines now, the others in slices."""
+        if self._frontier is None:
+            self._frontier = QTextCursor(self.document())
+            self._frontier.setPosition(block.position())
+        elif block.position() < self._frontier.position():
+            self._frontier.setPosition(block.position())
+        self._lex_pending_lines(_LINES_AT_ONCE)
+        if self._frontier is not None:
+            self._slice_timer.start()
+
+    def _lex_pending_lines(self, count: int) -> None:
+        """Lex up to `count` lines from the frontier down, in order: each hands its end state to the next."""
+        self._lines_allowed = count
+        try:
+            while self._lines_allowed and (first_pending := self._first_pending_block()) is not None:
+                self.rehighlightBlock(first_pending)
+        finally:
+            self._lines_allowed = None
+
+    def _first_pending_block(self) -> QTextBlock | None:
+        if self._frontier is None:
+            return None
+        frontier = self._frontier.position()
+        block = self.document().findBlock(frontier)
+        if block.position() < frontier:
+            # An edit across the frontier left it inside a line; Qt lexed that line with the edit.
+            block = block.next()
+            if block.isValid():
+                self._frontier.setPosition(block.position())
+        if not block.isValid():
+            self._finish_slices()
+            return None
+        return block
+
+    def _finish_slices(self) -> None:
+        self._frontier = None
+        self._slice_timer.stop()
+
+    def _on_slice_timer_timeout(self) -> None:
+        deadline = time.perf_counter() + _SECONDS_PER_TURN
+        while self._frontier is not None and time.perf_counter() < deadline:
+            self._lex_pending_lines(_LINES_PER_SLICE)
 
     def _highlight_tokens(self, text: str, start: int, state: int) -> int:
         """Format `text[start:]` lexed from `state`; return the state at the end of the line."""

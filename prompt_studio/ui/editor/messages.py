@@ -137,6 +137,7 @@ class MessagesEditor(QWidget):
         self._syntax = syntax
         self._undo_keys = undo_keys
         self._read_only = False
+        self._undeclared: list[str] = []
         self.rows: list[MessageRow] = []
         title = QLabel("Messages")
         font = title.font()
@@ -174,9 +175,6 @@ class MessagesEditor(QWidget):
     def texts(self) -> list[str]:
         return [row.content_edit.text() for row in self.rows]
 
-    def text_edits(self) -> list[TemplateTextEdit]:
-        return [row.content_edit for row in self.rows]
-
     def set_messages(self, messages: list[dict[str, Any]]) -> None:
         """Show these messages, reusing the rows there are: undo on a long conversation stays quick."""
         while len(self.rows) > len(messages):
@@ -194,6 +192,18 @@ class MessagesEditor(QWidget):
             row.set_read_only(read_only)
         self._read_only = read_only
 
+    def set_template_syntax(self, syntax: TemplateSyntax) -> None:
+        """Highlight every message, and those added later, as templates of this language."""
+        self._syntax = syntax
+        for row in self.rows:
+            row.content_edit.highlighter.set_syntax(syntax)
+
+    def set_undeclared_variables(self, names: list[str]) -> None:
+        """Underline these variables in every message, and in messages added later."""
+        self._undeclared = names
+        for row in self.rows:
+            row.content_edit.highlighter.set_undeclared_variables(names)
+
     def show_messages(self, row_messages: dict[int, str], section_message: str) -> None:
         for index, row in enumerate(self.rows):
             row.message.set_message(row_messages.get(index, ""))
@@ -201,6 +211,7 @@ class MessagesEditor(QWidget):
 
     def _append_row(self) -> MessageRow:
         row = MessageRow(self._syntax, self._undo_keys)
+        row.content_edit.highlighter.set_undeclared_variables(self._undeclared)
         row.set_read_only(self._read_only)
         row.sig_edited.connect(lambda word_done, row=row: self._on_row_edited(row, word_done))
         row.sig_move_requested.connect(lambda offset, row=row: self._on_row_move_requested(row, offset))

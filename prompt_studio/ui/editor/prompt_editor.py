@@ -63,6 +63,12 @@ _PART_NAMES = {"identifier": "Name", "type": "Type", "json_schema": "Schema", "c
 _TYPING_PAUSE_MS = 800
 # Looking for variables reads every text of the prompt; after a keystroke it waits for a short pause instead.
 _VARIABLES_CHECK_DELAY_MS = 250
+# (hint beside the system prompt's title, placeholder of the empty system prompt) for each template language.
+_SYNTAX_HINTS: dict[str, tuple[str, str]] = {
+    "liquid": ("{{ name }} inserts an input",
+               "Tell the model who it is and how to answer. Use {{ name }} where an input goes."),
+    "orkes": ("${name} inserts an input", "Tell the model who it is and how to answer. Use ${name} for inputs."),
+}
 _BLANK_CONFIG: dict[str, Any] = {
     "prompt": "", "model": "openai/gpt-5", "messages": [], "inputs": [],
     "outputs": [{"identifier": "output", "type": "str"}],
@@ -167,10 +173,9 @@ class PromptEditor(QWidget):
         self.system_prompt_edit = named(
             TemplateTextEdit(template_syntax, min_lines=10, max_lines=30), "systemPromptEdit", "System prompt"
         )
-        self.system_prompt_edit.setPlaceholderText(
-            "Tell the model who it is and how to answer. Use {{ name }} where an input goes."
-            if template_syntax == "liquid" else "Tell the model who it is and how to answer. Use ${name} for inputs."
-        )
+        self.syntax_hint = QLabel()
+        self.syntax_hint.setObjectName("templateSyntaxHint")
+        self.syntax_hint.setEnabled(False)
         self.system_prompt_message = FieldMessage("systemPromptEditMessage")
         self.messages_editor = MessagesEditor(template_syntax, self._undo_keys)
         self.missing_variables = QFrame()
@@ -206,6 +211,7 @@ class PromptEditor(QWidget):
 
         self._build_layout()
         self._connect_signals()
+        self._show_syntax_hints()
         self.set_content(_BLANK_CONFIG, None)
 
     def _build_layout(self) -> None:
@@ -220,9 +226,7 @@ class PromptEditor(QWidget):
         prompt_title.setBuddy(self.system_prompt_edit)
         prompt_heading.addWidget(prompt_title)
         prompt_heading.addStretch(1)
-        hint = QLabel("{{ name }} inserts an input" if self._syntax == "liquid" else "${name} inserts an input")
-        hint.setEnabled(False)
-        prompt_heading.addWidget(hint)
+        prompt_heading.addWidget(self.syntax_hint)
         form.addLayout(prompt_heading)
         form.addWidget(self.system_prompt_edit)
         form.addWidget(self.system_prompt_message)
@@ -278,6 +282,11 @@ class PromptEditor(QWidget):
         label.setFont(font)
         return label
 
+    def _show_syntax_hints(self) -> None:
+        hint, placeholder = _SYNTAX_HINTS.get(self._syntax, _SYNTAX_HINTS["liquid"])
+        self.syntax_hint.setText(hint)
+        self.system_prompt_edit.setPlaceholderText(placeholder)
+
     def _connect_signals(self) -> None:
         self._typing_pause.timeout.connect(self._seal_undo_step)
         self._variables_check.timeout.connect(self._refresh_missing_variables)
@@ -322,7 +331,6 @@ class PromptEditor(QWidget):
         self.set_read_only(read_only)
         self._snapshot = self.content()
         self._refresh()
-        self._refresh_missing_variables()
 
     def content(self) -> tuple[dict, dict]:
         """(`configData` wire dict, parameters) exactly as edited; parameters that are not set are absent."""
@@ -375,10 +383,27 @@ class PromptEditor(QWidget):
         self.demonstrations_editor.set_read_only(read_only)
         self.parameters_editor.set_read_only(read_only)
         self._refresh_response_format()
-        self._refresh_missing_variables()
+        self.add_missing_button.setVisible(not read_only)
 
     def is_read_only(self) -> bool:
         return self._read_only
+
+    @property
+    def template_syntax(self) -> TemplateSyntax:
+        return self._syntax
+
+    def set_template_syntax(self, syntax: TemplateSyntax) -> None:
+        """Read the texts as templates of another language from now on: "liquid" (LangWatch) or "orkes" (`${}`).
+
+        The texts stay as they are; their colours, the hints and the variables offered as inputs follow.
+        """
+        if syntax == self._syntax:
+            return
+        self._syntax = syntax
+        self.system_prompt_edit.highlighter.set_syntax(syntax)
+        self.messages_editor.set_template_syntax(syntax)
+        self._show_syntax_hints()
+        self._refresh_missing_variables()
 
     # -- loading and history ------------------------------------------------------------------------------------
 
@@ -395,20 +420,20 @@ class PromptEditor(QWidget):
         self._unknown = {key: value for key, value in config.items() if key not in _FORM_KEYS}
         self._absent = {key for key in _ALWAYS_WRITTEN if key not in config}
         self.model_settings.set_values(config)
-        # Underline before the text arrives, so a long prompt is coloured once rather than twice.
         prompt = str(config.get("prompt", ""))
+        messages = [dict(message) for message in config.get("messages") or []]
         declared = [item.get("identifier") for item in config.get("inputs") or [] if isinstance(item, dict)]
-        self.system_prompt_edit.highlighter.set_undeclared_variables(
-            self._missing_variables([prompt], declared)
-        )
+        texts = [prompt, *(str(message.get("content", "")) for message in messages)]
         self.system_prompt_edit.set_text(prompt)
-        self.messages_editor.set_messages([dict(message) for message in config.get("messages") or []])
+        self.messages_editor.set_messages(messages)
         self.inputs_editor.model.set_rows([dict(item) for item in config.get("inputs") or []])
         self.outputs_editor.model.set_rows([dict(item) for item in config.get("outputs") or []])
         self.demonstrations_editor.model.set_demonstrations(config.get("demonstrations"))
         self._set_technique(config.get("prompting_technique"))
         self._response_format = config.get("response_format")
         self.parameters_editor.model.set_parameters(dict(parameters))
+        # Underlining after the texts are in redoes only the lines already coloured: a few hundred of a long text.
+        self._show_missing_variables(self._missing_variables(texts, declared))
 
     def _record_edit(self, key: str, description: str, closes_step: bool) -> None:
         """Turn one change of the author into a step of history, then re-check the form."""
@@ -441,7 +466,6 @@ class PromptEditor(QWidget):
             self._load(config, parameters)
         self._snapshot = snapshot
         self._refresh()
-        self._refresh_missing_variables()
         self.sig_edited.emit()
 
     # -- derived parts: validation, missing inputs, response format, summaries ---------------------------------
@@ -500,11 +524,15 @@ class PromptEditor(QWidget):
         return [name for name in template_variables(texts, self._syntax) if name not in set(declared)]
 
     def _refresh_missing_variables(self) -> None:
-        self._variables_check.stop()
         texts = [self.system_prompt_edit.text(), *self.messages_editor.texts()]
         missing = self._missing_variables(texts, [row.get("identifier") for row in self.inputs_editor.model.rows()])
-        for text_edit in (self.system_prompt_edit, *self.messages_editor.text_edits()):
-            text_edit.highlighter.set_undeclared_variables(missing)
+        self._show_missing_variables(missing)
+
+    def _show_missing_variables(self, missing: list[str]) -> None:
+        """Underline the variables that are not inputs and offer to add them."""
+        self._variables_check.stop()
+        self.system_prompt_edit.highlighter.set_undeclared_variables(missing)
+        self.messages_editor.set_undeclared_variables(missing)
         self.missing_variables.setVisible(bool(missing))
         self.missing_variables_label.setText(f"Not an input yet: {', '.join(missing)}")
         self.add_missing_button.setText("Add as inputs" if len(missing) > 1 else "Add as input")

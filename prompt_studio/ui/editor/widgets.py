@@ -127,7 +127,7 @@ class TemplateTextEdit(QPlainTextEdit):
         cursor.setPosition(_utf16_length(current[: len(current) - suffix]), QTextCursor.MoveMode.KeepAnchor)
         self._setting_text = True
         try:
-            cursor.insertText(shown[prefix : len(shown) - suffix])
+            self.highlighter.insert_text(cursor, shown[prefix : len(shown) - suffix])
         finally:
             self._setting_text = False
         self._cached_text = None

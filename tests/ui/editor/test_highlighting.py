@@ -1,4 +1,4 @@
-"""The template highlighter (Liquid, Orkes `${}`, JSON) and the search for variables that are not inputs."""
+"""The template highlighter (Liquid, Orkes `${}`, JSON; long texts in slices) and the search for variables."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtGui import QColor, QTextDocument
+from PySide6.QtGui import QColor, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QPlainTextEdit
 
 from prompt_studio.ui.editor.template_variables import template_variables
@@ -22,6 +22,46 @@ def coloured_words(document: QTextDocument, line: int) -> dict[str, str]:
         underline = "~" if format_range.format.fontUnderline() or format_range.format.underlineStyle().value else ""
         pieces[text] = format_range.format.foreground().color().name() + underline
     return pieces
+
+
+def every_format(document: QTextDocument) -> list[list[tuple]]:
+    """Each line's coloured ranges (start, length, colour, underline): the whole result of highlighting."""
+    lines = []
+    block = document.firstBlock()
+    while block.isValid():
+        lines.append([
+            (piece.start, piece.length, piece.format.foreground().color().name(),
+             piece.format.underlineStyle().value)
+            for piece in block.layout().formats()
+        ])
+        block = block.next()
+    return lines
+
+
+def coloured_at_once(qtbot, text: str, syntax: str = "liquid", undeclared: tuple[str, ...] = ()) -> list[list]:
+    """What the highlighter makes of `text` when Qt lexes every line before returning, as it does for typing."""
+    text_edit = QPlainTextEdit()
+    qtbot.addWidget(text_edit)
+    highlighter = PromptHighlighter(text_edit.document(), syntax)
+    highlighter.set_undeclared_variables(undeclared)
+    text_edit.document().setPlainText(text)
+    assert highlighter.is_highlighting_complete()
+    return every_format(text_edit.document())
+
+
+def insert_at_end(document: QTextDocument, highlighter: PromptHighlighter, text: str) -> None:
+    cursor = QTextCursor(document)
+    cursor.movePosition(QTextCursor.MoveOperation.End)
+    highlighter.insert_text(cursor, text)
+
+
+# A long template whose Liquid spans lines here and there: each line's colours depend on the lines above it.
+LONG_TEMPLATE = "\n".join(
+    f"{number}: {{% comment %}} a note\nover two lines {{{{ hidden }}}} {{% endcomment %}} then {{{{ shown }}}}"
+    if number % 97 == 0 else
+    f"{number}: Dear {{{{ customer | upcase }}}}, {{% if vip %}}thanks{{% endif %}} about {{{{ topic }}}}"
+    for number in range(3000)
+)
 
 
 @pytest.fixture
@@ -113,6 +153,83 @@ def test_one_megabyte_is_highlighted_line_by_line(document, capsys):
         print(f"\nhighlighting 1 MB: every line templated {dense * 1000:.0f} ms, plain prose {plain * 1000:.0f} ms")
 
     assert "customer_name" in coloured_words(document, document.blockCount() - 1)
+
+
+# -- long texts: coloured at the top at once, to the end in slices ----------------------------------------------
+
+
+def test_a_long_text_shows_coloured_at_the_top_at_once_and_ends_coloured_like_at_once(qtbot, document):
+    highlighter = PromptHighlighter(document, "liquid")
+    insert_at_end(document, highlighter, LONG_TEMPLATE)
+
+    assert "customer" in coloured_words(document, 2), "the lines on screen are coloured before insert_text returns"
+    assert not highlighter.is_highlighting_complete()
+    assert coloured_words(document, 2900) == {}, "the lines far below come later"
+
+    qtbot.waitUntil(highlighter.is_highlighting_complete, timeout=20_000)
+    assert every_format(document) == coloured_at_once(qtbot, LONG_TEMPLATE)
+    assert coloured_words(document, document.blockCount() - 1)["topic"] == coloured_words(document, 2)["topic"]
+
+
+def test_a_short_text_is_coloured_completely_before_insert_text_returns(document):
+    highlighter = PromptHighlighter(document, "liquid")
+    insert_at_end(document, highlighter, "\n".join(f"line {number} of {{{{ topic }}}}" for number in range(200)))
+
+    assert highlighter.is_highlighting_complete()
+    assert "topic" in coloured_words(document, 199)
+
+
+def test_edits_while_the_slices_run_end_coloured_like_the_text_coloured_at_once(qtbot, document):
+    highlighter = PromptHighlighter(document, "liquid")
+    insert_at_end(document, highlighter, LONG_TEMPLATE)
+    cursor = QTextCursor(document)
+
+    cursor.setPosition(document.findBlockByNumber(5).position())
+    cursor.insertText("{% comment %} opened above, closed far below\nstill a comment\n")  # lexed lines change
+    cursor.setPosition(document.findBlockByNumber(2500).position())
+    cursor.insertText("typed below {{ late }}\nand a new line\n")  # lines not lexed yet
+    cursor.setPosition(document.findBlockByNumber(290).position() + 3)
+    cursor.setPosition(document.findBlockByNumber(320).position() + 5, QTextCursor.MoveMode.KeepAnchor)
+    cursor.removeSelectedText()  # across the first line not lexed yet
+    cursor.setPosition(document.findBlockByNumber(2990).position())
+    cursor.insertText("{% endcomment %} closed here, {{ after }}\n")
+    assert not highlighter.is_highlighting_complete()
+
+    qtbot.waitUntil(highlighter.is_highlighting_complete, timeout=20_000)
+    final_text = document.toPlainText()
+    assert every_format(document) == coloured_at_once(qtbot, final_text)
+    assert "after" in coloured_words(document, document.findBlock(final_text.index("closed here")).blockNumber())
+
+
+def test_new_colours_and_underlines_reach_every_line_of_a_long_text(qtbot, document):
+    highlighter = PromptHighlighter(document, "liquid", dark=False)
+    insert_at_end(document, highlighter, LONG_TEMPLATE)
+    qtbot.waitUntil(highlighter.is_highlighting_complete, timeout=20_000)
+    last_line = document.blockCount() - 1
+    light_colour = coloured_words(document, last_line)["topic"]
+
+    highlighter.set_undeclared_variables(["topic"])  # on every line: redone in slices
+    highlighter.set_dark(True)  # while those slices run: starts again from the top
+
+    top = coloured_words(document, 2)["topic"]
+    assert top.endswith("~") and top != light_colour + "~", "the lines on screen follow at once"
+    assert not highlighter.is_highlighting_complete()
+    qtbot.waitUntil(highlighter.is_highlighting_complete, timeout=20_000)
+    assert coloured_words(document, last_line)["topic"] == top, "the top follows at once"
+    qtbot.waitUntil(highlighter.is_highlighting_complete, timeout=20_000)
+    assert coloured_words(document, last_line)["topic"] == coloured_words(document, 2)["topic"]
+    assert coloured_words(document, last_line)["topic"] == QColor(coloured_words(document, 2)["topic"][:7]).name() + "~"
+
+
+def test_the_template_language_can_change(qtbot, document):
+    highlighter = PromptHighlighter(document, "liquid")
+    document.setPlainText("Hello {{ liquid }} and ${orkes}")
+    assert "liquid" in coloured_words(document, 0)
+
+    highlighter.set_syntax("orkes")
+
+    assert highlighter.syntax == "orkes"
+    assert set(coloured_words(document, 0)) == {"${", "orkes", "}"}
 
 
 # -- variables the template reads -------------------------------------------------------------------------------

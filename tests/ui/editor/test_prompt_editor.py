@@ -432,22 +432,72 @@ def test_two_hundred_messages_load_and_stay_editable(qtbot, capsys):
     assert messages[199]["content"] == "Message 199 about {{ question }}"
 
 
-def test_a_one_megabyte_prompt_loads(qtbot, capsys):
+def underlined_words(block) -> dict[str, bool]:
+    """Each coloured piece of one line, and whether it is underlined as a variable that is not an input."""
+    return {
+        block.text()[piece.start : piece.start + piece.length]: bool(piece.format.underlineStyle().value)
+        for piece in block.layout().formats()
+    }
+
+
+def test_a_one_megabyte_prompt_opens_coloured_at_the_top_and_ends_coloured_everywhere(qtbot, capsys):
     editor = PromptEditor()
     qtbot.addWidget(editor)
     line = "Answer the customer about {{ product }} {% if vip %}with care{% endif %} and stay polite. "
     prompt = "\n".join(f"{position}: {line}" for position in range(1_000_000 // (len(line) + 8)))
-    config = {"prompt": prompt, "model": "openai/gpt-5", "outputs": [{"identifier": "output", "type": "str"}]}
+    message = ("All work and no play. {{input}}\n" * 32_000)[:1_000_000]
+    config = {"prompt": prompt, "model": "openai/gpt-5", "messages": [{"role": "user", "content": message}],
+              "inputs": [{"identifier": "product", "type": "str"}, {"identifier": "vip", "type": "bool"}],
+              "outputs": [{"identifier": "output", "type": "str"}]}
+    edits = []
+    editor.sig_edited.connect(lambda: edits.append(1))
     editor.show()
     started = time.perf_counter()
     editor.set_content(config, None)
     loaded = time.perf_counter() - started
-    with capsys.disabled():
-        print(f"\n{len(prompt) / 1e6:.2f} MB prompt: set_content with highlighting {loaded * 1000:.0f} ms")
+    prompt_edit, message_edit = editor.system_prompt_edit, editor.messages_editor.rows[0].content_edit
 
     assert editor.content()[0]["prompt"] == prompt
-    last_block = editor.system_prompt_edit.document().lastBlock()
-    assert any(format_range.length == 2 for format_range in last_block.layout().formats())
+    assert editor.content()[0]["messages"][0]["content"] == message
+    assert editor.missing_variables_label.text() == "Not an input yet: input"
+    assert underlined_words(message_edit.document().firstBlock())["input"], "on screen at once, underlined"
+    far_message_line = message_edit.document().findBlockByNumber(30_000)
+    assert "{{input}}" in far_message_line.text()
+    assert not underlined_words(far_message_line), "the far end comes later"
+
+    started = time.perf_counter()
+    qtbot.waitUntil(lambda: prompt_edit.highlighter.is_highlighting_complete()
+                    and message_edit.highlighter.is_highlighting_complete(), timeout=30_000)
+    coloured = time.perf_counter() - started
+    with capsys.disabled():
+        print(f"\n2 MB prompt: set_content {loaded * 1000:.0f} ms, coloured to the end {coloured * 1000:.0f} ms later")
+
+    far_prompt_line = underlined_words(prompt_edit.document().lastBlock())
+    assert {"{{", "product", "}}", "{%", "if", "vip"} <= set(far_prompt_line)
+    assert not far_prompt_line["product"]
+    assert underlined_words(far_message_line)["input"]
+    assert edits == [] and not editor.undo_action.isEnabled(), "colouring is no edit of the author"
+
+
+def test_the_template_syntax_can_change_after_construction(qtbot):
+    editor = PromptEditor()
+    qtbot.addWidget(editor)
+    outputs = [{"identifier": "o", "type": "str"}]
+    messages = [{"role": "user", "content": "${orkes_question} {{ liquid_question }}"}]
+    editor.set_content({"prompt": "Hi {{ liquid_name }}, ${orkes_name}", "model": "m", "messages": messages,
+                        "outputs": outputs}, None)
+    assert editor.missing_variables_label.text() == "Not an input yet: liquid_name, liquid_question"
+
+    editor.set_template_syntax("orkes")
+
+    assert editor.template_syntax == "orkes"
+    assert editor.missing_variables_label.text() == "Not an input yet: orkes_name, orkes_question"
+    assert "${name}" in editor.syntax_hint.text() and "${name}" in editor.system_prompt_edit.placeholderText()
+    message_words = underlined_words(editor.messages_editor.rows[0].content_edit.document().firstBlock())
+    assert message_words == {"${": False, "orkes_question": True, "}": False}
+    qtbot.mouseClick(editor.findChild(QPushButton, "addMessageButton"), Qt.MouseButton.LeftButton)
+    assert editor.messages_editor.rows[1].content_edit.highlighter.syntax == "orkes", "new messages too"
+    assert editor.content()[0]["prompt"] == "Hi {{ liquid_name }}, ${orkes_name}", "the texts stay as they are"
 
 
 @pytest.mark.parametrize("syntax", ["liquid", "orkes"])

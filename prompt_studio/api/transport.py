@@ -290,8 +290,9 @@ class HttpConnection:
     ) -> ApiResponse:
         auth = httpx.USE_CLIENT_DEFAULT if authenticated else None
         try:
+            # An absolute URL is parsed once; a path relative to the client's base_url would be parsed twice.
             async with self._client.stream(
-                method, path, params=params, json=json, content=content, headers=headers, auth=auth
+                method, self.base_url + path, params=params, json=json, content=content, headers=headers, auth=auth
             ) as response:
                 content = await self._read_bounded(response)
         except httpx.TimeoutException as exc:

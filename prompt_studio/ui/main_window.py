@@ -451,7 +451,12 @@ class MainWindow(QMainWindow):
 
     def load_history(self, handle: str) -> asyncio.Task:
         return self.tasks.run("history", f"Loading the history of {handle}", self.service.history(handle),
-                              self.history_model.set_versions)
+                              self._show_history)
+
+    def _show_history(self, versions: list[Prompt]) -> None:
+        self.history_model.set_versions(versions)
+        # A library without users has no authors: give their column's room to the commit messages.
+        self.history_view.setColumnHidden(2, not any(version.author_id for version in versions))
 
     # -- drafts -------------------------------------------------------------------------------------------------
 

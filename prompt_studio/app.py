@@ -11,6 +11,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from prompt_studio.api import LangWatchClient
+from prompt_studio.api.orkes import OrkesClient
 from prompt_studio.models.errors import AuthenticationError
 from prompt_studio.paths import DataPaths
 from prompt_studio.services.backends import LocalLibraryBackend
@@ -22,6 +23,7 @@ from prompt_studio.services.connections import (
     connection_id_for,
 )
 from prompt_studio.services.drafts import DraftStore
+from prompt_studio.services.orkes_backend import OrkesBackend
 from prompt_studio.services.prompts import PromptService
 from prompt_studio.services.secrets import SecretStore
 from prompt_studio.store import PromptLibrary
@@ -29,7 +31,7 @@ from prompt_studio.ui.main_window import MainWindow
 
 
 class AppConnector:
-    """Opens the local library or a LangWatch server, with keys from the keyring (or the command line)."""
+    """Opens the local library, a LangWatch or an Orkes server, with keys from the keyring (or the command line)."""
 
     def __init__(self, paths: DataPaths, secrets: SecretStore, session_keys: dict[str, str] | None = None):
         self.paths = paths
@@ -65,10 +67,16 @@ class AppConnector:
     async def open(self, connection: Connection) -> Workspace:
         if connection.kind == "local":
             library = await asyncio.to_thread(PromptLibrary, self.paths.library)
-            backend = LocalLibraryBackend(library)
+            service = PromptService(LocalLibraryBackend(library))
+        elif connection.kind == "orkes":
+            client = OrkesClient(connection.url, connection.key_id or "", self._api_key(connection))
+            backend = OrkesBackend(client)
+            service = PromptService(backend, backend.capabilities)
         else:
-            backend = LangWatchClient(connection.url, self._api_key(connection), project_id=connection.project_id)
-        return Workspace(connection, PromptService(backend), DraftStore(self.paths.drafts, connection.id))
+            service = PromptService(
+                LangWatchClient(connection.url, self._api_key(connection), project_id=connection.project_id)
+            )
+        return Workspace(connection, service, DraftStore(self.paths.drafts, connection.id))
 
     async def close(self, workspace: Workspace) -> None:
         await workspace.service.backend.aclose()
@@ -77,6 +85,11 @@ class AppConnector:
         async with LangWatchClient(url, api_key, project_id=project_id, max_retries=0) as client:
             prompts = await client.list_prompts()
         return f"Connected. The server has {len(prompts)} prompt{'s' if len(prompts) != 1 else ''}."
+
+    async def probe_orkes(self, url: str, key_id: str, key_secret: str) -> str:
+        async with OrkesClient(url, key_id, key_secret, max_retries=0) as client:
+            prompts = await client.list_prompts()
+        return f"Connected. Orkes has {len(prompts)} prompt template{'s' if len(prompts) != 1 else ''}."
 
 
 async def _main(connector: AppConnector, first: Connection, settings: QSettings) -> int:
@@ -95,7 +108,22 @@ async def _main(connector: AppConnector, first: Connection, settings: QSettings)
     return 0
 
 
-def run_app(*, data_dir: str | None, server_url: str | None, api_key: str | None, project_id: str | None) -> int:
+def orkes_connection(url: str, key_id: str) -> Connection:
+    """The connection of an Orkes server root (without `/api`) and the id of its application key."""
+    root = url.strip().rstrip("/").removesuffix("/api")
+    return Connection(connection_id_for("orkes", root), f"Orkes ({root})", "orkes", root, key_id=key_id)
+
+
+def run_app(
+    *,
+    data_dir: str | None,
+    server_url: str | None,
+    api_key: str | None,
+    project_id: str | None,
+    orkes_url: str | None = None,
+    orkes_key_id: str | None = None,
+    orkes_key_secret: str | None = None,
+) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     paths = DataPaths.resolve(data_dir)
     app = QApplication.instance() or QApplication(sys.argv)
@@ -110,5 +138,8 @@ def run_app(*, data_dir: str | None, server_url: str | None, api_key: str | None
         url = server_url.rstrip("/")
         first = Connection(connection_id_for("langwatch", url), f"LangWatch ({url})", "langwatch", url, project_id)
         connector.use_for_this_session(first, api_key or "")
+    elif orkes_url:
+        first = orkes_connection(orkes_url, orkes_key_id or "")
+        connector.use_for_this_session(first, orkes_key_secret or "")
     settings = QSettings(str(paths.settings), QSettings.Format.IniFormat)
     return qasync.run(_main(connector, first, settings))

@@ -13,6 +13,10 @@ def _build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--server", metavar="URL", help="open a LangWatch server instead of the local library")
     parser.add_argument("--api-key-env", metavar="VAR", help="environment variable that holds the API key")
     parser.add_argument("--project-id", help="LangWatch project id, for sk-lw-<id>_<secret> keys")
+    parser.add_argument("--orkes", metavar="URL", help="open an Orkes Conductor server (its root, without /api)")
+    parser.add_argument("--key-id-env", metavar="VAR", help="environment variable that holds the Orkes key id")
+    parser.add_argument("--key-secret-env", metavar="VAR",
+                        help="environment variable that holds the Orkes key secret")
     commands = parser.add_subparsers(dest="command")
 
     serve = commands.add_parser("serve", help="serve the local library through a LangWatch-compatible API")
@@ -45,13 +49,22 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     api_key = None
+    if args.server and args.orkes:
+        parser.error("choose one of --server and --orkes")
     if args.server:
         if not args.api_key_env:
             parser.error("--server needs --api-key-env VAR (the key is never given as an argument)")
         api_key = _key_from_env(parser, args.api_key_env)
+    orkes_key_id = orkes_key_secret = None
+    if args.orkes:
+        if not args.key_id_env or not args.key_secret_env:
+            parser.error("--orkes needs --key-id-env VAR and --key-secret-env VAR (keys are never arguments)")
+        orkes_key_id = _key_from_env(parser, args.key_id_env)
+        orkes_key_secret = _key_from_env(parser, args.key_secret_env)
     from prompt_studio.app import run_app
 
-    return run_app(data_dir=args.data_dir, server_url=args.server, api_key=api_key, project_id=args.project_id)
+    return run_app(data_dir=args.data_dir, server_url=args.server, api_key=api_key, project_id=args.project_id,
+                   orkes_url=args.orkes, orkes_key_id=orkes_key_id, orkes_key_secret=orkes_key_secret)
 
 
 if __name__ == "__main__":

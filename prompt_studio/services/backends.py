@@ -36,6 +36,17 @@ class Capabilities:
     custom_tags: bool = True
     restore: bool = True
     sampling_parameters: bool = True
+    name_tags: bool = False
+    """Key/value tags of the whole prompt (Orkes), edited apart from the version history."""
+    test_prompt: bool = False
+    """The back end can run the prompt once on a model (`test_prompt(config, variables)`)."""
+    prompt_shape: str = "langwatch"
+    """What one version holds: "langwatch" (messages, inputs, outputs...) or "orkes" (template, description,
+    models)."""
+    template_syntax: str = "liquid"
+    """How variables are written in the texts: "liquid" (`{{ name }}`) or "orkes" (`${name}`)."""
+    content_note: str | None = None
+    """One plain sentence on what a prompt of this back end holds, when it holds less than LangWatch's."""
 
 
 class PromptBackend(Protocol):

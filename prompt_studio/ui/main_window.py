@@ -42,10 +42,13 @@ from prompt_studio.ui.compare import CompareDialog
 from prompt_studio.ui.connection_dialog import ConnectionDialog
 from prompt_studio.ui.dialogs import CommitMessageDialog, new_prompt_dialog, new_tag_dialog
 from prompt_studio.ui.editor import PromptEditor
+from prompt_studio.ui.editor.name_tags import NameTagsDialog
+from prompt_studio.ui.editor.template_variables import template_variables
 from prompt_studio.ui.history import VersionHistoryModel
 from prompt_studio.ui.merge_dialog import MergeDialog
 from prompt_studio.ui.prompt_list import PromptListModel
 from prompt_studio.ui.tasks import ErrorBox, TaskRunner, wait_for_dialog
+from prompt_studio.ui.test_prompt_dialog import TestPromptDialog
 
 log = logging.getLogger(__name__)
 
@@ -151,6 +154,10 @@ class MainWindow(QMainWindow):
         self.restore_action.setToolTip("Save the selected old version again as the newest")
         self.tag_menu = QMenu("Tag", self)
         self.tag_menu.setObjectName("tagMenu")
+        self.test_prompt_action = _named(QAction("Test prompt", self), "testPromptAction", "Test prompt")
+        self.test_prompt_action.setToolTip("Run your draft once on its first model, with values for its variables")
+        self.prompt_tags_action = _named(QAction("Tags", self), "promptTagsAction", "Tags of the prompt")
+        self.prompt_tags_action.setToolTip("Key/value tags of the whole prompt")
         self.find_action = _named(QAction("Find prompt", self), "findPromptAction", "Find prompt")
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
         self.quit_action = _named(QAction("Quit", self), "quitAction", "Quit")
@@ -238,7 +245,9 @@ class MainWindow(QMainWindow):
         self.toolbar.addSeparator()
         self.toolbar.addAction(self.compare_action)
         self.toolbar.addAction(self.restore_action)
-        self.toolbar.addWidget(self.tag_button)
+        self.tag_button_action = self.toolbar.addWidget(self.tag_button)
+        self.toolbar.addAction(self.prompt_tags_action)
+        self.toolbar.addAction(self.test_prompt_action)
         self.toolbar.addSeparator()
         self.toolbar.addAction(self.refresh_action)
         self.toolbar.addAction(self.delete_action)
@@ -294,6 +303,8 @@ class MainWindow(QMainWindow):
         self.delete_action.triggered.connect(self._on_delete_action_triggered)
         self.compare_action.triggered.connect(self._on_compare_action_triggered)
         self.restore_action.triggered.connect(self._on_restore_action_triggered)
+        self.test_prompt_action.triggered.connect(self._on_test_prompt_action_triggered)
+        self.prompt_tags_action.triggered.connect(self._on_prompt_tags_action_triggered)
         self.find_action.triggered.connect(self.prompt_filter.setFocus)
         self.quit_action.triggered.connect(self.close)
         self.tag_menu.aboutToShow.connect(self._on_tag_menu_about_to_show)
@@ -319,9 +330,14 @@ class MainWindow(QMainWindow):
 
     # -- connections --------------------------------------------------------------------------------------------
 
-    ADD_SERVER = "Add a LangWatch server..."
+    ADD_SERVER = "Add a server..."
 
     def _show_connection(self) -> None:
+        capabilities = self.service.capabilities
+        self.editor.apply_capabilities(capabilities)
+        self.tag_button_action.setVisible(capabilities.tags)
+        self.prompt_tags_action.setVisible(capabilities.name_tags)
+        self.test_prompt_action.setVisible(capabilities.test_prompt)
         self.setWindowTitle(f"Prompt Studio - {self.connection_name}")
         self.connection_status.setText(f"Connected: {self.connection_name}")
         self.connection_selector.blockSignals(True)
@@ -345,7 +361,8 @@ class MainWindow(QMainWindow):
 
     async def add_server(self) -> Connection | None:
         self._show_connection()
-        dialog = ConnectionDialog(self, self.connector.probe, self.connector.secrets_where)
+        dialog = ConnectionDialog(self, self.connector.probe, self.connector.secrets_where,
+                                  orkes_probe=self.connector.probe_orkes)
         if await wait_for_dialog(dialog) != QDialog.DialogCode.Accepted:
             return None
         self.connector.add(dialog.connection, dialog.api_key)
@@ -718,6 +735,41 @@ class MainWindow(QMainWindow):
 
         return self.tasks.run("tag", f"Moving '{tag}'", move())
 
+    # -- trying a prompt, and the tags of its name ---------------------------------------------------------------
+
+    def _on_test_prompt_action_triggered(self) -> None:
+        if self.draft is not None and self.service.capabilities.test_prompt:
+            self.show_test_prompt()
+
+    def show_test_prompt(self) -> TestPromptDialog:
+        """Open the test dialog (non-modal); each run takes the draft as it is on screen at that moment."""
+        config = self.editor.content()[0]
+        variables = template_variables([str(config.get("prompt") or "")], self.editor.template_syntax)
+        backend = self.service.backend
+        dialog = TestPromptDialog(self, self.draft.handle, str(config.get("model") or ""), variables,
+                                  lambda values: backend.test_prompt(self.editor.content()[0], values))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def _on_prompt_tags_action_triggered(self) -> None:
+        if self.draft is not None and self.service.capabilities.name_tags:
+            self.tasks.run("tag-flow", "Loading the tags", self.edit_prompt_tags(self.draft.handle))
+
+    async def edit_prompt_tags(self, handle: str) -> NameTagsDialog:
+        """The key/value tags of the whole prompt; the list refreshes when the dialog closes."""
+        backend = self.service.backend
+        tags = await backend.name_tags(handle)
+
+        async def change(add, remove):
+            return await backend.change_name_tags(handle, add=add, remove=remove)
+
+        dialog = NameTagsDialog(self, handle, tags, change)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _result: self.refresh())
+        dialog.open()
+        return dialog
+
     # -- new and delete -----------------------------------------------------------------------------------------
 
     def _on_new_action_triggered(self) -> None:
@@ -773,6 +825,8 @@ class MainWindow(QMainWindow):
         self.compare_action.setEnabled(selected == 2 or (selected == 1 and self.viewing is not None))
         self.restore_action.setEnabled(selected == 1 and has_prompt)
         self.tag_button.setEnabled(selected == 1)
+        self.test_prompt_action.setEnabled(editing)
+        self.prompt_tags_action.setEnabled(has_prompt)
 
     def _on_tasks_busy_changed(self, busy: bool) -> None:
         self.busy_bar.setVisible(busy)

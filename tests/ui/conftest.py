@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Coroutine
 from typing import Any
 
@@ -29,6 +30,10 @@ def qt_loop(qapp, qtbot):
     loop._QEventLoop__is_running = False
     loop.close()  # joins the worker threads of the executor
     asyncio.set_event_loop(None)
+    # The loop's timers are QObjects in reference cycles. Collect them here, on the GUI thread: left to the
+    # garbage collector they may be freed from a server thread of a later test, leaving Qt a dangling timer.
+    del loop, executor
+    gc.collect()
 
 
 @pytest.fixture

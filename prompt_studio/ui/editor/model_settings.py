@@ -186,6 +186,7 @@ class ModelSettings(QWidget):
         self.model_field.setMinimumContentsLength(26)
         self._loaded_model: Any = None
         self._setting_model = False
+        self.labels: dict[str, QLabel] = {}
         self.fields: dict[str, OptionalNumberField | OptionalChoiceField] = {}
         self.messages: dict[str, FieldMessage] = {"model": FieldMessage("modelFieldMessage")}
         for spec in SAMPLING_FIELDS:
@@ -206,7 +207,8 @@ class ModelSettings(QWidget):
         header.addWidget(self.messages["model"], 1, 1, 1, 6)
         column = 2
         for row, spec in enumerate(spec for spec in SAMPLING_FIELDS if spec.common):
-            header.addWidget(self._label_for(spec.label, self.fields[spec.wire_name]), 0, column)
+            self.labels[spec.wire_name] = self._label_for(spec.label, self.fields[spec.wire_name])
+            header.addWidget(self.labels[spec.wire_name], 0, column)
             header.addWidget(self.fields[spec.wire_name], 0, column + 1)
             header.addWidget(self.messages[spec.wire_name], 2 + row, column + 1, 1, 6 - column)
             column += 2
@@ -219,7 +221,8 @@ class ModelSettings(QWidget):
         folded = [spec for spec in SAMPLING_FIELDS if not spec.common]
         for position, spec in enumerate(folded):
             row, column = 2 * (position // 2), 3 * (position % 2)
-            more.addWidget(self._label_for(spec.label, self.fields[spec.wire_name]), row, column)
+            self.labels[spec.wire_name] = self._label_for(spec.label, self.fields[spec.wire_name])
+            more.addWidget(self.labels[spec.wire_name], row, column)
             more.addWidget(self.fields[spec.wire_name], row, column + 1, Qt.AlignmentFlag.AlignLeft)
             more.addWidget(self.messages[spec.wire_name], row + 1, column + 1, 1, 2)
         more.setColumnStretch(2, 1)
@@ -266,6 +269,25 @@ class ModelSettings(QWidget):
         for wire_name, field in self.fields.items():
             field.set_value(config.get(wire_name))
         self._update_summary()
+
+    def offer_models(self, models: list[str]) -> None:
+        """Offer these names in the model list instead of LangWatch's (Orkes names are integration:model)."""
+        self._setting_model = True
+        text = self.model_field.currentText()
+        self.model_field.clear()
+        self.model_field.addItems(models)
+        self.model_field.setEditText(text)
+        self._setting_model = False
+
+    def show_only(self, wire_names: set[str] | None) -> None:
+        """Show just these sampling fields (None: all of them), for a back end that keeps only a few."""
+        for spec in SAMPLING_FIELDS:
+            visible = wire_names is None or spec.wire_name in wire_names
+            self.fields[spec.wire_name].setVisible(visible)
+            self.labels[spec.wire_name].setVisible(visible)
+        self.more_section.setVisible(
+            wire_names is None or any(spec.wire_name in wire_names for spec in SAMPLING_FIELDS if not spec.common)
+        )
 
     def set_read_only(self, read_only: bool) -> None:
         self.model_field.setEnabled(not read_only)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -29,11 +30,14 @@ from PySide6.QtWidgets import (
 )
 
 from prompt_studio.models import INPUT_TYPES, OUTPUT_TYPES, PROMPTING_TECHNIQUES, ConfigData
+from prompt_studio.models.orkes import quote_stripping_warning
+from prompt_studio.services.backends import Capabilities
 from prompt_studio.ui.editor.demonstrations import DemonstrationsEditor
 from prompt_studio.ui.editor.fields_table import FieldListEditor
 from prompt_studio.ui.editor.json_schema_editor import JsonSchemaEditor, plain_message
 from prompt_studio.ui.editor.messages import MessagesEditor
 from prompt_studio.ui.editor.model_settings import FIELD_LABELS, ModelSettings
+from prompt_studio.ui.editor.orkes_fields import OrkesFields
 from prompt_studio.ui.editor.runtime_parameters import RuntimeParametersEditor
 from prompt_studio.ui.editor.template_variables import template_variables
 from prompt_studio.ui.editor.widgets import (
@@ -161,6 +165,7 @@ class PromptEditor(QWidget):
         self._missing: list[str] = []
         self._valid = True
         self._snapshot: Snapshot = ({}, {})
+        self._orkes_shape = False
 
         self._undo_action = self._undo_stack.createUndoAction(self, "Undo")
         self._undo_action.setObjectName("undoAction")
@@ -169,6 +174,18 @@ class PromptEditor(QWidget):
         self._redo_action.setObjectName("redoAction")
         self._redo_action.setShortcut(QKeySequence.StandardKey.Redo)
         self.general_message = FieldMessage("promptEditorMessage")
+        self.content_note = QLabel()
+        self.content_note.setObjectName("backendContentNote")
+        self.content_note.setWordWrap(True)
+        self.content_note.setEnabled(False)
+        self.content_note.hide()
+        self.orkes_fields = OrkesFields(self._undo_keys)
+        self.orkes_fields.hide()
+        self.prompt_title = self._title("System prompt")
+        self.quote_warning = FieldMessage("quoteStrippingWarning")
+        self.detected_variables = named(QLabel(), "detectedVariablesLabel", "Variables of the template")
+        self.detected_variables.setWordWrap(True)
+        self.detected_variables.hide()
         self.model_settings = ModelSettings(self._undo_keys)
         self.system_prompt_edit = named(
             TemplateTextEdit(template_syntax, min_lines=10, max_lines=30), "systemPromptEdit", "System prompt"
@@ -222,14 +239,15 @@ class PromptEditor(QWidget):
         form.setSpacing(8)
 
         prompt_heading = QHBoxLayout()
-        prompt_title = self._title("System prompt")
-        prompt_title.setBuddy(self.system_prompt_edit)
-        prompt_heading.addWidget(prompt_title)
+        self.prompt_title.setBuddy(self.system_prompt_edit)
+        prompt_heading.addWidget(self.prompt_title)
         prompt_heading.addStretch(1)
         prompt_heading.addWidget(self.syntax_hint)
         form.addLayout(prompt_heading)
         form.addWidget(self.system_prompt_edit)
         form.addWidget(self.system_prompt_message)
+        form.addWidget(self.quote_warning)
+        form.addWidget(self.detected_variables)
         form.addSpacing(4)
         form.addWidget(self.messages_editor)
 
@@ -246,19 +264,23 @@ class PromptEditor(QWidget):
         fields.addWidget(self.outputs_editor, 3)
         form.addLayout(fields)
 
-        response = QHBoxLayout()
+        self.response_row = QWidget()
+        response = QHBoxLayout(self.response_row)
+        response.setContentsMargins(0, 0, 0, 0)
         response.addWidget(self.response_format_field)
         response.addWidget(self.response_format_note, 1)
-        form.addLayout(response)
+        form.addWidget(self.response_row)
         form.addWidget(self.response_format_message)
 
-        technique = QHBoxLayout()
+        self.technique_row = QWidget()
+        technique = QHBoxLayout(self.technique_row)
+        technique.setContentsMargins(0, 0, 0, 0)
         technique_label = QLabel("Prompting technique")
         technique_label.setBuddy(self.technique_field)
         technique.addWidget(technique_label)
         technique.addWidget(self.technique_field)
         technique.addStretch(1)
-        form.addLayout(technique)
+        form.addWidget(self.technique_row)
         form.addWidget(self.technique_message)
         form.addWidget(self.demonstrations_section)
         form.addWidget(self.parameters_section)
@@ -269,7 +291,9 @@ class PromptEditor(QWidget):
         layout.setContentsMargins(8, 8, 0, 0)
         layout.setSpacing(6)
         layout.addWidget(self.general_message)
+        layout.addWidget(self.content_note)
         layout.addWidget(self.model_settings)
+        layout.addWidget(self.orkes_fields)
         layout.addWidget(self.scroll_area, 1)
         self.addAction(self._undo_action)
         self.addAction(self._redo_action)
@@ -291,9 +315,8 @@ class PromptEditor(QWidget):
         self._typing_pause.timeout.connect(self._seal_undo_step)
         self._variables_check.timeout.connect(self._refresh_missing_variables)
         self.system_prompt_edit.installEventFilter(self._undo_keys)
-        self.model_settings.sig_edited.connect(
-            lambda key, done: self._record_edit(key, FIELD_LABELS.get(key.removeprefix("field:"), "model"), done)
-        )
+        self.model_settings.sig_edited.connect(self._on_model_settings_edited)
+        self.orkes_fields.sig_edited.connect(self._on_orkes_fields_edited)
         self.system_prompt_edit.sig_text_edited.connect(
             lambda done: self._record_edit("prompt", "typing in the system prompt", done)
         )
@@ -328,6 +351,7 @@ class PromptEditor(QWidget):
             self._load(config, parameters or {})
         self._typing_pause.stop()
         self._undo_stack.clear()
+        self._refresh_sampling_fields()
         self.set_read_only(read_only)
         self._snapshot = self.content()
         self._refresh()
@@ -355,6 +379,11 @@ class PromptEditor(QWidget):
         if self._response_format is not None:
             config["response_format"] = self._response_format
         config.update(self._unknown)
+        if self._orkes_shape:
+            config["description"] = self.orkes_fields.description()
+            config["integrations"] = [
+                model for model in dict.fromkeys([config["model"], *self.orkes_fields.models()[1:]]) if model
+            ]
         return config, self.parameters_editor.model.parameters()
 
     def validation_errors(self) -> list[dict]:
@@ -375,6 +404,9 @@ class PromptEditor(QWidget):
         if read_only:
             self._undo_stack.clear()
         self.model_settings.set_read_only(read_only)
+        if self._orkes_shape:
+            self._sampling_fields_read_only()
+        self.orkes_fields.set_read_only(read_only)
         self.system_prompt_edit.setReadOnly(read_only)
         self.messages_editor.set_read_only(read_only)
         self.inputs_editor.set_read_only(read_only)
@@ -391,6 +423,42 @@ class PromptEditor(QWidget):
     @property
     def template_syntax(self) -> TemplateSyntax:
         return self._syntax
+
+    def apply_capabilities(self, capabilities: Capabilities) -> None:
+        """Show what a prompt of this back end holds, and hide or explain the rest.
+
+        An Orkes prompt is one `${}` template, a description and its models: messages, inputs and outputs,
+        demonstrations, techniques and runtime parameters are hidden, and so are sampling fields, except
+        temperature and top P when the server sent them (shown, read-only: the save route cannot change them).
+        """
+        self._orkes_shape = capabilities.prompt_shape == "orkes"
+        langwatch = not self._orkes_shape
+        self.set_template_syntax("orkes" if capabilities.template_syntax == "orkes" else "liquid")
+        self.prompt_title.setText("Template" if self._orkes_shape else "System prompt")
+        self.content_note.setText(capabilities.content_note or "")
+        self.content_note.setVisible(bool(capabilities.content_note))
+        self.orkes_fields.setVisible(self._orkes_shape)
+        for widget in (self.messages_editor, self.inputs_editor, self.outputs_editor, self.response_row,
+                       self.technique_row, self.demonstrations_section, self.parameters_section):
+            widget.setVisible(langwatch)
+        self._refresh_sampling_fields()
+        self._refresh_missing_variables()
+
+    def _refresh_sampling_fields(self) -> None:
+        """Without sampling parameters, only a temperature or top P the server sent is shown."""
+        if not self._orkes_shape:
+            self.model_settings.show_only(None)
+            return
+        fields = self.model_settings.fields
+        self.model_settings.show_only({name for name in ("temperature", "top_p") if fields[name].value() is not None})
+        self._sampling_fields_read_only()
+
+    def _sampling_fields_read_only(self) -> None:
+        for field in self.model_settings.fields.values():
+            if isinstance(field, QLineEdit):
+                field.setReadOnly(True)
+                field.setClearButtonEnabled(False)
+                field.setToolTip("Orkes keeps this setting; Prompt Studio shows it but cannot change it.")
 
     def set_template_syntax(self, syntax: TemplateSyntax) -> None:
         """Read the texts as templates of another language from now on: "liquid" (LangWatch) or "orkes" (`${}`).
@@ -419,6 +487,8 @@ class PromptEditor(QWidget):
     def _load(self, config: dict[str, Any], parameters: dict[str, Any]) -> None:
         self._unknown = {key: value for key, value in config.items() if key not in _FORM_KEYS}
         self._absent = {key for key in _ALWAYS_WRITTEN if key not in config}
+        if self._orkes_shape:
+            self.model_settings.offer_models([str(model) for model in config.get("integrations") or []])
         self.model_settings.set_values(config)
         prompt = str(config.get("prompt", ""))
         messages = [dict(message) for message in config.get("messages") or []]
@@ -432,6 +502,10 @@ class PromptEditor(QWidget):
         self._set_technique(config.get("prompting_technique"))
         self._response_format = config.get("response_format")
         self.parameters_editor.model.set_parameters(dict(parameters))
+        models = [str(model) for model in config.get("integrations") or []]
+        model = str(config.get("model") or "")
+        self.orkes_fields.set_values(str(config.get("description") or ""),
+                                     [model, *(item for item in models if item != model)] if model else models)
         # Underlining after the texts are in redoes only the lines already coloured: a few hundred of a long text.
         self._show_missing_variables(self._missing_variables(texts, declared))
 
@@ -471,6 +545,9 @@ class PromptEditor(QWidget):
     # -- derived parts: validation, missing inputs, response format, summaries ---------------------------------
 
     def _refresh(self) -> None:
+        self.quote_warning.set_message(
+            (quote_stripping_warning(self.system_prompt_edit.text()) or "") if self._orkes_shape else ""
+        )
         errors = self.validation_errors()
         self._show_errors(errors)
         self.parameters_editor.show_problems()
@@ -529,8 +606,21 @@ class PromptEditor(QWidget):
         self._show_missing_variables(missing)
 
     def _show_missing_variables(self, missing: list[str]) -> None:
-        """Underline the variables that are not inputs and offer to add them."""
+        """Underline the variables that are not inputs and offer to add them.
+
+        An Orkes template has no inputs: its variables are simply listed, and none is underlined as missing.
+        """
         self._variables_check.stop()
+        if self._orkes_shape:
+            self.detected_variables.setText(
+                f"Variables: {', '.join(missing)}" if missing else "No variables: write ${name} to add one."
+            )
+            self.detected_variables.show()
+            self.missing_variables.hide()
+            self.system_prompt_edit.highlighter.set_undeclared_variables([])
+            self._missing = []
+            return
+        self.detected_variables.hide()
         self.system_prompt_edit.highlighter.set_undeclared_variables(missing)
         self.messages_editor.set_undeclared_variables(missing)
         self.missing_variables.setVisible(bool(missing))
@@ -576,6 +666,21 @@ class PromptEditor(QWidget):
         return {**(self._technique or {}), "type": kind}
 
     # -- slots --------------------------------------------------------------------------------------------------
+
+    def _on_model_settings_edited(self, key: str, closes_step: bool) -> None:
+        if key == "model" and self._orkes_shape:
+            self.orkes_fields.replace_first_model(self.model_settings.model_field.currentText())
+        self._record_edit(key, FIELD_LABELS.get(key.removeprefix("field:"), "model"), closes_step)
+
+    def _on_orkes_fields_edited(self, key: str, closes_step: bool) -> None:
+        """The first model of the list is the model field: keep them the same."""
+        models = self.orkes_fields.models()
+        field = self.model_settings.model_field
+        if models and field.currentText() != models[0]:
+            field.blockSignals(True)
+            field.setEditText(models[0])
+            field.blockSignals(False)
+        self._record_edit(key, "description" if key else "models", closes_step)
 
     def _on_outputs_editor_edited(self) -> None:
         """Keep a response format that followed the first structured output following it."""

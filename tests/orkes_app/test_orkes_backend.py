@@ -1,0 +1,186 @@
+"""`OrkesBackend` against the fake Orkes over HTTP: templates as LangWatch-shaped prompts, and the safe save."""
+
+from __future__ import annotations
+
+import pytest
+
+from prompt_studio.models import ConfigData, SyncRequest
+from prompt_studio.models.errors import NotFoundError
+from prompt_studio.services.orkes_backend import OrkesBackend, version_id_of
+from prompt_studio.services.prompts import PromptService
+
+MODELS = ["openai:gpt-4o", "anthropic:claude-sonnet-4"]
+
+
+def seed(orkes, name: str = "greeter", text: str = "Hello ${user}, you asked about ${topic}.") -> None:
+    orkes.fake.post_template(name, text, description="Greets people", models=MODELS, user="ann@example.com")
+
+
+def request_for(config: dict, base: int | None) -> SyncRequest:
+    return SyncRequest(config_data=ConfigData.model_validate(config), local_version=base)
+
+
+def stored(orkes, name: str = "greeter") -> list[tuple[int, str]]:
+    return [(version["version"], version["template"]) for version in orkes.fake.versions_of(name)]
+
+
+async def test_templates_are_listed_and_opened_as_prompts_with_everything_orkes_keeps(orkes, backend):
+    seed(orkes)
+    orkes.fake.post_template("greeter", "v2 ${user}", description="Greets", models=MODELS, auto_increment=True)
+    orkes.fake.tags["greeter"] = {("team", "support"): None}
+    listed = await backend.list_prompts()
+    assert [(prompt.handle, prompt.version, prompt.model) for prompt in listed] == [
+        ("greeter", 2, "openai:gpt-4o")
+    ]
+    assert [tag.name for tag in listed[0].tags] == ["team:support"]
+
+    opened = await PromptService(backend, backend.capabilities).open_prompt("greeter")
+    assert opened.config["prompt"] == "v2 ${user}"
+    assert opened.config["model"] == "openai:gpt-4o"
+    assert opened.config["integrations"] == MODELS
+    assert opened.config["description"] == "Greets"
+    assert opened.prompt.author_id == "colleague@example.com"
+    assert opened.prompt.version_id == version_id_of("greeter", 2)
+
+
+async def test_newer_fields_come_through_as_config_keys(orkes, backend):
+    seed(orkes)
+    orkes.fake.prompts["greeter"][0].update(temperature=0.3, topP=0.9, responseFormat="json", stopWords=["END"])
+    opened = await PromptService(backend, backend.capabilities).open_prompt("greeter")
+    assert (opened.config["temperature"], opened.config["top_p"]) == (0.3, 0.9)
+    assert (opened.config["orkes_response_format"], opened.config["stop_words"]) == ("json", ["END"])
+
+
+async def test_history_is_newest_first(orkes, backend):
+    seed(orkes)
+    orkes.fake.post_template("greeter", "second", models=MODELS, auto_increment=True)
+    history = await backend.list_versions("greeter")
+    assert [(prompt.version, prompt.prompt) for prompt in history] == [
+        (2, "second"), (1, "Hello ${user}, you asked about ${topic}.")
+    ]
+
+
+async def test_a_save_adds_a_version_with_the_full_description_and_models(orkes, backend):
+    seed(orkes)
+    service = PromptService(backend, backend.capabilities)
+    draft = (await service.open_prompt("greeter")).start_draft()
+    edited = draft.model_copy(update={"config": {**draft.config, "prompt": "Hi ${user}", "description": "New"}})
+    outcome = await service.save(edited, "")
+    assert outcome.action == "updated"
+    assert outcome.draft.base_version == 2
+    assert stored(orkes) == [(1, "Hello ${user}, you asked about ${topic}."), (2, "Hi ${user}")]
+    newest = orkes.fake.versions_of("greeter")[-1]
+    assert (newest["description"], newest["integrations"]) == ("New", MODELS)
+    assert orkes.fake.requests_to("PUT", "/api/prompts/{name}") == []
+
+
+async def test_saving_unchanged_content_writes_nothing(orkes, backend):
+    seed(orkes)
+    service = PromptService(backend, backend.capabilities)
+    draft = (await service.open_prompt("greeter")).start_draft()
+    outcome = await service.save(draft, "")
+    assert outcome.action == "up_to_date"
+    assert orkes.fake.requests_to("POST", "/api/prompts/{name}") == []
+    assert len(stored(orkes)) == 1
+
+
+async def test_a_colleagues_save_before_ours_is_a_conflict_with_both_texts_intact(orkes, backend):
+    seed(orkes)
+    prompt = await backend.get_prompt("greeter")
+    orkes.fake.post_template("greeter", "colleague's text", description="Greets people", models=MODELS,
+                             auto_increment=True)
+    config = {"prompt": "my text", "model": "openai:gpt-4o", "outputs": [{"identifier": "output", "type": "str"}],
+              "integrations": MODELS, "description": "Greets people"}
+    result = await backend.sync_prompt("greeter", request_for(config, prompt.version))
+    assert result.action == "conflict"
+    info = result.conflict_info
+    assert (info.local_version, info.remote_version) == (1, 2)
+    assert info.remote_config_data.prompt == "colleague's text"
+    assert info.remote_config_data.model_extra["integrations"] == MODELS
+    assert stored(orkes) == [(1, "Hello ${user}, you asked about ${topic}."), (2, "colleague's text")]
+
+
+async def test_a_colleagues_rewrite_in_place_of_the_base_is_a_conflict(orkes, backend):
+    seed(orkes)
+    prompt = await backend.get_prompt("greeter")
+    orkes.fake.put_template("greeter", "rewritten in place", models=MODELS)
+    config = {"prompt": "my text", "model": "openai:gpt-4o", "outputs": [{"identifier": "output", "type": "str"}]}
+    result = await backend.sync_prompt("greeter", request_for(config, prompt.version))
+    assert result.action == "conflict"
+    assert result.conflict_info.remote_config_data.prompt == "rewritten in place"
+
+
+async def test_saves_that_cross_are_a_conflict_and_both_survive_as_versions(orkes, backend):
+    seed(orkes)
+    prompt = await backend.get_prompt("greeter")
+
+    def colleague_saves_after_the_second_check():
+        orkes.fake.after_next_versions_read(
+            lambda: orkes.fake.post_template("greeter", "colleague's text", models=MODELS, auto_increment=True)
+        )
+
+    orkes.fake.after_next_versions_read(colleague_saves_after_the_second_check)
+    config = {"prompt": "my text", "model": "openai:gpt-4o", "outputs": [{"identifier": "output", "type": "str"}]}
+    result = await backend.sync_prompt("greeter", request_for(config, prompt.version))
+    assert result.action == "conflict"
+    assert "crossed" in result.conflict_info.differences[0]
+    assert result.conflict_info.remote_version == 3
+    assert sorted(text for _, text in stored(orkes)[1:]) == ["colleague's text", "my text"]
+
+
+async def test_a_prompt_deleted_remotely_is_a_plain_error_and_the_next_save_recreates_it(orkes, backend):
+    seed(orkes)
+    prompt = await backend.get_prompt("greeter")
+    orkes.fake.delete_name("greeter")
+    config = {"prompt": "my text", "model": "openai:gpt-4o", "outputs": [{"identifier": "output", "type": "str"}]}
+    with pytest.raises(NotFoundError, match=r"deleted on the Orkes server.*save again to recreate"):
+        await backend.sync_prompt("greeter", request_for(config, prompt.version))
+    assert stored(orkes) == []
+    again = await backend.sync_prompt("greeter", request_for(config, prompt.version))
+    assert (again.action, again.prompt.version) == ("created", 1)
+    assert stored(orkes) == [(1, "my text")]
+
+
+async def test_restore_saves_the_old_version_again_as_the_newest(orkes, backend):
+    seed(orkes)
+    orkes.fake.post_template("greeter", "second", description="Other", models=["openai:gpt-4o-mini"],
+                             auto_increment=True)
+    restored = await backend.restore_version("greeter", version_id_of("greeter", 1))
+    assert restored.version == 3
+    newest = orkes.fake.versions_of("greeter")[-1]
+    assert (newest["template"], newest["description"], newest["integrations"]) == (
+        "Hello ${user}, you asked about ${topic}.", "Greets people", MODELS
+    )
+
+
+async def test_a_new_prompt_gets_an_orkes_model_and_version_one(orkes, backend):
+    seed(orkes)
+    await backend.list_prompts()
+    opened = await PromptService(backend, backend.capabilities).create_prompt("fresh")
+    assert (opened.prompt.version, opened.config["model"]) == (1, "openai:gpt-4o")
+    assert stored(orkes, "fresh") == [(1, "You are a helpful assistant.")]
+
+
+async def test_tags_of_the_name_are_added_and_removed(orkes, backend):
+    seed(orkes)
+    assert await backend.name_tags("greeter") == []
+    tags = await backend.change_name_tags("greeter", add=[("team", "support"), ("stage", "beta")])
+    assert tags == [("team", "support"), ("stage", "beta")]
+    tags = await backend.change_name_tags("greeter", add=[("stage", "ga")], remove=[("stage", "beta")])
+    assert tags == [("team", "support"), ("stage", "ga")]
+    assert [tag.name for tag in (await backend.get_prompt("greeter")).tags] == ["team:support", "stage:ga"]
+    assert backend.capabilities.tags is False and backend.capabilities.name_tags is True
+
+
+async def test_test_prompt_fills_the_variables_on_the_first_model(orkes, backend):
+    seed(orkes)
+    opened = await PromptService(backend, backend.capabilities).open_prompt("greeter")
+    answer = await backend.test_prompt(opened.config, {"user": "Ann", "topic": "billing"})
+    assert answer == "Hello Ann, you asked about billing."
+
+
+def test_the_backend_satisfies_the_protocol_shape():
+    from prompt_studio.services.backends import PromptBackend
+
+    missing = [name for name in PromptBackend.__dict__ if not name.startswith("_") and not hasattr(OrkesBackend, name)]
+    assert missing == []

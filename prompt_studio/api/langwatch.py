@@ -7,13 +7,13 @@ which is also the cheapest way to parse them (no intermediate dicts).
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Self, TypeVar
+from typing import Self
 from urllib.parse import quote
 
 import httpx
-from pydantic import TypeAdapter, ValidationError
+from pydantic import TypeAdapter
 
-from prompt_studio.api.transport import DEFAULT_TIMEOUT, ApiResponse, HttpConnection, RetryPolicy
+from prompt_studio.api.transport import DEFAULT_TIMEOUT, HttpConnection, RetryPolicy, parse_answer
 from prompt_studio.models import (
     CreatePromptBody,
     Prompt,
@@ -23,9 +23,6 @@ from prompt_studio.models import (
     TagDefinition,
     UpdatePromptBody,
 )
-from prompt_studio.models.errors import MalformedResponse
-
-Parsed = TypeVar("Parsed")
 
 _PROMPTS = "/api/prompts"
 _PROMPT = TypeAdapter(Prompt)
@@ -34,7 +31,6 @@ _SYNC_RESULT = TypeAdapter(SyncResult)
 _TAG = TypeAdapter(TagDefinition)
 _TAG_LIST = TypeAdapter(list[TagDefinition])
 _TAG_ASSIGNMENT = TypeAdapter(TagAssignment)
-_MAX_LISTED_PROBLEMS = 3
 
 
 def _segment(value: str) -> str:
@@ -50,24 +46,8 @@ def _tag_path(name: str) -> str:
     return f"{_PROMPTS}/tags/{_segment(name)}"
 
 
-def _parse(adapter: TypeAdapter[Parsed], response: ApiResponse) -> Parsed:
-    """The answer's bytes as models; a body that is not JSON, or not the promised shape, is malformed."""
-    try:
-        return adapter.validate_json(response.content)
-    except ValidationError as error:
-        raise MalformedResponse(_describe_problems(error)) from None
 
 
-def _describe_problems(error: ValidationError) -> str:
-    """Where the answer broke the contract, without echoing the (possibly huge) data itself."""
-    problems = error.errors(include_url=False, include_input=False)
-    described = [
-        f"{'.'.join(str(part) for part in problem['loc']) or 'the body'}: {problem['msg']}"
-        for problem in problems[:_MAX_LISTED_PROBLEMS]
-    ]
-    more = len(problems) - len(described)
-    suffix = f" (and {more} more)" if more else ""
-    return f"the answer does not have the expected shape: {'; '.join(described)}{suffix}"
 
 
 class LangWatchClient:
@@ -104,7 +84,7 @@ class LangWatchClient:
     async def list_prompts(self) -> list[Prompt]:
         """The latest version of every live prompt, most recently updated first."""
         response = await self._connection.request("GET", _PROMPTS, safe_to_repeat=True)
-        return _parse(_PROMPT_LIST, response)
+        return parse_answer(_PROMPT_LIST, response)
 
     async def get_prompt(
         self, id_or_handle: str, *, version: int | None = None, tag: str | None = None
@@ -116,25 +96,25 @@ class LangWatchClient:
         response = await self._connection.request(
             "GET", _prompt_path(id_or_handle), safe_to_repeat=True, params={"version": version, "tag": tag}
         )
-        return _parse(_PROMPT, response)
+        return parse_answer(_PROMPT, response)
 
     async def list_versions(self, id_or_handle: str) -> list[Prompt]:
         """Every version of one prompt, newest first."""
         response = await self._connection.request(
             "GET", _prompt_path(id_or_handle, "versions"), safe_to_repeat=True
         )
-        return _parse(_PROMPT_LIST, response)
+        return parse_answer(_PROMPT_LIST, response)
 
     async def create_prompt(self, body: CreatePromptBody) -> Prompt:
         response = await self._connection.request("POST", _PROMPTS, safe_to_repeat=False, json=body.to_wire())
-        return _parse(_PROMPT, response)
+        return parse_answer(_PROMPT, response)
 
     async def update_prompt(self, id_or_handle: str, body: UpdatePromptBody) -> Prompt:
         """Save a new version; never retried, since each accepted PUT adds a version."""
         response = await self._connection.request(
             "PUT", _prompt_path(id_or_handle), safe_to_repeat=False, json=body.to_wire()
         )
-        return _parse(_PROMPT, response)
+        return parse_answer(_PROMPT, response)
 
     async def delete_prompt(self, id_or_handle: str) -> None:
         """Soft-delete a prompt, which frees its handle."""
@@ -145,14 +125,14 @@ class LangWatchClient:
         response = await self._connection.request(
             "POST", _prompt_path(id_or_handle, "sync"), safe_to_repeat=False, json=request.to_wire()
         )
-        return _parse(_SYNC_RESULT, response)
+        return parse_answer(_SYNC_RESULT, response)
 
     async def restore_version(self, id_or_handle: str, version_id: str) -> Prompt:
         """Copy an old version into a new latest one; history is never rewritten."""
         response = await self._connection.request(
             "POST", _prompt_path(id_or_handle, "versions", version_id, "restore"), safe_to_repeat=False
         )
-        return _parse(_PROMPT, response)
+        return parse_answer(_PROMPT, response)
 
     async def assign_tag(self, id_or_handle: str, tag: str, version_id: str) -> TagAssignment:
         """Move a tag (such as `production`) onto one version of a prompt."""
@@ -162,24 +142,24 @@ class LangWatchClient:
             safe_to_repeat=True,
             json={"versionId": version_id},
         )
-        return _parse(_TAG_ASSIGNMENT, response)
+        return parse_answer(_TAG_ASSIGNMENT, response)
 
     async def list_tags(self) -> list[TagDefinition]:
         response = await self._connection.request("GET", f"{_PROMPTS}/tags", safe_to_repeat=True)
-        return _parse(_TAG_LIST, response)
+        return parse_answer(_TAG_LIST, response)
 
     async def create_tag(self, name: str) -> TagDefinition:
         response = await self._connection.request(
             "POST", f"{_PROMPTS}/tags", safe_to_repeat=False, json={"name": name}
         )
-        return _parse(_TAG, response)
+        return parse_answer(_TAG, response)
 
     async def rename_tag(self, name: str, new_name: str) -> TagDefinition:
         """Rename a tag; not retried, because a repeat after a lost answer would find the old name gone."""
         response = await self._connection.request(
             "PUT", _tag_path(name), safe_to_repeat=False, json={"name": new_name}
         )
-        return _parse(_TAG, response)
+        return parse_answer(_TAG, response)
 
     async def delete_tag(self, name: str) -> None:
         """Delete a tag and every assignment of it."""

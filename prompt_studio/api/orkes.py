@@ -21,16 +21,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, Self
 from urllib.parse import quote
 
 import httpx
-from pydantic import TypeAdapter, ValidationError
+from pydantic import TypeAdapter
 
-from prompt_studio.api.transport import DEFAULT_TIMEOUT, ApiResponse, HttpConnection, RetryPolicy
+from prompt_studio.api.transport import DEFAULT_TIMEOUT, ApiResponse, HttpConnection, RetryPolicy, parse_answer
 from prompt_studio.models.errors import (
     AuthenticationError,
-    MalformedResponse,
     NotFoundError,
     PermissionDeniedError,
 )
@@ -44,7 +43,6 @@ from prompt_studio.models.orkes import (
 
 logger = logging.getLogger(__name__)
 
-Parsed = TypeVar("Parsed")
 
 _PROMPTS = "/api/prompts"
 _TOKEN = "/api/token"
@@ -59,7 +57,6 @@ _TEMPLATE = TypeAdapter(OrkesPromptTemplate)
 _TEMPLATE_LIST = TypeAdapter(list[OrkesPromptTemplate])
 _TAG_LIST = TypeAdapter(list[OrkesTag])
 _TOKEN_ANSWER = TypeAdapter(OrkesToken)
-_MAX_LISTED_PROBLEMS = 3
 
 
 def _segment(value: str) -> str:
@@ -71,17 +68,6 @@ def _prompt_path(name: str, *rest: str) -> str:
     return "/".join((_PROMPTS, _segment(name), *rest))
 
 
-def _parse(adapter: TypeAdapter[Parsed], response: ApiResponse) -> Parsed:
-    """The answer's bytes as models; a body that is not JSON, or not the promised shape, is malformed."""
-    try:
-        return adapter.validate_json(response.content)
-    except ValidationError as error:
-        problems = error.errors(include_url=False, include_input=False)
-        described = "; ".join(
-            f"{'.'.join(str(part) for part in problem['loc']) or 'the body'}: {problem['msg']}"
-            for problem in problems[:_MAX_LISTED_PROBLEMS]
-        )
-        raise MalformedResponse(f"the answer does not have the expected shape: {described}") from None
 
 
 def jwt_expiry(token: str) -> float | None:
@@ -152,7 +138,7 @@ class OrkesClient:
         """
         response = await self._request("GET", _PROMPTS, safe_to_repeat=True)
         newest_by_name: dict[str, OrkesPromptTemplate] = {}
-        for template in _parse(_TEMPLATE_LIST, response):
+        for template in parse_answer(_TEMPLATE_LIST, response):
             kept = newest_by_name.get(template.name)
             if kept is None or template.version > kept.version:
                 newest_by_name[template.name] = template
@@ -161,12 +147,12 @@ class OrkesClient:
     async def get_prompt(self, name: str, version: int | None = None) -> OrkesPromptTemplate:
         """The latest version of `name`, or the one `version` names."""
         response = await self._request("GET", _prompt_path(name), safe_to_repeat=True, params={"version": version})
-        return _parse(_TEMPLATE, response)
+        return parse_answer(_TEMPLATE, response)
 
     async def list_versions(self, name: str) -> list[OrkesPromptTemplate]:
         """Every version of `name`, in the server's (creation) order."""
         response = await self._request("GET", _prompt_path(name, "versions"), safe_to_repeat=True)
-        return _parse(_TEMPLATE_LIST, response)
+        return parse_answer(_TEMPLATE_LIST, response)
 
     async def save_new_version(self, name: str, template: str, *, description: str, models: Sequence[str]) -> None:
         """Add a version after the latest (or create version 1 of a new prompt); it never overwrites one.
@@ -196,7 +182,7 @@ class OrkesClient:
 
     async def get_tags(self, name: str) -> list[OrkesTag]:
         response = await self._request("GET", _prompt_path(name, "tags"), safe_to_repeat=True)
-        return _parse(_TAG_LIST, response)
+        return parse_answer(_TAG_LIST, response)
 
     async def add_tags(self, name: str, tags: Sequence[OrkesTag]) -> None:
         """Add key/value pairs to the prompt's set; pairs it already has stay once."""
@@ -277,7 +263,7 @@ class OrkesClient:
             json={"keyId": self.key_id, "keySecret": self._key_secret},
             authenticated=False,
         )
-        token = _parse(_TOKEN_ANSWER, response).token
+        token = parse_answer(_TOKEN_ANSWER, response).token
         expiry = jwt_expiry(token)
         self._renew_token_at = (
             expiry - TOKEN_RENEWAL_MARGIN if expiry is not None else minted_at + TOKEN_RENEWAL_INTERVAL

@@ -33,6 +33,9 @@ FIELD_LABELS = {
     "prompting_technique": "Prompting technique",
     "response_format": "Response format",
     "parameters": "Runtime parameters",
+    "description": "Description",
+    "integrations": "Models",
+    "stop_words": "Stop words",
 }
 _ORDER = ["model", "prompt", "messages", *SAMPLING_FIELDS, "inputs", "outputs", "demonstrations",
           "prompting_technique", "response_format", "parameters"]

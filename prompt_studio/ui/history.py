@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from prompt_studio.models import Prompt
 from prompt_studio.ui.prompt_list import friendly_time
+from prompt_studio.ui.table_model import FlatTableModel, Index
 
-Index = QModelIndex | QPersistentModelIndex
 
-
-class VersionHistoryModel(QAbstractTableModel):
+class VersionHistoryModel(FlatTableModel):
     """Newest version first, as the server lists them."""
 
     COLUMNS = ("Version", "Saved", "By", "Message", "Tags")
@@ -34,16 +33,8 @@ class VersionHistoryModel(QAbstractTableModel):
     def versions(self) -> list[Prompt]:
         return list(self._versions)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(self._versions)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
+    def shown_rows(self) -> int:
+        return len(self._versions)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self._versions):

@@ -10,11 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from prompt_studio.models import Prompt
-
-Index = QModelIndex | QPersistentModelIndex
+from prompt_studio.ui.table_model import FlatTableModel, Index
 
 
 @dataclass(frozen=True)
@@ -46,7 +45,7 @@ def friendly_time(timestamp: str) -> str:
     return moment.strftime("%d %b %Y")
 
 
-class PromptListModel(QAbstractTableModel):
+class PromptListModel(FlatTableModel):
     """Prompts with their newest version, tags and last update; `*` marks an unsaved draft."""
 
     COLUMNS = ("Prompt", "Version", "Tags", "Updated")
@@ -106,16 +105,8 @@ class PromptListModel(QAbstractTableModel):
     def total(self) -> int:
         return len(self._rows)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(self._visible)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
+    def shown_rows(self) -> int:
+        return len(self._visible)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self._visible):

@@ -228,3 +228,36 @@ def test_a_custom_tag_is_created_checked_and_moved(window, qtbot, run_async, col
     window.history_view.selectRow(0)
     window.tag_menu.aboutToShow.emit()
     assert "tag-canary" in [action.objectName() for action in window.tag_menu.actions()]
+
+
+def test_every_kind_of_field_edited_in_the_window_reaches_the_server(window, qtbot, run_async):
+    from PySide6.QtWidgets import QComboBox, QPushButton
+
+    _select(window, qtbot, HANDLE)
+    editor = window.editor
+    model = editor.findChild(QComboBox, "modelField")
+    model.setCurrentIndex(model.findText("anthropic/claude-sonnet-4-5"))
+    for name, text in (("topPField", "0.8"), ("seedField", "11"), ("maxTokensField", "300")):
+        _set_field(qtbot, editor.findChild(QLineEdit, name), text)
+    effort = editor.findChild(QComboBox, "reasoningEffortField")
+    effort.setCurrentIndex(effort.findText("low"))
+    qtbot.mouseClick(editor.findChild(QPushButton, "addMessageButton"), Qt.MouseButton.LeftButton)
+    new_message = editor.messages_editor.rows[-1]
+    qtbot.keyClicks(new_message.content_edit, "Also mention {{ channel }}.")
+    qtbot.waitUntil(lambda: editor.findChild(QPushButton, "addMissingInputsButton") is not None
+                    and editor.findChild(QPushButton, "addMissingInputsButton").isVisible(), timeout=5000)
+    qtbot.mouseClick(editor.findChild(QPushButton, "addMissingInputsButton"), Qt.MouseButton.LeftButton)
+    technique = editor.findChild(QComboBox, "promptingTechniqueField")
+    technique.setCurrentIndex(technique.findData("chain_of_thought"))
+    assert editor.is_valid(), editor.validation_errors()
+    role = new_message.role_field.currentData()
+
+    outcome = run_async(window.save_with_message("Every kind of field"))
+
+    assert outcome.action == "updated"
+    saved = run_async(window.service.open_prompt(HANDLE)).config
+    assert saved["model"] == "anthropic/claude-sonnet-4-5"
+    assert (saved["top_p"], saved["seed"], saved["max_tokens"], saved["reasoning_effort"]) == (0.8, 11, 300, "low")
+    assert saved["messages"][-1] == {"role": role, "content": "Also mention {{ channel }}."}
+    assert {"identifier": "channel", "type": "str"} in saved["inputs"]
+    assert saved["prompting_technique"] == {"type": "chain_of_thought"}

@@ -15,6 +15,8 @@ HANDLE = "support/triage"
 def _open(window, qtbot, handle: str = HANDLE) -> None:
     with qtbot.waitSignal(window.sig_prompt_opened, timeout=15000):
         window.prompt_list.setCurrentIndex(window.prompt_model.index(window.prompt_model.row_of(handle), 0))
+    qtbot.waitUntil(lambda: not window.tasks.is_running("history") and window.history_model.rowCount() > 0,
+                    timeout=15000)
 
 
 def _edit(window, qtbot) -> None:

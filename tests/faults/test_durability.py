@@ -18,7 +18,7 @@ import httpx
 from prompt_studio.models.draft import Draft
 from prompt_studio.paths import DataPaths
 from prompt_studio.services.drafts import DraftStore
-from tests.server.payloads import config_data, create_body
+from tests.support.payloads import config_data, create_body
 from tests.support.server_process import ServerProcess, free_port, running_server
 
 WRITERS = 6

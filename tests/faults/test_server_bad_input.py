@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from prompt_studio.models.names import MAX_HANDLE_LENGTH
 from prompt_studio.server.wire import MAX_JSON_DEPTH
-from tests.server.payloads import config_data, create_body
 from tests.server.test_errors import raw_request
+from tests.support.payloads import config_data, create_body
 from tests.support.server_process import running_server
 
 BODY_ROUTES = [

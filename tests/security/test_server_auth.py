@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from prompt_studio.server import app as server_app
-from tests.server.payloads import config_data, create_body
+from tests.support.payloads import config_data, create_body
 from tests.support.server_process import TEST_API_KEY, free_port, wait_for_port
 
 CONTRACT = Path(__file__).resolve().parents[3] / "shared" / "contracts" / "langwatch-openapi-prompts.json"

@@ -7,7 +7,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from tests.server.payloads import config_data, create_body
+from tests.support.payloads import config_data, create_body
 
 CLIENTS = 20
 

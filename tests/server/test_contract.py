@@ -11,7 +11,7 @@ import httpx
 import jsonschema
 import pytest
 
-from tests.server.payloads import config_data, create_body
+from tests.support.payloads import config_data, create_body
 
 CONTRACT_NAME = "langwatch-openapi-prompts.json"
 CONTRACT_PLACES = (

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.server.payloads import config_data, create_body
+from tests.support.payloads import config_data, create_body
 from tests.support.server_process import running_server
 
 

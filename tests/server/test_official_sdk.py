@@ -48,7 +48,7 @@ from langwatch.generated.langwatch_rest_api_client.models import (
     PutApiPromptsTagsByTagResponse200,
 )
 
-from tests.server.payloads import config_data, create_body
+from tests.support.payloads import config_data, create_body
 
 pytestmark = pytest.mark.slow
 

@@ -9,6 +9,7 @@ import pytest
 
 from prompt_studio.models import CreatePromptBody, SyncRequest
 from prompt_studio.store import PromptLibrary
+from tests.support import payloads
 
 
 @pytest.fixture
@@ -20,34 +21,12 @@ def library(tmp_path) -> Iterator[PromptLibrary]:
 
 def create_body(handle: str, **overrides: Any) -> CreatePromptBody:
     """A complete create body, as a LangWatch client sends it (camelCase)."""
-    body: dict[str, Any] = {
-        "handle": handle,
-        "prompt": "You answer questions about {{topic}}.",
-        "model": "openai/gpt-5",
-        "messages": [{"role": "user", "content": "{{question}}"}],
-        "inputs": [{"identifier": "question", "type": "str"}, {"identifier": "topic", "type": "str"}],
-        "outputs": [{"identifier": "answer", "type": "str"}],
-        "temperature": 0.7,
-        "maxTokens": 256,
-        "commitMessage": "First version",
-    }
-    body.update(overrides)
-    return CreatePromptBody.model_validate(body)
+    return CreatePromptBody.model_validate(payloads.create_body(handle, **overrides))
 
 
 def config_data(**overrides: Any) -> dict[str, Any]:
-    """The snake_case configData equal to what `create_body` stores, unless `overrides` change it."""
-    data: dict[str, Any] = {
-        "prompt": "You answer questions about {{topic}}.",
-        "model": "openai/gpt-5",
-        "messages": [{"role": "user", "content": "{{question}}"}],
-        "inputs": [{"identifier": "question", "type": "str"}, {"identifier": "topic", "type": "str"}],
-        "outputs": [{"identifier": "answer", "type": "str"}],
-        "temperature": 0.7,
-        "max_tokens": 256,
-    }
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
+    """The snake_case configData equal to what `create_body` stores; an override of None leaves the key out."""
+    return {key: value for key, value in payloads.config_data(**overrides).items() if value is not None}
 
 
 def sync_request(config: dict[str, Any], **fields: Any) -> SyncRequest:

@@ -38,6 +38,7 @@ from prompt_studio.models.errors import (
     ValidationFailedError,
 )
 from prompt_studio.models.orkes import ConductorErrorBody
+from prompt_studio.models.problems import wire_summary
 
 logger = logging.getLogger(__name__)
 
@@ -208,15 +209,8 @@ def parse_answer(adapter: TypeAdapter[Parsed], response: ApiResponse) -> Parsed:
     try:
         return adapter.validate_json(response.content)
     except ValidationError as error:
-        problems = error.errors(include_url=False, include_input=False)
-        described = [
-            f"{'.'.join(str(part) for part in problem['loc']) or 'the body'}: {problem['msg']}"
-            for problem in problems[:_MAX_LISTED_PROBLEMS]
-        ]
-        more = len(problems) - len(described)
-        suffix = f" (and {more} more)" if more else ""
-        shape = "; ".join(described)
-        raise MalformedResponse(f"the answer does not have the expected shape: {shape}{suffix}") from None
+        shape = wire_summary(error, empty="the body", limit=_MAX_LISTED_PROBLEMS)
+        raise MalformedResponse(f"the answer does not have the expected shape: {shape}") from None
 
 
 class HttpConnection:

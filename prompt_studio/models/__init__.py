@@ -2,6 +2,7 @@
 
 from prompt_studio.models.config import (
     COLUMN_TYPES,
+    DEFAULT_MODEL,
     INPUT_TYPES,
     OUTPUT_TYPES,
     PROMPTING_TECHNIQUES,
@@ -17,6 +18,7 @@ from prompt_studio.models.config import (
     Output,
     PromptingTechnique,
     ResponseFormat,
+    response_format_for,
 )
 from prompt_studio.models.conversion import config_from_prompt, write_body_from_config
 from prompt_studio.models.names import BUILT_IN_TAGS, VIRTUAL_TAG, handle_problem, tag_name_problem
@@ -37,6 +39,7 @@ from prompt_studio.models.prompt import (
 __all__ = [
     "BUILT_IN_TAGS",
     "COLUMN_TYPES",
+    "DEFAULT_MODEL",
     "INPUT_TYPES",
     "OUTPUT_TYPES",
     "PROMPTING_TECHNIQUES",
@@ -66,6 +69,7 @@ __all__ = [
     "UpdatePromptBody",
     "config_from_prompt",
     "handle_problem",
+    "response_format_for",
     "tag_name_problem",
     "write_body_from_config",
 ]

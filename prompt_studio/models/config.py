@@ -31,6 +31,9 @@ COLUMN_TYPES: tuple[str, ...] = ColumnTypeName.__args__
 ROLES: tuple[str, ...] = Role.__args__
 PROMPTING_TECHNIQUES: tuple[str, ...] = PromptingTechniqueType.__args__
 
+DEFAULT_MODEL = "openai/gpt-5"
+"""The model of a new prompt, as LangWatch's own default."""
+
 Identifier = Annotated[str, Field(min_length=1, pattern=r"\S")]
 
 
@@ -106,6 +109,17 @@ def _unique_identifiers(items: list[Input] | list[Output], kind: str) -> None:
                 f"'{item.identifier}'; each {kind} needs its own name"
             )
         seen[item.identifier] = position
+
+
+def response_format_for(outputs: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The structured-output format LangWatch derives from the first `json_schema` output, or None."""
+    for output in outputs:
+        if output.get("type") == "json_schema":
+            return {
+                "type": "json_schema",
+                "json_schema": {"name": output.get("identifier"), "schema": output.get("json_schema") or {}},
+            }
+    return None
 
 
 SAMPLING_FIELDS: tuple[str, ...] = (

@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from prompt_studio.models.base import CamelWireModel
 from prompt_studio.models.errors import PromptStudioError
+from prompt_studio.models.problems import wire_summary
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
 BodyModel = TypeVar("BodyModel", bound=BaseModel)
@@ -98,23 +99,12 @@ def _nested_too_deeply(document: Any) -> bool:
     return False
 
 
-def validation_message(error: ValidationError, prefix: str = "") -> str:
-    """Every problem pydantic found, each led by the dotted path of the field it concerns."""
-    lines = []
-    for problem in error.errors(include_url=False):
-        path = prefix
-        for part in problem["loc"]:
-            path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-        lines.append(f"{path or 'body'}: {problem['msg']}")
-    return "; ".join(lines)
-
-
 def validate_body(model: type[BodyModel], document: Any) -> BodyModel:
     """The body as `model`, or a 422 `validation_error` whose message names each wrong field."""
     try:
         return model.model_validate(document)
     except ValidationError as error:
-        raise PromptStudioError(validation_message(error), error="validation_error", status=422) from None
+        raise PromptStudioError(wire_summary(error), error="validation_error", status=422) from None
 
 
 def wire_value(model_or_value: Any) -> Any:

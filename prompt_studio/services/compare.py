@@ -8,37 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from prompt_studio.models.config import SAMPLING_FIELDS
-
-FIELD_LABELS = {
-    "model": "Model",
-    "prompt": "System prompt",
-    "temperature": "Temperature",
-    "max_tokens": "Max tokens",
-    "top_p": "Top P",
-    "frequency_penalty": "Frequency penalty",
-    "presence_penalty": "Presence penalty",
-    "seed": "Seed",
-    "top_k": "Top K",
-    "min_p": "Min P",
-    "repetition_penalty": "Repetition penalty",
-    "reasoning": "Reasoning",
-    "reasoning_effort": "Reasoning effort",
-    "thinkingLevel": "Thinking level",
-    "effort": "Effort",
-    "verbosity": "Verbosity",
-    "inputs": "Inputs",
-    "outputs": "Outputs",
-    "demonstrations": "Demonstrations",
-    "prompting_technique": "Prompting technique",
-    "response_format": "Response format",
-    "parameters": "Runtime parameters",
-    "description": "Description",
-    "integrations": "Models",
-    "stop_words": "Stop words",
-}
-_ORDER = ["model", "prompt", "messages", *SAMPLING_FIELDS, "inputs", "outputs", "demonstrations",
-          "prompting_technique", "response_format", "parameters"]
+from prompt_studio.models.labels import READING_ORDER, field_label
 
 
 @dataclass(frozen=True)
@@ -74,15 +44,11 @@ def _render(key: str, value: Any) -> str:
     return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
 
 
-def _wire_key(key: str) -> str:
-    return "thinkingLevel" if key == "thinking_level" else key
-
-
 def compare_contents(old: dict[str, Any], new: dict[str, Any]) -> list[FieldDifference]:
     """The fields that differ between two snake_case configs (with `parameters`), in reading order."""
     differences: list[FieldDifference] = []
     seen: set[str] = set()
-    for key in [_wire_key(key) for key in _ORDER] + sorted(set(old) | set(new)):
+    for key in [*READING_ORDER, *sorted(set(old) | set(new))]:
         if key in seen:
             continue
         seen.add(key)
@@ -92,14 +58,13 @@ def compare_contents(old: dict[str, Any], new: dict[str, Any]) -> list[FieldDiff
         if key == "messages":
             differences.extend(_message_differences(before or [], after or []))
             continue
-        differences.append(FieldDifference(FIELD_LABELS.get(key, key), _render(key, before), _render(key, after)))
+        differences.append(FieldDifference(field_label(key), _render(key, before), _render(key, after)))
     return differences
 
 
 def unchanged_fields(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     """Labels of the fields both contents hold with the same value, for the one collapsed "unchanged" line."""
-    keys = [_wire_key(key) for key in _ORDER]
-    return [FIELD_LABELS.get(key, key.capitalize()) for key in keys
+    return [field_label(key) for key in READING_ORDER
             if key in old and key in new and old[key] == new[key]]
 
 

@@ -16,16 +16,15 @@ from pydantic import ValidationError
 
 from prompt_studio.merge import NOT_SET, Choice, ConfigMergeResult, FieldConflict, merge_config, resolve
 from prompt_studio.models import ConfigData, ConflictInfo
-from prompt_studio.models.config import SAMPLING_FIELDS
 from prompt_studio.models.draft import Draft
-from prompt_studio.services.compare import FIELD_LABELS, compare_contents
+from prompt_studio.models.labels import field_label, reading_position
+from prompt_studio.models.problems import problems_of
+from prompt_studio.services.compare import compare_contents
 
 Path = tuple[str | int, ...]
 FieldState = Literal["merged", "conflict", "resolved"]
 ResultEditor = Literal["text", "line", "json"]
 
-_READING_ORDER = ["model", "prompt", "messages", *SAMPLING_FIELDS, "thinkingLevel", "inputs", "outputs",
-                  "demonstrations", "prompting_technique", "response_format", "parameters"]
 _CHANGE_WORDS = {
     ("ours", "added"): "added by you", ("ours", "removed"): "removed by you", ("ours", "changed"): "changed by you",
     ("theirs", "added"): "added on the server", ("theirs", "removed"): "removed on the server",
@@ -74,8 +73,8 @@ class ResultProblem(ValueError):
 
 def _sort_key(path: Path) -> tuple[Any, ...]:
     top = str(path[0])
-    position = _READING_ORDER.index(top) if top in _READING_ORDER else len(_READING_ORDER)
-    return (position, top, *((0, part, "") if isinstance(part, int) else (1, 0, part) for part in path[1:]))
+    inner = ((0, part, "") if isinstance(part, int) else (1, 0, part) for part in path[1:])
+    return (reading_position(top), top, *inner)
 
 
 def _detail(parts: Path) -> str:
@@ -88,10 +87,6 @@ def _detail(parts: Path) -> str:
 def _with_detail(label: str, parts: Path) -> str:
     detail = _detail(parts)
     return f"{label} ({detail})" if detail else label
-
-
-def _top_label(key: str) -> str:
-    return FIELD_LABELS.get(key, key.replace("_", " ").capitalize())
 
 
 def _editable(value: Any) -> str:
@@ -273,7 +268,7 @@ class MergeSession:
             return f"Demonstrations, column '{rest[2]}'{row}"
         if top == "demonstrations" and len(rest) >= 3 and rest[:2] == ("inline", "columnTypes"):
             return f"Demonstrations, column '{rest[2]}'"
-        return _with_detail(_top_label(top), rest)
+        return _with_detail(field_label(top), rest)
 
     def _message_label(self, path: Path) -> str:
         position = int(path[1])
@@ -352,12 +347,7 @@ class MergeSession:
         try:
             ConfigData.model_validate(self.merged_config)
         except ValidationError as error:
-            found = []
-            for problem in error.errors(include_url=False):
-                location = tuple(problem["loc"])
-                where = self._problem_label(location)
-                found.append(f"{where}: {problem['msg']}")
-            return found
+            return [problem.about(self._problem_label(problem.location)) for problem in problems_of(error)]
         return []
 
     def _problem_label(self, location: tuple[Any, ...]) -> str:

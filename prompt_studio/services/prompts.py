@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from prompt_studio.models import (
+    DEFAULT_MODEL,
     ConfigData,
     ConflictInfo,
     CreatePromptBody,
@@ -24,12 +25,14 @@ from prompt_studio.models import (
 )
 from prompt_studio.models.draft import Draft
 from prompt_studio.models.errors import ValidationFailedError
+from prompt_studio.models.labels import location_label
+from prompt_studio.models.problems import first_problem
 from prompt_studio.services.backends import Capabilities, PromptBackend
 from prompt_studio.services.bulk import DEFAULT_CONCURRENCY, SyncOutcome, sync_many
 
 NEW_PROMPT_CONTENT: dict[str, Any] = {
     "prompt": "You are a helpful assistant.",
-    "model": "openai/gpt-5",
+    "model": DEFAULT_MODEL,
     "messages": [{"role": "user", "content": "{{input}}"}],
     "inputs": [{"identifier": "input", "type": "str"}],
     "outputs": [{"identifier": "output", "type": "str"}],
@@ -71,9 +74,8 @@ def validated_config(config: dict[str, Any]) -> ConfigData:
     try:
         return ConfigData.model_validate(config)
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "prompt"
-        raise ValidationFailedError(f"{where}: {first['msg']}") from None
+        problem = first_problem(error)
+        raise ValidationFailedError(problem.about(location_label(problem.location))) from None
 
 
 def _server_already_has(info: ConflictInfo, request: SyncRequest) -> bool:

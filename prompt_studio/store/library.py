@@ -26,6 +26,8 @@ from pydantic import ValidationError
 from pydantic.alias_generators import to_camel
 
 from prompt_studio.models import (
+    BUILT_IN_TAGS,
+    DEFAULT_MODEL,
     VIRTUAL_TAG,
     ConfigData,
     ConflictInfo,
@@ -40,18 +42,17 @@ from prompt_studio.models import (
     tag_name_problem,
 )
 from prompt_studio.models.errors import ConflictError, NotFoundError, ValidationFailedError
+from prompt_studio.models.problems import wire_summary
 from prompt_studio.models.prompt import PromptWriteBody
+from prompt_studio.models.variables import PRIMARY_INPUT, ordered_inputs, with_detected_inputs
 from prompt_studio.store.comparison import comparable, differences, parameters_equal
 from prompt_studio.store.examples import EXAMPLE_PROMPTS
 from prompt_studio.store.responses import Owner, PromptRow, VersionRow, prompt_response
 from prompt_studio.store.schema import MIGRATIONS, SCHEMA_VERSION
-from prompt_studio.store.variables import PRIMARY_INPUT, merge_template_inputs, ordered_inputs
 
 BUSY_TIMEOUT_SECONDS = 30.0
 """How long a writer waits for another one to commit before giving up; writes take milliseconds."""
 
-BUILT_IN_TAG_NAMES = ("production", "staging")
-DEFAULT_MODEL = "openai/gpt-5"
 DEFAULT_SCOPE = "PROJECT"
 INITIAL_COMMIT_MESSAGE = "Initial version"
 SYNC_CREATED_COMMIT_MESSAGE = "Synced from local file"
@@ -97,22 +98,11 @@ def _statements(script: str) -> Iterator[str]:
         raise ValueError(f"unterminated statement in a migration: {pending.strip()[:60]}")
 
 
-def _problems(error: ValidationError, prefix: str) -> str:
-    """Every problem pydantic found, each led by the dotted path of the field it concerns."""
-    lines = []
-    for problem in error.errors(include_url=False):
-        path = prefix
-        for part in problem["loc"]:
-            path += f"[{part}]" if isinstance(part, int) else f".{part}"
-        lines.append(f"{path}: {problem['msg']}")
-    return "; ".join(lines)
-
-
 def _validated_config(data: dict[str, Any], prefix: str = "configData") -> ConfigData:
     try:
         return ConfigData.model_validate(data)
     except ValidationError as error:
-        raise ValidationFailedError(_problems(error, prefix), error=VALIDATION_ERROR) from None
+        raise ValidationFailedError(wire_summary(error, prefix), error=VALIDATION_ERROR) from None
 
 
 def _stored_form(config: ConfigData) -> dict[str, Any]:
@@ -306,7 +296,7 @@ class PromptLibrary:
 
     def _seed(self, connection: sqlite3.Connection, with_examples: bool) -> None:
         now = _now()
-        for name in BUILT_IN_TAG_NAMES:
+        for name in BUILT_IN_TAGS:
             connection.execute(
                 "INSERT INTO tags (id, name, created_at) VALUES (?, ?, ?)", (_new_id("ptag_"), name, now)
             )
@@ -747,7 +737,7 @@ class PromptLibrary:
         local = _hoist_system_message(request.config_data.to_wire())
         contents = (message.get("content", "") for message in local.get("messages", []))
         texts = [local.get("prompt", ""), *contents]
-        merged = merge_template_inputs(texts, request.config_data.inputs)
+        merged = with_detected_inputs(texts, request.config_data.inputs)
         local["inputs"] = [item.to_wire() for item in merged]
         return local
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from prompt_studio.models import VIRTUAL_TAG, Prompt
+from prompt_studio.models import VIRTUAL_TAG, Prompt, response_format_for
 
 
 @dataclass(frozen=True)
@@ -50,17 +50,6 @@ class Owner:
 
     organization_id: str
     project_id: str
-
-
-def response_format_of(outputs: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The structured-output format the first `json_schema` output implies, as LangWatch derives it."""
-    for output in outputs:
-        if output.get("type") == "json_schema":
-            return {
-                "type": "json_schema",
-                "json_schema": {"name": output["identifier"], "schema": output.get("json_schema") or {}},
-            }
-    return None
 
 
 def ordered_tag_names(tag_names: Iterable[str], *, is_latest: bool) -> list[str]:
@@ -107,7 +96,7 @@ def prompt_response(
     ):
         if config.get(stored) is not None:
             data[wire] = config[stored]
-    response_format = response_format_of(outputs)
+    response_format = response_format_for(outputs)
     if response_format is not None:
         data["responseFormat"] = response_format
     return Prompt.model_validate(data)

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from prompt_studio.models import BUILT_IN_TAGS, VIRTUAL_TAG, Prompt, TagDefinition, config_from_prompt
 from prompt_studio.models.draft import Draft
+from prompt_studio.models.variables import variables_read
 from prompt_studio.services.compare import compare_contents
 from prompt_studio.services.connections import Connection, Connector, Workspace
 from prompt_studio.services.merging import MergeSession
@@ -43,7 +44,6 @@ from prompt_studio.ui.connection_dialog import ConnectionDialog
 from prompt_studio.ui.dialogs import CommitMessageDialog, new_prompt_dialog, new_tag_dialog
 from prompt_studio.ui.editor import PromptEditor
 from prompt_studio.ui.editor.name_tags import NameTagsDialog
-from prompt_studio.ui.editor.template_variables import template_variables
 from prompt_studio.ui.history import VersionHistoryModel
 from prompt_studio.ui.merge_dialog import MergeDialog
 from prompt_studio.ui.prompt_list import PromptListModel
@@ -744,7 +744,7 @@ class MainWindow(QMainWindow):
     def show_test_prompt(self) -> TestPromptDialog:
         """Open the test dialog (non-modal); each run takes the draft as it is on screen at that moment."""
         config = self.editor.content()[0]
-        variables = template_variables([str(config.get("prompt") or "")], self.editor.template_syntax)
+        variables = variables_read([str(config.get("prompt") or "")], self.editor.template_syntax)
         backend = self.service.backend
         dialog = TestPromptDialog(self, self.draft.handle, str(config.get("model") or ""), variables,
                                   lambda values: backend.test_prompt(self.editor.content()[0], values))

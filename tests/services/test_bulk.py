@@ -67,7 +67,7 @@ async def test_a_bad_draft_or_a_refused_handle_fails_alone(service):
     assert [outcome.result.action if outcome.result else None for outcome in outcomes] == [
         "created", None, None, "created"
     ]
-    assert isinstance(outcomes[1].error, ValidationFailedError) and "model" in outcomes[1].error.message
+    assert isinstance(outcomes[1].error, ValidationFailedError) and "Model" in outcomes[1].error.message
     assert isinstance(outcomes[2].error, ValidationFailedError)
 
 

@@ -167,7 +167,7 @@ def test_a_result_the_model_refuses_is_named_in_plain_words():
     too_hot = session.resolve_typed(TEMPERATURE, "3")
 
     assert too_hot.result.clean and not too_hot.can_complete
-    assert too_hot.problems() == ["Temperature: Input should be less than or equal to 2"]
+    assert too_hot.problems() == ["Temperature must be at most 2"]
 
 
 def test_json_results_must_be_readable():

@@ -90,7 +90,7 @@ async def test_an_invalid_draft_is_refused_before_anything_is_sent(service):
     await _make(service)
     draft = (await service.open_prompt("team/faq")).start_draft()
     broken = draft.model_copy(update={"config": {**draft.config, "temperature": 7}})
-    with pytest.raises(ValidationFailedError, match="temperature"):
+    with pytest.raises(ValidationFailedError, match="Temperature must be at most 2"):
         await service.save(broken, "x")
 
 

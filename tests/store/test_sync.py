@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from prompt_studio.models import Input, UpdatePromptBody
+from prompt_studio.models import UpdatePromptBody
 from prompt_studio.models.errors import ConflictError, ValidationFailedError
 from prompt_studio.store.comparison import js_number, js_value
-from prompt_studio.store.variables import merge_template_inputs, template_variables
 from tests.store.conftest import config_data, create_body, sync_request
 
 
@@ -204,34 +203,6 @@ def test_sync_hoists_a_system_message_and_refuses_it_next_to_a_prompt(library):
             config_data(messages=[{"role": "system", "content": "Other."}]), localVersion=1,
         ))
     assert clash.value.error == "system_prompt_conflict"
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("{{name}} and {{ name }}", ["name"]),
-        ("{{ name | upcase }} {{other|default: 'x'}}", ["name", "other"]),
-        ("{{ user.name }} {{ items[0] }}", ["user", "items"]),
-        ("{%- for item in products -%}{{ item.title }}{% endfor %}", ["products"]),
-        ("{% for i in (1..5) %}{{ i }}{% endfor %}", []),
-        ("{% assign greeting = 'hi' %}{{ greeting }} {{ who }}", ["who"]),
-        ("{% if tone == 'formal' and vip %}x{% elsif mood != 2 %}y{% endif %}", ["tone", "vip", "mood"]),
-        ("{{ 'literal' | upcase }} {{ 42 }} {{ true }} {{ forloop.index }}", []),
-        ("{{\nsplit\n}} {{ one_line }}", ["one_line"]),
-        ("no variables {here}", []),
-    ],
-)
-def test_template_variables(text, expected):
-    assert template_variables(text) == expected
-
-
-def test_merged_inputs_keep_explicit_types_and_order_input_first():
-    merged = merge_template_inputs(
-        ["{{b}} {{input}}", "{{a}} {{C}}"], [Input(identifier="b", type="float"), Input(identifier="z", type="bool")]
-    )
-    assert [(item.identifier, item.type) for item in merged] == [
-        ("input", "str"), ("a", "str"), ("b", "float"), ("C", "str"), ("z", "bool"),
-    ]
 
 
 @pytest.mark.parametrize(

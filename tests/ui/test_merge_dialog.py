@@ -195,7 +195,7 @@ def test_a_typed_result_that_is_not_a_number_says_so_and_blocks_completing(qtbot
     line.selectAll()
     qtbot.keyClicks(line, "3")
     assert not problem.isVisible()
-    assert "Temperature: Input should be less than or equal to 2" in dialog.findChild(QLabel, "mergeProblems").text()
+    assert "Temperature must be at most 2" in dialog.findChild(QLabel, "mergeProblems").text()
     assert not button(dialog, "completeMergeButton").isEnabled()
 
     line.selectAll()

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from prompt_studio.models import Output
+from prompt_studio.models.problems import first_problem
 from prompt_studio.ui.editor.widgets import TemplateTextEdit, named
 
 _EXAMPLE = {
@@ -21,12 +22,6 @@ _EXAMPLE = {
     "properties": {"answer": {"type": "string"}},
     "required": ["answer"],
 }
-
-
-def plain_message(message: str) -> str:
-    """A pydantic message as a sentence for people: without "Value error, " and starting with a capital."""
-    message = message.removeprefix("Value error, ")
-    return message[:1].upper() + message[1:]
 
 
 class JsonSchemaEditor(QDialog):
@@ -104,6 +99,6 @@ class JsonSchemaEditor(QDialog):
         try:
             Output.model_validate({"identifier": "schema", "type": "json_schema", "json_schema": parsed})
         except ValidationError as error:
-            return plain_message(error.errors(include_url=False)[0]["msg"])
+            return first_problem(error).near("The schema")
         self._schema = parsed
         return ""

@@ -13,10 +13,12 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from prompt_studio.models import DEFAULT_MODEL
+from prompt_studio.models.labels import field_label
 from prompt_studio.ui.editor.widgets import FieldMessage, FoldingSection, UndoKeysToForm, named
 
 COMMON_MODELS: tuple[str, ...] = (
-    "openai/gpt-5",
+    DEFAULT_MODEL,
     "openai/gpt-5-mini",
     "openai/gpt-4.1",
     "openai/gpt-4.1-mini",
@@ -39,39 +41,39 @@ class SamplingField:
 
     wire_name: str
     object_name: str
-    label: str
     help: str
     suggestions: tuple[str, ...] | None = None  # None: a number; a tuple: words to pick from (or type)
     common: bool = False
 
+    @property
+    def label(self) -> str:
+        return field_label(self.wire_name)
+
 
 SAMPLING_FIELDS: tuple[SamplingField, ...] = (
-    SamplingField("temperature", "temperatureField", "Temperature",
+    SamplingField("temperature", "temperatureField",
                   "How varied the answers are: 0 is focused and repeatable, higher is more creative.", common=True),
-    SamplingField("max_tokens", "maxTokensField", "Max tokens",
+    SamplingField("max_tokens", "maxTokensField",
                   "The longest answer the model may write, in tokens (about ¾ of a word each).", common=True),
-    SamplingField("top_p", "topPField", "Top P",
+    SamplingField("top_p", "topPField",
                   "Only consider the most likely words that together make up this share (0 to 1)."),
-    SamplingField("frequency_penalty", "frequencyPenaltyField", "Frequency penalty",
-                  "Discourage repeating the same words (-2 to 2)."),
-    SamplingField("presence_penalty", "presencePenaltyField", "Presence penalty",
-                  "Encourage new topics (-2 to 2)."),
-    SamplingField("seed", "seedField", "Seed", "A whole number that makes answers more repeatable."),
-    SamplingField("top_k", "topKField", "Top K", "Only consider this many of the most likely next words."),
-    SamplingField("min_p", "minPField", "Min P", "Ignore words less likely than this share of the best one."),
-    SamplingField("repetition_penalty", "repetitionPenaltyField", "Repetition penalty",
+    SamplingField("frequency_penalty", "frequencyPenaltyField", "Discourage repeating the same words (-2 to 2)."),
+    SamplingField("presence_penalty", "presencePenaltyField", "Encourage new topics (-2 to 2)."),
+    SamplingField("seed", "seedField", "A whole number that makes answers more repeatable."),
+    SamplingField("top_k", "topKField", "Only consider this many of the most likely next words."),
+    SamplingField("min_p", "minPField", "Ignore words less likely than this share of the best one."),
+    SamplingField("repetition_penalty", "repetitionPenaltyField",
                   "Above 1 discourages repetition, below 1 allows more of it."),
-    SamplingField("reasoning", "reasoningField", "Reasoning", "How much the model thinks before answering.",
-                  _LEVELS),
-    SamplingField("reasoning_effort", "reasoningEffortField", "Reasoning effort",
-                  "How hard a reasoning model works on the answer.", ("minimal", *_LEVELS)),
-    SamplingField("thinkingLevel", "thinkingLevelField", "Thinking level", "Gemini's thinking budget.",
-                  ("low", "high")),
-    SamplingField("effort", "effortField", "Effort", "Claude's effort setting.", _LEVELS),
-    SamplingField("verbosity", "verbosityField", "Verbosity", "How long and detailed the answers are.",
-                  _LEVELS),
+    SamplingField("reasoning", "reasoningField", "How much the model thinks before answering.", _LEVELS),
+    SamplingField("reasoning_effort", "reasoningEffortField", "How hard a reasoning model works on the answer.",
+                  ("minimal", *_LEVELS)),
+    SamplingField("thinkingLevel", "thinkingLevelField", "Gemini's thinking budget.", ("low", "high")),
+    SamplingField("effort", "effortField", "Claude's effort setting.", _LEVELS),
+    SamplingField("verbosity", "verbosityField", "How long and detailed the answers are.", _LEVELS),
 )
-FIELD_LABELS: dict[str, str] = {"model": "Model", **{field.wire_name: field.label for field in SAMPLING_FIELDS}}
+"""In the order of `models.labels.WIRE_SAMPLING_FIELDS`."""
+EDITED_KEYS: frozenset[str] = frozenset({"model", *(field.wire_name for field in SAMPLING_FIELDS)})
+"""The top-level keys of `configData` these settings edit."""
 
 
 def _number_from_text(text: str) -> Any:
@@ -181,7 +183,7 @@ class ModelSettings(QWidget):
         self.model_field.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.model_field.addItems(list(COMMON_MODELS))
         self.model_field.setToolTip(_MODEL_HELP)
-        self.model_field.lineEdit().setPlaceholderText("provider/model, e.g. openai/gpt-5")
+        self.model_field.lineEdit().setPlaceholderText(f"provider/model, e.g. {DEFAULT_MODEL}")
         self.model_field.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.model_field.setMinimumContentsLength(26)
         self._loaded_model: Any = None
@@ -202,7 +204,7 @@ class ModelSettings(QWidget):
         header.setContentsMargins(0, 0, 0, 0)
         header.setHorizontalSpacing(8)
         header.setVerticalSpacing(4)
-        header.addWidget(self._label_for("Model", self.model_field), 0, 0)
+        header.addWidget(self._label_for(field_label("model"), self.model_field), 0, 0)
         header.addWidget(self.model_field, 0, 1)
         header.addWidget(self.messages["model"], 1, 1, 1, 6)
         column = 2
@@ -299,10 +301,10 @@ class ModelSettings(QWidget):
                 field.setEnabled(not read_only)
 
     def show_messages(self, messages: dict[str, str]) -> None:
-        """Show each field's problem under it (prefixed with its name, since a message may span columns)."""
+        """Show each field's problem under it (a sentence naming the field, since a message may span columns)."""
         for key, label in self.messages.items():
             message = messages.get(key, "")
-            label.set_message(f"{FIELD_LABELS[key]}: {message}" if message else "")
+            label.set_message(message)
             field = self.model_field if key == "model" else self.fields[key]
             field.setToolTip(message or self._help_of(key))
         if any(messages.get(spec.wire_name) for spec in SAMPLING_FIELDS if not spec.common):

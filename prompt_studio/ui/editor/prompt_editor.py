@@ -29,17 +29,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from prompt_studio.models import INPUT_TYPES, OUTPUT_TYPES, PROMPTING_TECHNIQUES, ConfigData
+from prompt_studio.models import (
+    DEFAULT_MODEL,
+    INPUT_TYPES,
+    OUTPUT_TYPES,
+    PROMPTING_TECHNIQUES,
+    ConfigData,
+    response_format_for,
+)
+from prompt_studio.models.labels import field_label, location_label, part_label
 from prompt_studio.models.orkes import quote_stripping_warning
+from prompt_studio.models.problems import Problem, problems_of
+from prompt_studio.models.variables import DETECTED_INPUT_TYPE, variables_read
 from prompt_studio.services.backends import Capabilities
 from prompt_studio.ui.editor.demonstrations import DemonstrationsEditor
 from prompt_studio.ui.editor.fields_table import FieldListEditor
-from prompt_studio.ui.editor.json_schema_editor import JsonSchemaEditor, plain_message
+from prompt_studio.ui.editor.json_schema_editor import JsonSchemaEditor
 from prompt_studio.ui.editor.messages import MessagesEditor
-from prompt_studio.ui.editor.model_settings import FIELD_LABELS, ModelSettings
+from prompt_studio.ui.editor.model_settings import EDITED_KEYS, ModelSettings
 from prompt_studio.ui.editor.orkes_fields import OrkesFields
 from prompt_studio.ui.editor.runtime_parameters import RuntimeParametersEditor
-from prompt_studio.ui.editor.template_variables import template_variables
 from prompt_studio.ui.editor.widgets import (
     FieldMessage,
     FoldingSection,
@@ -53,7 +62,7 @@ Snapshot = tuple[dict[str, Any], dict[str, Any]]
 
 # The keys the form edits; any other key of a loaded config is kept as it came.
 _FORM_KEYS = frozenset({
-    "prompt", "model", "messages", "inputs", "outputs", *FIELD_LABELS, "demonstrations", "prompting_technique",
+    "prompt", "messages", "inputs", "outputs", *EDITED_KEYS, "demonstrations", "prompting_technique",
     "response_format",
 })
 # Keys written even when empty, unless the loaded config did not have them (then "empty" means "still absent").
@@ -63,7 +72,6 @@ _TECHNIQUE_LABELS = {
     "in_context": "In-context examples",
     "chain_of_thought": "Chain of thought (think step by step)",
 }
-_PART_NAMES = {"identifier": "Name", "type": "Type", "json_schema": "Schema", "content": "Text", "role": "Role"}
 _TYPING_PAUSE_MS = 800
 # Looking for variables reads every text of the prompt; after a keystroke it waits for a short pause instead.
 _VARIABLES_CHECK_DELAY_MS = 250
@@ -74,26 +82,9 @@ _SYNTAX_HINTS: dict[str, tuple[str, str]] = {
     "orkes": ("${name} inserts an input", "Tell the model who it is and how to answer. Use ${name} for inputs."),
 }
 _BLANK_CONFIG: dict[str, Any] = {
-    "prompt": "", "model": "openai/gpt-5", "messages": [], "inputs": [],
+    "prompt": "", "model": DEFAULT_MODEL, "messages": [], "inputs": [],
     "outputs": [{"identifier": "output", "type": "str"}],
 }
-
-
-def derived_response_format(outputs: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The response format LangWatch derives from the first `json_schema` output, or None without one."""
-    for output in outputs:
-        if output.get("type") == "json_schema":
-            return {
-                "type": "json_schema",
-                "json_schema": {"name": output.get("identifier"), "schema": output.get("json_schema")},
-            }
-    return None
-
-
-def _where(parts: tuple[Any, ...]) -> str:
-    """The rest of an error's `loc` in plain words ("Name: ", "Schema: ")."""
-    words = [_PART_NAMES.get(str(part), str(part)) for part in parts if not isinstance(part, int)]
-    return f"{' › '.join(words)}: " if words else ""
 
 
 class _SnapshotCommand(QUndoCommand):
@@ -386,12 +377,12 @@ class PromptEditor(QWidget):
             ]
         return config, self.parameters_editor.model.parameters()
 
-    def validation_errors(self) -> list[dict]:
-        """The pydantic errors of `ConfigData.model_validate` on the content (empty when it is valid)."""
+    def validation_errors(self) -> list[Problem]:
+        """What `ConfigData.model_validate` finds wrong with the content (empty when it is valid)."""
         try:
             ConfigData.model_validate(self.content()[0])
         except ValidationError as error:
-            return error.errors(include_url=False)
+            return problems_of(error)
         return []
 
     def is_valid(self) -> bool:
@@ -559,7 +550,7 @@ class PromptEditor(QWidget):
             self._valid = valid
             self.sig_validity_changed.emit(valid)
 
-    def _show_errors(self, errors: list[dict[str, Any]]) -> None:
+    def _show_errors(self, errors: list[Problem]) -> None:
         """Put each model error next to the field its `loc` names."""
         header: dict[str, str] = {}
         lists: dict[str, defaultdict[int, list[str]]] = {
@@ -567,17 +558,16 @@ class PromptEditor(QWidget):
         }
         sections: dict[str, list[str]] = defaultdict(list)
         for error in errors:
-            location = tuple(error.get("loc", ()))
-            text = plain_message(str(error.get("msg", "")))
+            location = error.location
             head = str(location[0]) if location else ""
-            if head in FIELD_LABELS:
-                header.setdefault(head, text)
+            if head in EDITED_KEYS:
+                header.setdefault(head, error.near(field_label(head)))
             elif head in lists and len(location) > 1 and isinstance(location[1], int):
-                lists[head][location[1]].append(_where(location[2:]) + text)
+                lists[head][location[1]].append(error.about(part_label(location[2:])))
             elif head in lists or head in ("prompt", "demonstrations", "prompting_technique", "response_format"):
-                sections[head].append(_where(location[1:]) + text)
+                sections[head].append(error.near(part_label(location[1:]) or field_label(head)))
             else:
-                sections[""].append(f"{'.'.join(str(part) for part in location)}: {text}")
+                sections[""].append(error.near(location_label(location)))
         self.model_settings.show_messages(header)
         self.system_prompt_message.set_message("\n".join(sections["prompt"]))
         self.messages_editor.show_messages(
@@ -598,7 +588,7 @@ class PromptEditor(QWidget):
         self.general_message.set_message("\n".join(sections[""]))
 
     def _missing_variables(self, texts: list[str], declared: list[Any]) -> list[str]:
-        return [name for name in template_variables(texts, self._syntax) if name not in set(declared)]
+        return [name for name in variables_read(texts, self._syntax) if name not in set(declared)]
 
     def _refresh_missing_variables(self) -> None:
         texts = [self.system_prompt_edit.text(), *self.messages_editor.texts()]
@@ -631,7 +621,7 @@ class PromptEditor(QWidget):
 
     def _refresh_response_format(self) -> None:
         outputs = self.outputs_editor.model.rows()
-        derived = derived_response_format(outputs)
+        derived = response_format_for(outputs)
         current = self._response_format
         self.response_format_field.blockSignals(True)
         self.response_format_field.setChecked(current is not None)
@@ -670,7 +660,7 @@ class PromptEditor(QWidget):
     def _on_model_settings_edited(self, key: str, closes_step: bool) -> None:
         if key == "model" and self._orkes_shape:
             self.orkes_fields.replace_first_model(self.model_settings.model_field.currentText())
-        self._record_edit(key, FIELD_LABELS.get(key.removeprefix("field:"), "model"), closes_step)
+        self._record_edit(key, field_label(key.removeprefix("field:")), closes_step)
 
     def _on_orkes_fields_edited(self, key: str, closes_step: bool) -> None:
         """The first model of the list is the model field: keep them the same."""
@@ -684,9 +674,9 @@ class PromptEditor(QWidget):
 
     def _on_outputs_editor_edited(self) -> None:
         """Keep a response format that followed the first structured output following it."""
-        before = derived_response_format(self._snapshot[0].get("outputs") or [])
+        before = response_format_for(self._snapshot[0].get("outputs") or [])
         if self._response_format is not None and self._response_format == before:
-            self._response_format = derived_response_format(self.outputs_editor.model.rows())
+            self._response_format = response_format_for(self.outputs_editor.model.rows())
         self._record_edit("", "outputs", True)
 
     def _on_outputs_editor_edit_schema_requested(self, position: int) -> None:
@@ -701,12 +691,12 @@ class PromptEditor(QWidget):
 
     def _on_add_missing_button_clicked(self) -> None:
         rows = self.inputs_editor.model.rows()
-        rows += [{"identifier": name, "type": "str"} for name in self._missing]
+        rows += [{"identifier": name, "type": DETECTED_INPUT_TYPE} for name in self._missing]
         self.inputs_editor.model.set_rows(rows)
         self._record_edit("", "adding inputs", True)
 
     def _on_response_format_field_toggled(self, checked: bool) -> None:
-        self._response_format = derived_response_format(self.outputs_editor.model.rows()) if checked else None
+        self._response_format = response_format_for(self.outputs_editor.model.rows()) if checked else None
         self._record_edit("", "response format", True)
 
     def _on_technique_field_current_index_changed(self, _index: int) -> None:

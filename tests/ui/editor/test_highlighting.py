@@ -9,7 +9,6 @@ import pytest
 from PySide6.QtGui import QColor, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QPlainTextEdit
 
-from prompt_studio.ui.editor.template_variables import template_variables
 from prompt_studio.ui.highlighting import PromptHighlighter
 
 
@@ -230,28 +229,3 @@ def test_the_template_language_can_change(qtbot, document):
 
     assert highlighter.syntax == "orkes"
     assert set(coloured_words(document, 0)) == {"${", "orkes", "}"}
-
-
-# -- variables the template reads -------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("texts", "expected"),
-    [
-        (["Hi {{ name }} and {{name}} again, {{- other -}}"], ["name", "other"]),
-        (["{{ a | default: b }} {% if vip and tier == 'gold' %}{% elsif c contains 'x' %}{% endif %}"],
-         ["a", "b", "vip", "tier", "c"]),
-        (["{% for item in items limit: 3 %}{{ item.title | upcase }}{% endfor %}"], ["items"]),
-        (["{% assign total = price | times: quantity %}{{ total }}"], ["price", "quantity"]),
-        (["{% capture note %}{{ who }}{% endcapture %}{{ note }}"], ["who"]),
-        (["{% comment %}{{ hidden }}{% endcomment %}{% raw %}{{ raw }}{% endraw %}{{ shown }}"], ["shown"]),
-        (["{{ true }} {{ 'text' }} {{ 3 }} {{ forloop.index }}"], []),
-        (["{{ first }}", "{{ second }} {{ first }}"], ["first", "second"]),
-    ],
-)
-def test_liquid_variables(texts, expected):
-    assert template_variables(texts, "liquid") == expected
-
-
-def test_orkes_variables():
-    assert template_variables(["${a} ${ b.c } {{ d }} $e"], "orkes") == ["a", "b"]

@@ -206,10 +206,8 @@ def test_temperature_out_of_range_is_shown_next_to_it(editor, qtbot):
 
     assert not editor.is_valid()
     assert validity == [False]
-    assert message_of(editor, "temperatureFieldMessage") == (
-        "Temperature: Input should be less than or equal to 2"
-    )
-    assert [error["loc"] for error in editor.validation_errors()] == [("temperature",)]
+    assert message_of(editor, "temperatureFieldMessage") == "Temperature must be at most 2"
+    assert [error.location for error in editor.validation_errors()] == [("temperature",)]
 
     temperature.clear()
     qtbot.keyClicks(temperature, "1")
@@ -225,7 +223,7 @@ def test_text_in_a_number_field_gets_the_models_message(editor, qtbot):
 
     assert not editor.is_valid()
     assert editor.content()[0]["top_k"] == "many"
-    assert message_of(editor, "topKFieldMessage").startswith("Top K: Input should be a valid integer")
+    assert message_of(editor, "topKFieldMessage") == "Top K needs a whole number, such as 3"
     assert editor.model_settings.more_section.is_open(), "a problem in a folded field unfolds it"
 
 
@@ -244,8 +242,8 @@ def test_an_empty_input_name_is_marked_on_its_row(editor):
     inputs.setData(inputs.index(1, 0), "")
 
     assert not editor.is_valid()
-    assert message_of(editor, "inputsEditorMessage") == "Input 2 — Name: String should have at least 1 character"
-    assert inputs.index(1, 0).data(Qt.ItemDataRole.ToolTipRole) == "Name: String should have at least 1 character"
+    assert message_of(editor, "inputsEditorMessage") == "Input 2 — Name cannot be empty"
+    assert inputs.index(1, 0).data(Qt.ItemDataRole.ToolTipRole) == "Name cannot be empty"
     assert inputs.index(1, 0).data(Qt.ItemDataRole.DecorationRole) is not None
     assert inputs.index(0, 0).data(Qt.ItemDataRole.DecorationRole) is None
 
@@ -254,7 +252,7 @@ def test_an_empty_model_name_is_shown_next_to_the_model(editor):
     combo(editor, "modelField").lineEdit().clear()
 
     assert not editor.is_valid()
-    assert message_of(editor, "modelFieldMessage") == "Model: String should have at least 1 character"
+    assert message_of(editor, "modelFieldMessage") == "Model cannot be empty"
 
 
 def test_removing_every_output_is_reported(editor, qtbot):
@@ -264,7 +262,7 @@ def test_removing_every_output_is_reported(editor, qtbot):
         qtbot.mouseClick(outputs.remove_button, Qt.MouseButton.LeftButton)
 
     assert not editor.is_valid()
-    assert "at least 1 item" in message_of(editor, "outputsEditorMessage")
+    assert message_of(editor, "outputsEditorMessage") == "Outputs must have at least one"
 
 
 def test_an_unknown_type_from_a_newer_server_is_kept_and_reported(qtbot):
@@ -276,7 +274,7 @@ def test_an_unknown_type_from_a_newer_server_is_kept_and_reported(qtbot):
 
     assert editor.content()[0] == config
     assert not editor.is_valid()
-    assert message_of(editor, "inputsEditorMessage").startswith("Input 4 — Type: Input should be 'str'")
+    assert message_of(editor, "inputsEditorMessage").startswith("Input 4 — Type must be one of str, float, bool")
     type_combo = editor.inputs_editor.view.indexWidget(editor.inputs_editor.model.index(3, 1))
     assert type_combo.currentText() == "audio"
 
@@ -543,3 +541,10 @@ def test_ctrl_z_in_a_text_field_undoes_the_form_not_only_the_field(editor, qtbot
     qtbot.keyClick(prompt, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
 
     assert len(editor.content()[0]["messages"]) == 2, "the message added last is undone, from the prompt's field"
+
+
+def test_the_form_lists_the_sampling_fields_in_the_models_order():
+    from prompt_studio.models.labels import WIRE_SAMPLING_FIELDS
+    from prompt_studio.ui.editor.model_settings import SAMPLING_FIELDS
+
+    assert tuple(field.wire_name for field in SAMPLING_FIELDS) == WIRE_SAMPLING_FIELDS

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_serializer
+
+from prompt_studio.models.prompt import ConflictInfo
 
 
 def _now() -> str:
@@ -28,8 +30,13 @@ class Draft(BaseModel):
     config: dict[str, Any]
     parameters: dict[str, Any] = Field(default_factory=dict)
     updated_at: str = Field(default_factory=_now)
-    pending_conflict: dict[str, Any] | None = None
-    """The server's side of a conflict the user has not resolved yet (a `conflictInfo` on the wire)."""
+    pending_conflict: ConflictInfo | None = None
+    """The server's side of a conflict the user has not resolved yet, kept on disk as the wire's `conflictInfo`."""
+
+    @field_serializer("pending_conflict")
+    def _conflict_as_on_the_wire(self, conflict: ConflictInfo | None) -> dict[str, Any] | None:
+        """Exactly what the server sent (set fields only), so a reloaded conflict merges as the fresh one did."""
+        return conflict.to_wire() if conflict is not None else None
 
     @property
     def differs_from_base(self) -> bool:

@@ -188,7 +188,7 @@ class MergeSession:
         """Resume the conflict a draft keeps on disk (after a cancelled merge, or a restart)."""
         if draft.pending_conflict is None:
             raise ValueError(f"the draft of {draft.handle} has no conflict to resolve")
-        return cls.start(draft, ConflictInfo.model_validate(draft.pending_conflict))
+        return cls.start(draft, draft.pending_conflict)
 
     @staticmethod
     def _server_content(draft: Draft, conflict: ConflictInfo) -> dict[str, Any]:

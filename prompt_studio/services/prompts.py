@@ -151,7 +151,7 @@ class PromptService:
                 parameters = info.remote_parameters if info.remote_parameters is not None else saved.parameters
                 opened = OpenedPrompt(saved, info.remote_config_data.to_wire(), dict(parameters))
                 return SaveOutcome("up_to_date", opened.start_draft(), opened=opened)
-            pending = draft.model_copy(update={"pending_conflict": info.to_wire() if info else None})
+            pending = draft.model_copy(update={"pending_conflict": info})
             return SaveOutcome("conflict", pending, conflict=info)
         opened = await self._complete(result.prompt) if result.prompt else await self.open_prompt(draft.handle)
         return SaveOutcome(result.action, opened.start_draft(), opened=opened)

@@ -503,7 +503,7 @@ class MainWindow(QMainWindow):
             return
         base = f"based on v{self.draft.base_version}" if self.draft.base_version else "not saved yet"
         if self.draft.pending_conflict:
-            remote = self.draft.pending_conflict.get("remoteVersion")
+            remote = self.draft.pending_conflict.remote_version
             self.draft_status.setText(f"Draft kept on this computer, {base}. Someone saved v{remote} meanwhile: "
                                       "Resolve conflict to merge your edits with it.")
         elif self.draft.differs_from_base:

@@ -74,7 +74,7 @@ async def test_a_colleague_saving_first_gives_a_conflict_and_writes_nothing(serv
     assert outcome.action == "conflict"
     assert outcome.conflict.remote_version == 3
     assert outcome.conflict.remote_config_data.temperature == 0.9
-    assert outcome.draft.pending_conflict["remoteVersion"] == 3
+    assert outcome.draft.pending_conflict.remote_version == 3
     assert outcome.draft.config["prompt"] == "Mine."
     assert [version.version for version in await service.history("team/faq")] == [3, 2, 1]
 

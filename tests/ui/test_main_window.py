@@ -4,10 +4,10 @@ tags, a colleague saving first, and screenshots of what a prompt author sees."""
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit, QMessageBox, QPlainTextEdit
 
 from prompt_studio.api import LangWatchClient
@@ -17,7 +17,6 @@ from prompt_studio.ui.dialogs import CommitMessageDialog
 from prompt_studio.ui.merge_dialog import MergeDialog
 from tests.ui.main_window_support import open_window
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 HANDLE = "support/triage"
 
 
@@ -107,11 +106,11 @@ def test_a_colleague_saving_first_is_caught_and_the_draft_is_kept(window, qtbot,
     assert system.toPlainText().endswith("My addition.")
     kept = window.drafts.load(HANDLE)
     assert kept.config["prompt"].endswith("My addition.")
-    assert kept.pending_conflict["remoteVersion"] == base.base_version + 1
+    assert kept.pending_conflict.remote_version == base.base_version + 1
     assert run_async(colleague.get_prompt(HANDLE)).prompt == "Their new wording."
 
 
-def test_compare_restore_and_move_a_tag(window, qtbot, run_async, colleague):
+def test_compare_restore_and_move_a_tag(window, qtbot, run_async, colleague, screenshots):
     _select(window, qtbot, HANDLE)
     _type_at_end(window.editor.findChild(QPlainTextEdit, "systemPromptEdit"), qtbot, " Stay calm.")
     run_async(window.save_with_message("Calmer"))
@@ -127,8 +126,7 @@ def test_compare_restore_and_move_a_tag(window, qtbot, run_async, colleague):
     qtbot.waitUntil(dialog.isVisible)
     assert dialog.summary.text().startswith("1 field changed: System prompt")
     assert "Stay calm" in dialog.browser.toPlainText()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    dialog.grab().save(str(SCREENSHOTS / "compare-versions.png"))
+    screenshots.take(dialog, "compare-versions.png")
     dialog.close()
 
     window.history_view.selectRow(1)
@@ -184,23 +182,28 @@ def test_controls_have_stable_names_for_tests_and_assistive_tools(window):
         assert window.findChild(type(window.save_action), name) is not None, name
 
 
-def _screenshot(window, qtbot, name: str) -> None:
+def _screenshot(window, qtbot, screenshots, name: str) -> QColor:
+    """The window at the size of the README's pictures, with the prompt open; returns its background colour."""
     window.resize(1440, 900)
-    qtbot.wait(50)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    assert window.grab().save(str(SCREENSHOTS / name))
+    qtbot.waitUntil(lambda: window.size() == QSize(1440, 900), timeout=5000)
+    assert window.title_label.text() == HANDLE
+    assert window.prompt_model.row_of(HANDLE) is not None and window.history_model.rowCount() > 0
+    assert window.editor.findChild(QPlainTextEdit, "systemPromptEdit").toPlainText().startswith(
+        "You sort incoming support tickets")
+    image = screenshots.take(window, name)
+    return QColor(image.pixel(image.width() // 2, image.height() - 2))
 
 
-def test_screenshot_main_window(window, qtbot):
+def test_screenshot_main_window(window, qtbot, screenshots):
     _select(window, qtbot, HANDLE)
     window.history_view.clearSelection()
     _type_at_end(window.editor.findChild(QPlainTextEdit, "systemPromptEdit"), qtbot, " ")
-    _screenshot(window, qtbot, "main-window.png")
+    assert _screenshot(window, qtbot, screenshots, "main-window.png").lightness() > 128
 
 
-def test_screenshot_main_window_dark(window, qtbot, dark_palette):
+def test_screenshot_main_window_dark(window, qtbot, dark_palette, screenshots):
     _select(window, qtbot, HANDLE)
-    _screenshot(window, qtbot, "main-window-dark.png")
+    assert _screenshot(window, qtbot, screenshots, "main-window-dark.png").lightness() < 128
 
 
 def test_a_custom_tag_is_created_checked_and_moved(window, qtbot, run_async, colleague):

@@ -329,7 +329,7 @@ def test_a_conflicting_save_opens_the_merge_and_the_server_gets_exactly_the_merg
     dialog = _merge_dialog(qtbot)
 
     kept = window.drafts.load(HANDLE)
-    assert kept.config == OURS and kept.pending_conflict["remoteVersion"] == 3, "the draft is safe before merging"
+    assert kept.config == OURS and kept.pending_conflict.remote_version == 3, "the draft is safe before merging"
     assert dialog.findChild(QLabel, "mergeRemaining").text() == "4 conflicts remaining"
     settle_the_scenario(qtbot, dialog)
     _complete(qtbot, dialog)
@@ -391,7 +391,7 @@ def test_cancel_keeps_the_draft_and_the_conflict_and_resuming_works_after_a_rest
     assert saving.result().action == "conflict"
     kept = window.drafts.load(HANDLE)
     assert (kept.config, kept.parameters, kept.base_version) == (OURS, OURS_PARAMETERS, 2)
-    assert kept.pending_conflict["remoteVersion"] == 3
+    assert kept.pending_conflict.remote_version == 3
     assert window.resume_merge_action.isVisible() and window.resume_merge_action.isEnabled()
     assert "Someone saved v3 meanwhile" in window.draft_status.text()
     assert _server_content(run_async, colleague)[0] == 3, "cancelling writes nothing"

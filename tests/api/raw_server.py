@@ -120,6 +120,7 @@ class RawHttpServer:
     connections: int = 0
     _server: asyncio.Server | None = None
     _handlers: set[asyncio.Task] = field(default_factory=set)
+    _hung_up: dict[int, asyncio.Event] = field(default_factory=dict)
 
     async def start(self) -> None:
         self._server = await asyncio.start_server(self._serve_connection, "127.0.0.1", 0)
@@ -138,6 +139,17 @@ class RawHttpServer:
 
     def methods(self) -> list[str]:
         return [request.method for request in self.requests]
+
+    def _hang_up_of(self, connection: int) -> asyncio.Event:
+        return self._hung_up.setdefault(connection, asyncio.Event())
+
+    async def wait_hung_up(self, connection: int, timeout: float = 5.0) -> None:
+        """Wait until the server has closed connection number `connection` (its socket is shut), at most
+        `timeout` seconds."""
+        try:
+            await asyncio.wait_for(self._hang_up_of(connection).wait(), timeout)
+        except TimeoutError:
+            raise AssertionError(f"the server did not close connection {connection} within {timeout} s") from None
 
     async def _serve_connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
@@ -158,6 +170,9 @@ class RawHttpServer:
             pass
         finally:
             writer.close()
+            with contextlib.suppress(OSError):
+                await writer.wait_closed()
+            self._hang_up_of(connection).set()
             self._handlers.discard(task)
 
     @staticmethod

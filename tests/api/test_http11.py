@@ -66,7 +66,7 @@ async def test_a_connection_the_server_closed_while_idle_is_not_reused(raw_serve
     raw_server.script = [answer_then_hang_up({"n": 1}), answer_json(200, {"n": 2})]
     async with client_for(raw_server) as client:
         assert (await client.get("/thing")).json() == {"n": 1}
-        await asyncio.sleep(0.05)
+        await raw_server.wait_hung_up(0)
         assert (await client.post("/thing", json={})).json() == {"n": 2}
     assert [request.connection for request in raw_server.requests] == [0, 1]
 

@@ -3,9 +3,6 @@ or not, the answer is documented by the contract, valid against its schema, and 
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import httpx
 import pytest
 import schemathesis
@@ -13,24 +10,12 @@ from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import negative_data_rejection, positive_data_acceptance, status_code_conformance
 
+from tests.support.contracts import LANGWATCH, load_contract
 from tests.support.server_process import running_server
 
-CONTRACT_NAME = "langwatch-openapi-prompts.json"
-CONTRACT_PLACES = (
-    Path(__file__).resolve().parents[2] / "contracts" / CONTRACT_NAME,
-    Path(__file__).resolve().parents[3] / "shared" / "contracts" / CONTRACT_NAME,
-)
 EXAMPLES_PER_OPERATION = 30
 
-
-def _contract() -> dict:
-    for place in CONTRACT_PLACES:
-        if place.exists():
-            return json.loads(place.read_text(encoding="utf-8"))
-    raise FileNotFoundError(f"the OpenAPI contract is in none of {[str(place) for place in CONTRACT_PLACES]}")
-
-
-CONTRACT = _contract()
+CONTRACT = load_contract(LANGWATCH)
 SCHEMA = schemathesis.openapi.from_dict(CONTRACT)
 OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations()]
 UNDOCUMENTED_TAG_ANSWERS = {

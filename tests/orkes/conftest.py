@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -14,7 +13,7 @@ from starlette.types import Receive, Scope, Send
 
 from prompt_studio.api.orkes import OrkesClient
 from tests.orkes.fake_orkes import FakeOrkes
-from tests.support.server_process import free_port
+from tests.support.server_process import free_port, wait_for_uvicorn
 
 KEY_ID = "key-prompt-studio"
 KEY_SECRET = "orkes-secret-4f9c2a7e1b3d"
@@ -50,10 +49,7 @@ def orkes_server() -> Iterator[tuple[str, _CurrentFake]]:
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="fake-orkes", daemon=True)
     thread.start()
-    while thread.is_alive() and not server.started:
-        time.sleep(0.01)
-    if not server.started:
-        pytest.fail("the fake Orkes server did not start")
+    wait_for_uvicorn(server, thread, "the fake Orkes server")
     yield f"http://127.0.0.1:{port}", current
     server.should_exit = True
     thread.join(timeout=10)

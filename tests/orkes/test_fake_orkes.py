@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import jsonschema
@@ -16,8 +15,9 @@ import pytest
 
 from tests.orkes.conftest import KEY_ID, KEY_SECRET, RunningOrkes
 from tests.orkes.fake_orkes import READ, RecordedAnswer
+from tests.support.contracts import ORKES, load_contract
 
-OPENAPI = json.loads(Path("/work/shared/contracts/orkes-openapi-prompts.json").read_text())
+OPENAPI = load_contract(ORKES)
 
 
 def http(orkes: RunningOrkes, key_id: str = KEY_ID, key_secret: str = KEY_SECRET) -> httpx.Client:

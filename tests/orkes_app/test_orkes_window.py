@@ -4,13 +4,11 @@ save in between and the merge, Test prompt, the tags of the name, and a screensh
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QListView, QPlainTextEdit, QPushButton
 
 from prompt_studio.ui.merge_dialog import MergeDialog
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 NAME = "support_reply"
 MODELS = ["openai:gpt-4o", "anthropic:claude-sonnet-4"]
 TEMPLATE = ("You answer customers of ${company}.\n"
@@ -118,7 +116,7 @@ def test_a_colleagues_save_in_between_opens_the_merge_dialog_and_the_merge_is_sa
     assert versions[2]["description"] == "Replies to tickets, by the support team"
 
 
-def test_test_prompt_fills_the_variables_and_shows_the_answer(orkes, orkes_window, qtbot, run_async):
+def test_test_prompt_fills_the_variables_and_shows_the_answer(orkes, orkes_window, qtbot, run_async, screenshots):
     seed(orkes)
     window = orkes_window
     open_prompt(window, qtbot, run_async)
@@ -135,8 +133,8 @@ def test_test_prompt_fills_the_variables_and_shows_the_answer(orkes, orkes_windo
     qtbot.waitUntil(lambda: answer.toPlainText() != "", timeout=10000)
     assert answer.toPlainText() == ("You answer customers of Acme.\nThe customer wrote: Where is my parcel?\n"
                                     "Reply politely in French, in at most three sentences.")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    dialog.grab().save(str(SCREENSHOTS / "orkes-test-prompt.png"))
+    assert dialog.findChild(QLineEdit, "testVariable-company").text() == "Acme"
+    screenshots.take(dialog, "orkes-test-prompt.png")
     dialog.close()
 
 
@@ -171,10 +169,11 @@ def test_a_quoted_template_shows_the_quote_stripping_warning(orkes, orkes_window
     assert "removes one pair of enclosing quotes" in warning.text()
 
 
-def test_screenshot_orkes_editor(orkes, orkes_window, qtbot, run_async):
+def test_screenshot_orkes_editor(orkes, orkes_window, qtbot, run_async, screenshots):
     seed(orkes)
     window = orkes_window
     open_prompt(window, qtbot, run_async)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    window.grab().save(str(SCREENSHOTS / "orkes-editor.png"))
-    assert (SCREENSHOTS / "orkes-editor.png").stat().st_size > 0
+    assert window.title_label.text() == NAME
+    assert window.editor.findChild(QPlainTextEdit, "systemPromptEdit").toPlainText() == TEMPLATE
+    assert window.editor.findChild(QLineEdit, "descriptionField").text() == "Replies to support tickets"
+    screenshots.take(window, "orkes-editor.png")

@@ -7,7 +7,6 @@ operations, wrong keys of the right length, and where the server listens (`live_
 from __future__ import annotations
 
 import hmac
-import json
 import os
 import subprocess
 import sys
@@ -17,11 +16,10 @@ import httpx
 import pytest
 
 from prompt_studio.server import app as server_app
+from tests.support.contracts import LANGWATCH, load_contract
 from tests.support.payloads import config_data, create_body
 from tests.support.server_process import TEST_API_KEY, free_port, wait_for_port
 
-CONTRACT = Path(__file__).resolve().parents[3] / "shared" / "contracts" / "langwatch-openapi-prompts.json"
-LOCAL_CONTRACT = Path(__file__).resolve().parents[2] / "contracts" / "langwatch-openapi-prompts.json"
 BODIES = {
     ("post", "/api/prompts"): create_body("intruder"),
     ("post", "/api/prompts/{id}/sync"): {"configData": config_data()},
@@ -42,8 +40,7 @@ def _same_length_wrong_keys(key: str) -> list[str]:
 
 
 def _operations() -> list[tuple[str, str]]:
-    contract = CONTRACT if CONTRACT.exists() else LOCAL_CONTRACT
-    spec = json.loads(contract.read_text(encoding="utf-8"))
+    spec = load_contract(LANGWATCH)
     return [(method, path) for path, methods in spec["paths"].items() for method in methods]
 
 

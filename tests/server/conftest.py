@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -13,7 +12,7 @@ import uvicorn
 
 from prompt_studio.server import create_app
 from prompt_studio.store import PromptLibrary
-from tests.support.server_process import TEST_API_KEY, free_port
+from tests.support.server_process import TEST_API_KEY, free_port, wait_for_uvicorn
 
 
 @dataclass
@@ -48,10 +47,7 @@ def live_server(library) -> Iterator[LiveServer]:
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="uvicorn-under-test", daemon=True)
     thread.start()
-    while thread.is_alive() and not server.started:
-        time.sleep(0.01)
-    if not server.started:
-        pytest.fail("the in-process server did not start")
+    wait_for_uvicorn(server, thread, "the in-process server")
     yield LiveServer(f"http://127.0.0.1:{port}", TEST_API_KEY, library)
     server.should_exit = True
     thread.join(timeout=10)

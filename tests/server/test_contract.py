@@ -2,30 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 from typing import Any
 
 import httpx
 import jsonschema
 import pytest
 
+from tests.support.contracts import LANGWATCH, load_contract
 from tests.support.payloads import config_data, create_body
-
-CONTRACT_NAME = "langwatch-openapi-prompts.json"
-CONTRACT_PLACES = (
-    Path(__file__).resolve().parents[2] / "contracts" / CONTRACT_NAME,
-    Path(__file__).resolve().parents[3] / "shared" / "contracts" / CONTRACT_NAME,
-)
 
 
 @pytest.fixture(scope="module")
 def spec() -> dict[str, Any]:
-    for place in CONTRACT_PLACES:
-        if place.exists():
-            return json.loads(place.read_text(encoding="utf-8"))
-    pytest.fail(f"the OpenAPI contract is in none of {[str(place) for place in CONTRACT_PLACES]}")
+    return load_contract(LANGWATCH)
 
 
 def _template_regex(template: str) -> re.Pattern[str]:

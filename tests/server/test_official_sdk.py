@@ -53,6 +53,12 @@ from tests.support.payloads import config_data, create_body
 pytestmark = pytest.mark.slow
 
 
+@pytest.fixture(scope="module")
+def server(module_server):
+    """One server for the module: each test works on handles (and a tag name) of its own."""
+    return module_server
+
+
 @pytest.fixture
 def sdk(server) -> AuthenticatedClient:
     """The generated client exactly as the SDK builds it: Bearer auth, undocumented statuses raise."""

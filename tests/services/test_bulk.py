@@ -27,10 +27,11 @@ def content(number: int) -> dict:
 
 @pytest.fixture(params=["library", "server"])
 async def service(request, tmp_path):
+    """The service over a fresh library, or over the module's one server (each test has handles of its own)."""
     if request.param == "library":
         backend = LocalLibraryBackend(PromptLibrary(tmp_path / "library.sqlite3", seed_examples=False))
     else:
-        server = request.getfixturevalue("server")
+        server = request.getfixturevalue("module_server")
         backend = LangWatchClient(server.url, server.api_key)
     yield PromptService(backend)
     await backend.aclose()

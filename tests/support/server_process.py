@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,14 +24,29 @@ def free_port() -> int:
 
 
 def wait_for_port(port: int, timeout: float = 20.0, process: subprocess.Popen | None = None) -> None:
+    """Poll until something accepts connections on 127.0.0.1:`port`, for at most `timeout` seconds; fail at once
+    if `process` (the server) exits first."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
-            raise RuntimeError(f"the server exited with code {process.returncode} before it listened")
+            raise RuntimeError(f"the server exited with code {process.returncode} before it listened on {port}")
         with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
             return
         time.sleep(0.05)
     raise TimeoutError(f"nothing listened on 127.0.0.1:{port} within {timeout} s")
+
+
+def wait_for_uvicorn(server, thread: threading.Thread, what: str, timeout: float = 20.0) -> None:
+    """Poll until `server` (a uvicorn.Server running in `thread`) has started, for at most `timeout` seconds; fail
+    at once if the thread ends first (uvicorn logs why)."""
+    deadline = time.monotonic() + timeout
+    while not server.started:
+        if not thread.is_alive():
+            raise RuntimeError(f"{what} stopped before it started (its error is in the captured log)")
+        if time.monotonic() >= deadline:
+            server.should_exit = True
+            raise TimeoutError(f"{what} did not start within {timeout} s")
+        time.sleep(0.01)
 
 
 @dataclass
@@ -59,7 +75,8 @@ def running_server(data_dir: Path, api_key: str = TEST_API_KEY, port: int | None
     port = port or free_port()
     env = dict(os.environ, PROMPT_STUDIO_SERVE_KEY=api_key)
     data_dir.mkdir(parents=True, exist_ok=True)
-    log = (data_dir.parent / f"server-{port}.log").open("wb")
+    log_path = data_dir.parent / f"server-{port}.log"
+    log = log_path.open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "prompt_studio", "serve", "--host", "127.0.0.1", "--port", str(port),
          "--data-dir", str(data_dir), "--api-key-env", "PROMPT_STUDIO_SERVE_KEY"],
@@ -69,7 +86,12 @@ def running_server(data_dir: Path, api_key: str = TEST_API_KEY, port: int | None
     )
     server = ServerProcess(f"http://127.0.0.1:{port}", api_key, data_dir, process)
     try:
-        wait_for_port(port, process=process)
+        try:
+            wait_for_port(port, process=process)
+        except (RuntimeError, TimeoutError) as error:
+            log.flush()
+            output = log_path.read_text(encoding="utf-8", errors="replace")[-2000:]
+            raise type(error)(f"`prompt-studio serve` did not start: {error}. Its output:\n{output}") from None
         yield server
     finally:
         server.stop()

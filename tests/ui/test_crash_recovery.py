@@ -21,14 +21,19 @@ TYPED = " Added just before the crash."
 
 
 def _wait_for_draft(drafts: DraftStore, process: subprocess.Popen, timeout: float = 30.0) -> None:
+    """Poll the drafts folder until the child's draft of HANDLE, with TYPED at its end, is on disk: at most
+    `timeout` seconds, and not a moment after the child has exited."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        assert process.poll() is None, "the app exited before the draft was written"
+        if process.poll() is not None:
+            error = process.stderr.read().decode(errors="replace")[-2000:]
+            raise AssertionError(f"the app exited with code {process.returncode} before the draft was written:\n"
+                                 f"{error}")
         draft = drafts.load(HANDLE)
         if draft is not None and draft.config["prompt"].endswith(TYPED):
             return
         time.sleep(0.05)
-    raise AssertionError("no draft reached the disk")
+    raise AssertionError(f"no draft of {HANDLE} ending with {TYPED!r} reached {drafts.folder} within {timeout} s")
 
 
 def test_a_killed_app_loses_nothing(tmp_path, qtbot, run_async):

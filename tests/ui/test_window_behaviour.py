@@ -81,13 +81,14 @@ def test_selecting_another_prompt_wins_over_a_slow_earlier_load(qtbot, run_async
         return await real_open(handle)
 
     service.open_prompt = slow_for_triage
-    window.open_prompt(HANDLE)
+    slow = window.open_prompt(HANDLE)
     other = next(window.prompt_model.handle_at(row) for row in range(window.prompt_model.rowCount())
                  if window.prompt_model.handle_at(row) != HANDLE)
     with qtbot.waitSignal(window.sig_prompt_opened, timeout=15000) as opened:
-        window.open_prompt(other)
+        newest = window.open_prompt(other)
     release.set()
-    qtbot.wait(200)
+    # The slow load has ended (cancelled, or run to its end if it was not), and nothing else is opening.
+    qtbot.waitUntil(lambda: slow.done() and newest.done() and not window.tasks.is_running("open"), timeout=5000)
     assert opened.args == [other]
     assert window.title_label.text() == other
     assert window.draft.handle == other

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import QApplication
 
 from prompt_studio.ui.editor import PromptEditor
 from prompt_studio.ui.highlighting import palette_is_dark
-
-SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 
 REALISTIC_CONFIG = {
     "prompt": (
@@ -102,7 +98,7 @@ def dark_application(qapp):
     qapp.setPalette(previous)
 
 
-def shoot(qtbot, name: str) -> tuple[PromptEditor, Path]:
+def shoot(qtbot, screenshots, name: str) -> tuple[PromptEditor, QImage]:
     editor = PromptEditor()
     qtbot.addWidget(editor)
     editor.set_content(REALISTIC_CONFIG, {"shop_region": "EU", "max_turns": 6})
@@ -111,24 +107,25 @@ def shoot(qtbot, name: str) -> tuple[PromptEditor, Path]:
     qtbot.waitExposed(editor)
     editor.demonstrations_section.set_open(True)
     QApplication.processEvents()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / name
-    assert editor.grab().save(str(path))
-    return editor, path
+    assert (editor.width(), editor.height()) == (900, 1000)
+    assert editor.system_prompt_edit.toPlainText() == REALISTIC_CONFIG["prompt"]
+    assert editor.content()[0]["model"] == REALISTIC_CONFIG["model"]
+    assert editor.demonstrations_section.is_open() and editor.demonstrations_editor.isVisible()
+    return editor, screenshots.take(editor, name)
 
 
-def test_screenshot_light(qtbot):
-    editor, path = shoot(qtbot, "editor.png")
+def test_screenshot_light(qtbot, screenshots):
+    editor, image = shoot(qtbot, screenshots, "editor.png")
 
-    assert path.stat().st_size > 10_000
     assert not palette_is_dark(editor.system_prompt_edit.palette())
+    assert QColor(image.pixel(5, 5)).lightness() > 128, "a light window behind the editor"
 
 
-def test_screenshot_dark(qtbot, dark_application):
-    editor, path = shoot(qtbot, "editor-dark.png")
+def test_screenshot_dark(qtbot, dark_application, screenshots):
+    editor, image = shoot(qtbot, screenshots, "editor-dark.png")
 
-    assert path.stat().st_size > 10_000
     assert palette_is_dark(editor.system_prompt_edit.palette())
+    assert QColor(image.pixel(5, 5)).lightness() < 128, "a dark window behind the editor"
     block = editor.system_prompt_edit.document().firstBlock()
     variable = next(piece for piece in block.layout().formats() if block.text()[piece.start:].startswith("product"))
     assert variable.format.foreground().color().lightness() > 128, "variables stay readable on a dark base"

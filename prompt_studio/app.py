@@ -54,9 +54,18 @@ class AppConnector:
         self._session_connections.append(connection)
         self._session_keys[connection.id] = api_key
 
-    def add(self, connection: Connection, api_key: str) -> None:
-        self.secrets.set(connection.id, api_key)
-        self.registry.add(connection)
+    async def add(self, connection: Connection, api_key: str) -> None:
+        """Keep the key in the keyring (a worker thread: a keyring may block on a desktop prompt), then the rest."""
+        await asyncio.to_thread(self.secrets.set, connection.id, api_key)
+        await asyncio.to_thread(self.registry.add, connection)
+
+    async def remove(self, connection: Connection) -> None:
+        """Forget a connection on this computer: its key, its drafts and its entry (the server is not touched)."""
+        self._session_connections = [item for item in self._session_connections if item.id != connection.id]
+        self._session_keys.pop(connection.id, None)
+        await asyncio.to_thread(self.secrets.delete, connection.id)
+        await asyncio.to_thread(self.registry.remove, connection.id)
+        await asyncio.to_thread(lambda: DraftStore(self.paths.drafts, connection.id).remove_all())
 
     def _api_key(self, connection: Connection) -> str:
         key = self._session_keys.get(connection.id) or self.secrets.get(connection.id)
@@ -69,14 +78,15 @@ class AppConnector:
             library = await asyncio.to_thread(PromptLibrary, self.paths.library)
             service = PromptService(LocalLibraryBackend(library))
         elif connection.kind == "orkes":
-            client = OrkesClient(connection.url, connection.key_id or "", self._api_key(connection))
+            secret = await asyncio.to_thread(self._api_key, connection)
+            client = OrkesClient(connection.url, connection.key_id or "", secret)
             backend = OrkesBackend(client)
             service = PromptService(backend, backend.capabilities)
         else:
-            service = PromptService(
-                LangWatchClient(connection.url, self._api_key(connection), project_id=connection.project_id)
-            )
-        return Workspace(connection, service, DraftStore(self.paths.drafts, connection.id))
+            api_key = await asyncio.to_thread(self._api_key, connection)
+            service = PromptService(LangWatchClient(connection.url, api_key, project_id=connection.project_id))
+        drafts = await asyncio.to_thread(DraftStore, self.paths.drafts, connection.id)
+        return Workspace(connection, service, drafts)
 
     async def close(self, workspace: Workspace) -> None:
         await workspace.service.backend.aclose()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from urllib.parse import quote, unquote
@@ -91,3 +92,7 @@ class DraftStore:
 
     def load_all(self) -> list[Draft]:
         return [draft for handle in self.handles() if (draft := self.load(handle)) is not None]
+
+    def remove_all(self) -> None:
+        """Delete every draft of this connection and its folder (the user removed the connection)."""
+        shutil.rmtree(self.folder, ignore_errors=True)

@@ -67,6 +67,8 @@ class SaveOutcome:
     draft: Draft
     opened: OpenedPrompt | None = None
     conflict: ConflictInfo | None = None
+    recreated: bool = False
+    """`created` for a draft of a prompt someone deleted meanwhile: its old history is gone."""
 
 
 def validated_config(config: dict[str, Any]) -> ConfigData:
@@ -105,9 +107,6 @@ class PromptService:
 
     async def open_prompt(self, handle: str) -> OpenedPrompt:
         return await self._complete(await self.backend.get_prompt(handle))
-
-    async def open_version(self, handle: str, version: int) -> Prompt:
-        return await self.backend.get_prompt(handle, version=version)
 
     async def history(self, handle: str) -> list[Prompt]:
         return await self.backend.list_versions(handle)
@@ -154,7 +153,8 @@ class PromptService:
             pending = draft.model_copy(update={"pending_conflict": info})
             return SaveOutcome("conflict", pending, conflict=info)
         opened = await self._complete(result.prompt) if result.prompt else await self.open_prompt(draft.handle)
-        return SaveOutcome(result.action, opened.start_draft(), opened=opened)
+        recreated = result.action == "created" and draft.base_version is not None
+        return SaveOutcome(result.action, opened.start_draft(), opened=opened, recreated=recreated)
 
     async def sync_many(
         self, drafts: Sequence[Draft], commit_message: str, *, concurrency: int = DEFAULT_CONCURRENCY
@@ -198,3 +198,18 @@ class PromptService:
 
     async def create_tag(self, name: str) -> TagDefinition:
         return await self.backend.create_tag(name)
+
+    # -- what only some back ends can do (see `capabilities`) ------------------------------------------------------
+
+    async def test_prompt(self, config: dict[str, Any], variables: dict[str, str]) -> str:
+        """Run the prompt once on its model with these variable values (`capabilities.test_prompt`)."""
+        return await self.backend.test_prompt(config, variables)
+
+    async def name_tags(self, handle: str) -> list[tuple[str, str]]:
+        """The key/value tags of the whole prompt (`capabilities.name_tags`)."""
+        return await self.backend.name_tags(handle)
+
+    async def change_name_tags(
+        self, handle: str, *, add: Sequence[tuple[str, str]] = (), remove: Sequence[tuple[str, str]] = ()
+    ) -> list[tuple[str, str]]:
+        return await self.backend.change_name_tags(handle, add=add, remove=remove)

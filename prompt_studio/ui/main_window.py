@@ -1,7 +1,7 @@
 """The main window: prompt list, the editor of the selected prompt, its version history.
 
-Every edit becomes a draft on disk within a fraction of a second; saving goes through the service layer with the
-version the draft started from, and a colleague's earlier save comes back as a conflict, never as an overwrite.
+It shows the state of an `EditingSession` and forwards what the user asks: every rule about the draft (when it is
+kept on disk, what a save or a conflict does to it) lives in the session, which tests drive without a display.
 """
 
 from __future__ import annotations
@@ -32,13 +32,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from prompt_studio.models import BUILT_IN_TAGS, VIRTUAL_TAG, Prompt, TagDefinition, config_from_prompt
+from prompt_studio.models import Prompt, config_from_prompt
 from prompt_studio.models.draft import Draft
 from prompt_studio.models.variables import variables_read
-from prompt_studio.services.compare import compare_contents
-from prompt_studio.services.connections import Connection, Connector, Workspace
+from prompt_studio.services.compare import compare_contents, unchanged_fields
+from prompt_studio.services.connections import LOCAL_LIBRARY, Connection, Connector, Workspace
+from prompt_studio.services.drafts import DraftStore
+from prompt_studio.services.editing import EditingSession, MergeDecision, draft_status
 from prompt_studio.services.merging import MergeSession
-from prompt_studio.services.prompts import OpenedPrompt, SaveOutcome
+from prompt_studio.services.prompts import OpenedPrompt, PromptService, SaveOutcome
 from prompt_studio.ui.compare import CompareDialog
 from prompt_studio.ui.connection_dialog import ConnectionDialog
 from prompt_studio.ui.dialogs import CommitMessageDialog, new_prompt_dialog, new_tag_dialog
@@ -48,7 +50,7 @@ from prompt_studio.ui.history import VersionHistoryModel
 from prompt_studio.ui.merge_dialog import MergeDialog
 from prompt_studio.ui.prompt_list import PromptListModel
 from prompt_studio.ui.tasks import ErrorBox, TaskRunner, wait_for_dialog
-from prompt_studio.ui.test_prompt_dialog import TestPromptDialog
+from prompt_studio.ui.trial_run_dialog import TrialRunDialog
 
 log = logging.getLogger(__name__)
 
@@ -100,18 +102,13 @@ class MainWindow(QMainWindow):
 
     sig_prompt_opened = Signal(str)
     """A prompt finished loading into the editor (its handle)."""
-    sig_saved = Signal(str, str)
-    """A save ended: the handle and the server's action (created, updated, up_to_date, conflict)."""
 
     def __init__(self, connector: Connector, workspace: Workspace, settings: QSettings | None = None):
         super().__init__()
         self.connector = connector
-        self.workspace = workspace
+        self.session = EditingSession(workspace)
         self.settings = settings
         self.tasks = TaskRunner(self)
-        self.draft: Draft | None = None
-        self.viewing: Prompt | None = None
-        self.tag_names: list[str] = list(BUILT_IN_TAGS)
         self._closing_confirmed = False
         self.setObjectName("mainWindow")
 
@@ -124,12 +121,20 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     @property
-    def service(self):
-        return self.workspace.service
+    def workspace(self) -> Workspace:
+        return self.session.workspace
 
     @property
-    def drafts(self):
-        return self.workspace.drafts
+    def service(self) -> PromptService:
+        return self.session.service
+
+    @property
+    def drafts(self) -> DraftStore:
+        return self.session.drafts
+
+    @property
+    def draft(self) -> Draft | None:
+        return self.session.draft
 
     @property
     def connection_name(self) -> str:
@@ -328,9 +333,11 @@ class MainWindow(QMainWindow):
         self.draft_timer.setInterval(DRAFT_WRITE_DELAY_MS)
         self.draft_timer.timeout.connect(self.write_draft)
 
+
     # -- connections --------------------------------------------------------------------------------------------
 
     ADD_SERVER = "Add a server..."
+    REMOVE_CONNECTION = "Remove this connection..."
 
     def _show_connection(self) -> None:
         capabilities = self.service.capabilities
@@ -346,7 +353,9 @@ class MainWindow(QMainWindow):
             self.connection_selector.addItem(connection.name, connection)
             if connection.id == self.workspace.connection.id:
                 self.connection_selector.setCurrentIndex(self.connection_selector.count() - 1)
-        self.connection_selector.addItem(self.ADD_SERVER)
+        self.connection_selector.addItem(self.ADD_SERVER, self.ADD_SERVER)
+        if self.workspace.connection.kind != "local":
+            self.connection_selector.addItem(self.REMOVE_CONNECTION, self.REMOVE_CONNECTION)
         self.connection_selector.blockSignals(False)
 
     def _on_connection_selector_activated(self, row: int) -> None:
@@ -354,8 +363,10 @@ class MainWindow(QMainWindow):
         if self.tasks.is_running("save-flow"):
             self._show_connection()
             self.statusBar().showMessage("Wait until the save has finished, then switch.", 5000)
-        elif connection is None:
+        elif connection == self.ADD_SERVER:
             self.tasks.run("connect-flow", "Adding the server", self.add_server())
+        elif connection == self.REMOVE_CONNECTION:
+            self.tasks.run("connect-flow", "Removing the connection", self.remove_connection())
         elif connection.id != self.workspace.connection.id:
             self.tasks.run("connect-flow", f"Opening {connection.name}", self.switch_connection(connection))
 
@@ -365,27 +376,51 @@ class MainWindow(QMainWindow):
                                   orkes_probe=self.connector.probe_orkes)
         if await wait_for_dialog(dialog) != QDialog.DialogCode.Accepted:
             return None
-        self.connector.add(dialog.connection, dialog.api_key)
+        await self.connector.add(dialog.connection, dialog.api_key)
         await self.switch_connection(dialog.connection)
         return dialog.connection
 
+    async def remove_connection(self, *, confirm: bool = True) -> bool:
+        """Forget the current connection on this computer (its key and drafts), then open the local library."""
+        self._show_connection()
+        connection = self.workspace.connection
+        drafts = len(self.session.draft_handles)
+        if confirm:
+            box = QMessageBox(QMessageBox.Icon.Warning, "Remove connection",
+                              f"Remove {connection.name} from this computer?",
+                              QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
+            box.setObjectName("removeConnectionDialog")
+            box.setInformativeText(
+                f"Its key is deleted from {self.connector.secrets_where}"
+                + (f", and its {drafts} unsaved draft{'s' if drafts != 1 else ''} on this computer too" if drafts
+                   else "")
+                + ". The prompts on the server are not touched. This cannot be undone.")
+            box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+            if await wait_for_dialog(box) != QMessageBox.StandardButton.Yes:
+                return False
+        await self.switch_connection(LOCAL_LIBRARY)
+        await self.connector.remove(connection)
+        self._show_connection()
+        self.statusBar().showMessage(f"Removed {connection.name}.", 5000)
+        return True
+
     async def switch_connection(self, connection: Connection) -> None:
-        """Open another connection; the drafts of each stay in their own folder."""
-        self.write_draft()
+        """Open another connection; the drafts of each stay in their own folder.
+
+        Every flow of the old connection ends here (a question it asked closes with it), so nothing it was doing
+        can finish against the new connection's prompts or drafts.
+        """
+        await self.session.flush()
         workspace = await self.connector.open(connection)
-        self.tasks.cancel("list", "tags", "open", "history", "tag")
-        previous, self.workspace = self.workspace, workspace
-        self.draft = None
-        self.viewing = None
+        self.tasks.cancel_all(keep="connect-flow")
+        self.draft_timer.stop()
+        previous, self.session = self.session, EditingSession(workspace)
         self.banner.hide()
-        self.editor.setEnabled(False)
-        self.title_label.clear()
-        self.history_model.set_versions([])
+        self._show_nothing()
         self.prompt_model.set_prompts([])
         self._show_connection()
-        self._update_draft_status()
         self._update_actions()
-        await self.connector.close(previous)
+        await self.connector.close(previous.workspace)
         await self.refresh()
 
     # -- layout memory ------------------------------------------------------------------------------------------
@@ -410,17 +445,23 @@ class MainWindow(QMainWindow):
     # -- loading ------------------------------------------------------------------------------------------------
 
     def refresh(self) -> asyncio.Task:
-        """Reload the prompt list (and keep the selection) and the tag names."""
-        self.tasks.run("tags", "Loading the tags", self.service.list_tags(), self._show_tags)
-        return self.tasks.run("list", "Loading the prompts", self.service.list_prompts(), self._show_prompts)
+        """Reload the prompt list (and keep the selection), which prompts have drafts, and the tag names."""
+        session = self.session
+        self.tasks.run("tags", "Loading the tags", session.load_tags())
+
+        async def load() -> list[Prompt]:
+            prompts = await session.service.list_prompts()
+            await session.start()
+            return prompts
+
+        return self.tasks.run("list", "Loading the prompts", load(), self._show_prompts)
 
     def _show_prompts(self, prompts: list[Prompt]) -> None:
-        current = self.draft.handle if self.draft else None
         self.prompt_model.set_prompts(prompts)
-        self.prompt_model.set_drafts(set(self.drafts.handles()))
+        self.prompt_model.set_drafts(self.session.draft_handles)
         self._update_count()
-        if current is not None:
-            self._select_in_list(current)
+        if self.draft is not None:
+            self._select_in_list(self.draft.handle)
 
     def _update_count(self) -> None:
         shown, total = self.prompt_model.rowCount(), self.prompt_model.total
@@ -447,27 +488,32 @@ class MainWindow(QMainWindow):
             self.open_prompt(self.prompt_model.handle_at(current.row()))
 
     def open_prompt(self, handle: str) -> asyncio.Task:
-        """Show a prompt: its draft if one is kept on this computer, else its newest version."""
-        self.write_draft()
-        self._select_in_list(handle)
-        self.load_history(handle)
-        return self.tasks.run("open", f"Opening {handle}", self.service.open_prompt(handle),
-                              lambda opened: self._show_opened(handle, opened))
+        """Show a prompt: its draft if one is kept on this computer, else its newest version.
 
-    def _show_opened(self, handle: str, opened: OpenedPrompt) -> None:
-        kept = self.drafts.load(handle)
-        self.draft = kept if kept is not None else opened.start_draft()
-        self.viewing = None
+        The prompt and its history are read at once; a newer selection cancels this one.
+        """
+        self._select_in_list(handle)
+        self.tasks.cancel("history")
+        return self.tasks.run("open", f"Opening {handle}", self.session.open(handle), self._show_opened)
+
+    def _show_opened(self, draft: Draft) -> None:
         self.banner.hide()
-        self.title_label.setText(handle)
+        self.title_label.setText(draft.handle)
         self.editor.setEnabled(True)
-        self.editor.set_content(self.draft.config, self.draft.parameters, read_only=False)
+        self.editor.set_content(draft.config, draft.parameters, read_only=False)
+        self._show_history(self.session.versions)
         self._update_draft_status()
         self._update_actions()
-        self.sig_prompt_opened.emit(handle)
+        self.sig_prompt_opened.emit(draft.handle)
+
+    def _show_nothing(self) -> None:
+        self.editor.setEnabled(False)
+        self.title_label.clear()
+        self.history_model.set_versions([])
+        self._update_draft_status()
 
     def load_history(self, handle: str) -> asyncio.Task:
-        return self.tasks.run("history", f"Loading the history of {handle}", self.service.history(handle),
+        return self.tasks.run("history", f"Loading the history of {handle}", self.session.load_history(handle),
                               self._show_history)
 
     def _show_history(self, versions: list[Prompt]) -> None:
@@ -478,38 +524,24 @@ class MainWindow(QMainWindow):
     # -- drafts -------------------------------------------------------------------------------------------------
 
     def _on_editor_edited(self) -> None:
-        if self.draft is None or self.viewing is not None:
+        if not self.session.editing:
             return
-        config, parameters = self.editor.content()
-        self.draft = self.draft.model_copy(update={"config": config, "parameters": parameters})
+        self.session.edit(*self.editor.content())
         self.draft_timer.start()
         self._update_actions()
 
-    def write_draft(self) -> None:
-        """Put the current draft on disk now (atomically); a draft equal to its base is removed instead."""
+    def write_draft(self) -> asyncio.Task:
+        """Put the current draft on disk now (in a worker thread); a draft equal to its base is removed instead."""
         self.draft_timer.stop()
-        if self.draft is None:
-            return
-        if self.draft.differs_from_base or self.draft.pending_conflict:
-            self.drafts.save(self.draft)
-        else:
-            self.drafts.delete(self.draft.handle)
-        self.prompt_model.set_drafts(set(self.drafts.handles()))
+        return self.tasks.run("draft-write", "Keeping your draft", self.session.flush(),
+                              lambda _done: self._show_drafts_kept())
+
+    def _show_drafts_kept(self) -> None:
+        self.prompt_model.set_drafts(self.session.draft_handles)
         self._update_draft_status()
 
     def _update_draft_status(self) -> None:
-        if self.draft is None:
-            self.draft_status.setText("Choose a prompt on the left, or create a new one (Ctrl+N).")
-            return
-        base = f"based on v{self.draft.base_version}" if self.draft.base_version else "not saved yet"
-        if self.draft.pending_conflict:
-            remote = self.draft.pending_conflict.remote_version
-            self.draft_status.setText(f"Draft kept on this computer, {base}. Someone saved v{remote} meanwhile: "
-                                      "Resolve conflict to merge your edits with it.")
-        elif self.draft.differs_from_base:
-            self.draft_status.setText(f"Draft saved on this computer, {base}. Save (Ctrl+S) to make a version.")
-        else:
-            self.draft_status.setText(f"No changes, {base}.")
+        self.draft_status.setText(draft_status(self.draft))
 
     # -- saving -------------------------------------------------------------------------------------------------
 
@@ -518,9 +550,11 @@ class MainWindow(QMainWindow):
             self.tasks.run("save-flow", "Saving", self.save_with_message())
 
     async def save_with_message(self, message: str | None = None) -> SaveOutcome | None:
-        """Ask for a commit message (unless given), then save. Returns what the server did, or None if cancelled."""
-        self.write_draft()
-        draft = self.draft
+        """Ask for a commit message (unless given), then save; a conflict goes through the merge dialog.
+
+        Returns what the server did last, or None if the user cancelled.
+        """
+        session, draft = self.session, self.draft
         if draft is None:
             return None
         if message is None:
@@ -530,52 +564,10 @@ class MainWindow(QMainWindow):
             message = dialog.message
         self.save_action.setEnabled(False)
         try:
-            outcome = await self.service.save(draft, message)
+            outcome = await session.save(message, self._ask_to_merge)
         finally:
             self._update_actions()
-        return await self._apply_save_outcome(draft, outcome)
-
-    async def _apply_save_outcome(self, sent: Draft, outcome: SaveOutcome) -> SaveOutcome:
-        """Show what a save did; a conflict goes to the merge dialog. Returns the last outcome (the merge's)."""
-        if outcome.action == "conflict":
-            pending = outcome.draft.pending_conflict
-            if self.draft is None or self.draft.handle != sent.handle:
-                self.drafts.save(sent.model_copy(update={"pending_conflict": pending}))
-                self.prompt_model.set_drafts(set(self.drafts.handles()))
-                self.statusBar().showMessage(f"Someone saved {sent.handle} first. Your draft is kept; open it "
-                                             "and choose Resolve conflict to merge.")
-                self.sig_saved.emit(sent.handle, outcome.action)
-                return outcome
-            self.draft = self.draft.model_copy(update={"pending_conflict": pending})
-            self.write_draft()
-            self._update_actions()
-            self.sig_saved.emit(sent.handle, outcome.action)
-            return await self.merge_pending_conflict() or outcome
-        still_same = self.draft is not None and self.draft.config == sent.config \
-            and self.draft.parameters == sent.parameters
-        if still_same:
-            self.drafts.delete(sent.handle)
-            self.draft = outcome.draft
-            self.editor.set_content(self.draft.config, self.draft.parameters, read_only=False)
-        elif self.draft is not None:
-            self.draft = self.draft.model_copy(update={
-                "base_version": outcome.draft.base_version,
-                "base_config": outcome.draft.base_config,
-                "base_parameters": outcome.draft.base_parameters,
-            })
-            self.write_draft()
-        if outcome.action == "created" and sent.base_version is not None:
-            self.statusBar().showMessage(
-                f"{sent.handle} had been deleted on the server by someone else. Your draft was saved as a new "
-                "prompt (version 1); the deleted history is no longer listed.", 15000)
-        else:
-            self.statusBar().showMessage(
-                {"created": "Saved as a new prompt.", "updated": f"Saved as v{outcome.draft.base_version}.",
-                 "up_to_date": "Nothing to save: the server already has this."}.get(outcome.action, ""), 5000)
-        self._update_draft_status()
-        self.refresh()
-        self.load_history(sent.handle)
-        self.sig_saved.emit(sent.handle, outcome.action)
+        self._show_saved(draft.handle, outcome)
         return outcome
 
     def _on_resume_merge_action_triggered(self) -> None:
@@ -583,39 +575,53 @@ class MainWindow(QMainWindow):
             self.tasks.run("save-flow", "Saving the merge", self.merge_pending_conflict())
 
     async def merge_pending_conflict(self) -> SaveOutcome | None:
-        """Merge the draft with the server's newer version in the merge dialog, then save the merge.
+        """Merge the draft with the server's newer version in the merge dialog, then save the merge."""
+        handle = self.draft.handle
+        self.save_action.setEnabled(False)
+        try:
+            outcome = await self.session.merge(self._ask_to_merge)
+        finally:
+            self._update_actions()
+        self._show_saved(handle, outcome)
+        return outcome
 
-        The draft and its conflict are on disk before the dialog opens, so cancelling or a crash loses nothing. A
-        save that meets yet another newer version opens the dialog again on it; nothing is overwritten silently.
-        Returns the save's outcome, or None if the user kept the conflict for later.
-        """
-        while self.draft is not None and self.draft.pending_conflict is not None:
-            dialog = MergeDialog(self, MergeSession.from_pending(self.draft))
-            accepted = await wait_for_dialog(dialog) == QDialog.DialogCode.Accepted
-            merged = dialog.merged_draft() if accepted else None
-            message = dialog.commit_message
-            dialog.deleteLater()
-            if merged is None:
-                self.statusBar().showMessage("Your draft and the conflict are kept; choose Resolve conflict "
-                                             "to come back to them.", 8000)
-                self._update_draft_status()
-                self._update_actions()
-                return None
-            self.draft = merged
-            self.write_draft()
-            if self.viewing is None:
-                self.editor.set_content(merged.config, merged.parameters, read_only=False)
-            self.save_action.setEnabled(False)
-            try:
-                outcome = await self.service.save(merged, message)
-            finally:
-                self._update_actions()
-            if outcome.action != "conflict":
-                return await self._apply_save_outcome(merged, outcome)
-            self.draft = self.draft.model_copy(update={"pending_conflict": outcome.draft.pending_conflict})
-            self.write_draft()
-            self.sig_saved.emit(merged.handle, outcome.action)
-        return None
+    async def _ask_to_merge(self, merge: MergeSession) -> MergeDecision | None:
+        """The merge dialog on a conflict the session keeps on disk; None keeps both for later."""
+        self._update_draft_status()
+        self._update_actions()
+        dialog = MergeDialog(self, merge)
+        accepted = await wait_for_dialog(dialog) == QDialog.DialogCode.Accepted
+        decision = MergeDecision(dialog.merged_draft(), dialog.commit_message) if accepted else None
+        dialog.deleteLater()
+        if decision is not None and self.session.viewing is None:
+            self.editor.set_content(decision.draft.config, decision.draft.parameters, read_only=False)
+        return decision
+
+    def _show_saved(self, handle: str, outcome: SaveOutcome | None) -> None:
+        """Show what a save (and any merge after it) did."""
+        self._show_drafts_kept()
+        if outcome is None:
+            self.statusBar().showMessage("Your draft and the conflict are kept; choose Resolve conflict "
+                                         "to come back to them.", 8000)
+            return
+        if outcome.action == "conflict":
+            if self.session.handle != handle:
+                self.statusBar().showMessage(f"Someone saved {handle} first. Your draft is kept; open it "
+                                             "and choose Resolve conflict to merge.")
+            return
+        if self.session.handle == handle and self.session.viewing is None:
+            self.editor.set_content(self.draft.config, self.draft.parameters, read_only=False)
+        if outcome.action == "created" and outcome.recreated:
+            self.statusBar().showMessage(
+                f"{handle} had been deleted on the server by someone else. Your draft was saved as a new "
+                "prompt (version 1); the deleted history is no longer listed.", 15000)
+        else:
+            self.statusBar().showMessage(
+                {"created": "Saved as a new prompt.", "updated": f"Saved as v{outcome.draft.base_version}.",
+                 "up_to_date": "Nothing to save: the server already has this."}.get(outcome.action, ""), 5000)
+        self.refresh()
+        if self.session.handle == handle:
+            self.load_history(handle)
 
     # -- history: view, compare, restore, tags ------------------------------------------------------------------
 
@@ -628,18 +634,17 @@ class MainWindow(QMainWindow):
         self._update_actions()
         if len(selected) != 1 or self.draft is None:
             return
-        version = selected[0]
-        if version.version == self.history_model.versions[0].version and not self.draft.differs_from_base:
+        self.write_draft()
+        if not self.session.view(selected[0]):
             self._on_banner_back_clicked()
             return
-        self.write_draft()
-        self.viewing = version
+        version = selected[0]
         self.banner.show_version(version)
         self.editor.set_content(config_from_prompt(version).to_wire(), version.parameters, read_only=True)
         self._update_actions()
 
     def _on_banner_back_clicked(self) -> None:
-        self.viewing = None
+        self.session.back_to_draft()
         self.banner.hide()
         if self.draft is not None:
             self.editor.set_content(self.draft.config, self.draft.parameters, read_only=False)
@@ -659,8 +664,9 @@ class MainWindow(QMainWindow):
         def content(prompt: Prompt) -> dict:
             return {**config_from_prompt(prompt).to_wire(), "parameters": prompt.parameters}
 
-        dialog = CompareDialog(self, compare_contents(content(older), content(newer)),
-                               f"v{older.version}", f"v{newer.version}")
+        old, new = content(older), content(newer)
+        dialog = CompareDialog(self, compare_contents(old, new), f"v{older.version}", f"v{newer.version}",
+                               unchanged_fields(old, new))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
@@ -671,6 +677,7 @@ class MainWindow(QMainWindow):
             self.tasks.run("restore-flow", "Restoring", self.restore_version(selected[0]))
 
     async def restore_version(self, version: Prompt, *, confirm: bool = True) -> OpenedPrompt | None:
+        session = self.session
         handle = version.handle or version.id
         if confirm:
             box = QMessageBox(QMessageBox.Icon.Question, "Restore version",
@@ -680,15 +687,10 @@ class MainWindow(QMainWindow):
             box.setObjectName("restoreConfirmDialog")
             if await wait_for_dialog(box) != QMessageBox.StandardButton.Yes:
                 return None
-        opened = await self.service.restore(handle, version.version_id)
-        if self.draft is not None and self.draft.differs_from_base:
-            self.draft = self.draft.model_copy(update={"base_version": opened.prompt.version,
-                                                       "base_config": opened.config,
-                                                       "base_parameters": opened.parameters})
-            self.write_draft()
-        else:
-            self.drafts.delete(handle)
-            self._show_opened(handle, opened)
+        opened = await session.restore(version)
+        if session.handle == handle:
+            self._show_opened(session.draft)
+        self._show_drafts_kept()
         self.statusBar().showMessage(f"Restored v{version.version} as v{opened.prompt.version}.", 5000)
         self.refresh()
         self.load_history(handle)
@@ -700,7 +702,7 @@ class MainWindow(QMainWindow):
         if len(selected) != 1:
             self.tag_menu.addAction("Select one version in the history first").setEnabled(False)
             return
-        for name in self.tag_names:
+        for name in self.session.tag_names:
             action = self.tag_menu.addAction(f"Move '{name}' to v{selected[0].version}")
             action.setObjectName(f"tag-{name}")
             action.triggered.connect(lambda _checked=False, tag=name: self.move_tag(selected[0], tag))
@@ -709,26 +711,23 @@ class MainWindow(QMainWindow):
         new_tag.setObjectName("newTagAction")
         new_tag.triggered.connect(lambda: self.tasks.run("tag-flow", "Creating the tag", self.new_tag(selected[0])))
 
-    def _show_tags(self, tags: list[TagDefinition]) -> None:
-        self.tag_names = [tag.name for tag in tags if tag.name != VIRTUAL_TAG]
-
     async def new_tag(self, version: Prompt, name: str | None = None) -> str | None:
         """Create a custom tag (after checking its name) and put it on this version."""
         if name is None:
-            dialog = new_tag_dialog(self, self.tag_names)
+            dialog = new_tag_dialog(self, self.session.tag_names)
             if await wait_for_dialog(dialog) != QDialog.DialogCode.Accepted:
                 return None
             name = dialog.name
-        await self.service.create_tag(name)
-        self.tag_names.append(name)
+        await self.session.create_tag(name)
         await self.move_tag(version, name)
         return name
 
     def move_tag(self, version: Prompt, tag: str) -> asyncio.Task:
+        session = self.session
         handle = version.handle or version.id
 
         async def move():
-            await self.service.move_tag(handle, tag, version.version_id)
+            await session.move_tag(version, tag)
             self.statusBar().showMessage(f"'{tag}' now points at v{version.version}.", 5000)
             self.refresh()
             await self.load_history(handle)
@@ -741,13 +740,13 @@ class MainWindow(QMainWindow):
         if self.draft is not None and self.service.capabilities.test_prompt:
             self.show_test_prompt()
 
-    def show_test_prompt(self) -> TestPromptDialog:
+    def show_test_prompt(self) -> TrialRunDialog:
         """Open the test dialog (non-modal); each run takes the draft as it is on screen at that moment."""
+        service = self.service
         config = self.editor.content()[0]
         variables = variables_read([str(config.get("prompt") or "")], self.editor.template_syntax)
-        backend = self.service.backend
-        dialog = TestPromptDialog(self, self.draft.handle, str(config.get("model") or ""), variables,
-                                  lambda values: backend.test_prompt(self.editor.content()[0], values))
+        dialog = TrialRunDialog(self, self.draft.handle, str(config.get("model") or ""), variables,
+                                  lambda values: service.test_prompt(self.editor.content()[0], values))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
@@ -758,11 +757,11 @@ class MainWindow(QMainWindow):
 
     async def edit_prompt_tags(self, handle: str) -> NameTagsDialog:
         """The key/value tags of the whole prompt; the list refreshes when the dialog closes."""
-        backend = self.service.backend
-        tags = await backend.name_tags(handle)
+        service = self.service
+        tags = await service.name_tags(handle)
 
         async def change(add, remove):
-            return await backend.change_name_tags(handle, add=add, remove=remove)
+            return await service.change_name_tags(handle, add=add, remove=remove)
 
         dialog = NameTagsDialog(self, handle, tags, change)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -775,25 +774,26 @@ class MainWindow(QMainWindow):
     def _on_new_action_triggered(self) -> None:
         self.tasks.run("new-flow", "Creating the prompt", self.new_prompt())
 
-    async def new_prompt(self, handle: str | None = None) -> OpenedPrompt | None:
+    async def new_prompt(self, handle: str | None = None) -> Draft | None:
+        session = self.session
         if handle is None:
             dialog = new_prompt_dialog(self)
             if await wait_for_dialog(dialog) != QDialog.DialogCode.Accepted:
                 return None
             handle = dialog.name
-        opened = await self.service.create_prompt(handle)
-        self.write_draft()
-        await self.refresh()
-        self._show_opened(handle, opened)
-        self._select_in_list(handle)
+        draft = await session.create(handle)
         self.load_history(handle)
-        return opened
+        await self.refresh()
+        self._show_opened(draft)
+        self._select_in_list(handle)
+        return draft
 
     def _on_delete_action_triggered(self) -> None:
         if self.draft is not None:
             self.tasks.run("delete-flow", "Deleting the prompt", self.delete_prompt(self.draft.handle))
 
     async def delete_prompt(self, handle: str, *, confirm: bool = True) -> bool:
+        session = self.session
         if confirm:
             box = QMessageBox(QMessageBox.Icon.Warning, "Delete prompt",
                               f"Delete {handle} and its whole history from {self.connection_name}?",
@@ -801,13 +801,9 @@ class MainWindow(QMainWindow):
             box.setObjectName("deleteConfirmDialog")
             if await wait_for_dialog(box) != QMessageBox.StandardButton.Yes:
                 return False
-        await self.service.delete_prompt(handle)
-        self.drafts.delete(handle)
-        if self.draft is not None and self.draft.handle == handle:
-            self.draft = None
-            self.editor.setEnabled(False)
-            self.title_label.clear()
-            self.history_model.set_versions([])
+        await session.delete(handle)
+        if session.draft is None:
+            self._show_nothing()
         await self.refresh()
         return True
 
@@ -815,14 +811,14 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         has_prompt = self.draft is not None
-        editing = has_prompt and self.viewing is None
+        editing = self.session.editing
         self.save_action.setEnabled(editing and self.editor.is_valid() and not self.tasks.is_running("save-flow"))
         pending = has_prompt and self.draft.pending_conflict is not None
         self.resume_merge_action.setVisible(pending)
         self.resume_merge_action.setEnabled(pending and editing)
         self.delete_action.setEnabled(has_prompt)
         selected = len(self._selected_versions())
-        self.compare_action.setEnabled(selected == 2 or (selected == 1 and self.viewing is not None))
+        self.compare_action.setEnabled(selected == 2 or (selected == 1 and self.session.viewing is not None))
         self.restore_action.setEnabled(selected == 1 and has_prompt)
         self.tag_button.setEnabled(selected == 1)
         self.test_prompt_action.setEnabled(editing)
@@ -833,16 +829,18 @@ class MainWindow(QMainWindow):
 
     def _on_tasks_failed(self, what: str, error: BaseException) -> None:
         self.write_draft()
-        box = ErrorBox(self, what, error)
+        box = ErrorBox(self, what, error, draft_kept=self.draft is not None and self.draft.differs_from_base)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 
     # -- closing ------------------------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.write_draft()
-        if not self._closing_confirmed and self.draft is not None and self.draft.differs_from_base:
+        unwritten = self.draft is not None and self.draft_timer.isActive()
+        unsaved = self.draft is not None and self.draft.differs_from_base
+        if not self._closing_confirmed and (unwritten or unsaved):
             event.ignore()
+            self.draft_timer.stop()
             self.tasks.run("close-flow", "Closing", self._confirm_close())
             return
         self._save_layout()
@@ -850,22 +848,24 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     async def _confirm_close(self) -> None:
-        box = QMessageBox(QMessageBox.Icon.Question, "Unsaved draft",
-                          f"{self.draft.handle} has changes that are not saved as a version yet.",
-                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-                          | QMessageBox.StandardButton.Cancel, self)
-        box.setObjectName("closeConfirmDialog")
-        box.setInformativeText("Save them now, discard them, or keep working. "
-                               "If you just quit, the draft stays on this computer for next time.")
-        answer = await wait_for_dialog(box)
-        if answer == QMessageBox.StandardButton.Cancel:
-            return
-        if answer == QMessageBox.StandardButton.Save:
-            outcome = await self.save_with_message()
-            if outcome is None or outcome.action == "conflict":
+        """Keep the last edits on disk first; then ask about a draft that is not a version yet."""
+        await self.session.flush()
+        if self.draft is not None and self.draft.differs_from_base:
+            box = QMessageBox(QMessageBox.Icon.Question, "Unsaved draft",
+                              f"{self.draft.handle} has changes that are not saved as a version yet.",
+                              QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                              | QMessageBox.StandardButton.Cancel, self)
+            box.setObjectName("closeConfirmDialog")
+            box.setInformativeText("Save them now, discard them, or keep working. "
+                                   "If you just quit, the draft stays on this computer for next time.")
+            answer = await wait_for_dialog(box)
+            if answer == QMessageBox.StandardButton.Cancel:
                 return
-        elif answer == QMessageBox.StandardButton.Discard:
-            self.drafts.delete(self.draft.handle)
-            self.draft = None
+            if answer == QMessageBox.StandardButton.Save:
+                outcome = await self.save_with_message()
+                if outcome is None or outcome.action == "conflict":
+                    return
+            elif answer == QMessageBox.StandardButton.Discard:
+                await self.session.discard()
         self._closing_confirmed = True
         self.close()

@@ -38,6 +38,11 @@ async def wait_for_dialog(dialog: QDialog) -> int:
     dialog.open()
     try:
         return await future
+    except asyncio.CancelledError:
+        # The flow that asked was ended (the window switched connection, or closed): its question goes too.
+        with contextlib.suppress(RuntimeError):
+            dialog.reject()
+        raise
     finally:
         with contextlib.suppress(RuntimeError):  # the dialog may be gone already (window closed under it)
             dialog.finished.disconnect(_on_dialog_finished)
@@ -52,13 +57,14 @@ def plain_message(error: BaseException) -> str:
 class ErrorBox(QMessageBox):
     """A failure in plain words, with what is safe, and the technical details behind a button."""
 
-    def __init__(self, parent: QWidget, what: str, error: BaseException):
+    def __init__(self, parent: QWidget, what: str, error: BaseException, *, draft_kept: bool):
         super().__init__(parent)
         self.setObjectName("errorDialog")
         self.setIcon(QMessageBox.Icon.Warning)
         self.setWindowTitle("Prompt Studio")
         self.setText(f"{what}: {plain_message(error)}")
-        self.setInformativeText("Your draft is saved on this computer; nothing you typed is lost.")
+        if draft_kept:
+            self.setInformativeText("Your draft is saved on this computer; nothing you typed is lost.")
         self.setDetailedText(f"{type(error).__name__}: {error}")
         self.setStandardButtons(QMessageBox.StandardButton.Ok)
 
@@ -128,18 +134,13 @@ class TaskRunner(QObject):
             if not self._tasks:
                 self.sig_busy_changed.emit(False)
 
-    async def wait_idle(self) -> None:
-        """Wait until every task has ended (tests, and closing the window after a last save)."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks.values()), return_exceptions=True)
-
     def cancel(self, *slots: str) -> None:
         for slot in slots:
             task = self._tasks.pop(slot, None)
             if task is not None:
                 task.cancel()
 
-    def cancel_all(self) -> None:
-        for task in self._tasks.values():
-            task.cancel()
-        self._tasks.clear()
+    def cancel_all(self, *, keep: str | None = None) -> None:
+        """End every task (but the one in slot `keep`, the flow that asks)."""
+        for slot in [slot for slot in self._tasks if slot != keep]:
+            self._tasks.pop(slot).cancel()

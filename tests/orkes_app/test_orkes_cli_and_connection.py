@@ -62,7 +62,7 @@ def test_adding_an_orkes_server_tests_it_and_keeps_the_secret_out_of_the_setting
     qtbot.waitUntil(lambda: dialog.result_label.text().startswith("✓"), timeout=10000)
     assert dialog.buttons.button(QDialogButtonBox.StandardButton.Save).isEnabled()
 
-    connector.add(dialog.connection, dialog.api_key)
+    run_async(connector.add(dialog.connection, dialog.api_key))
     assert dialog.connection.url == orkes.url
     saved = [connection for connection in connector.connections() if connection.kind == "orkes"]
     assert [(connection.key_id, connection.url) for connection in saved] == [(KEY_ID, orkes.url)]

@@ -22,6 +22,7 @@ from prompt_studio.models.errors import PromptStudioError
 from prompt_studio.services.prompts import PromptService
 from tests.api.raw_server import answer, hang_up, stall
 from tests.faults.support import FaultyFront, is_get, is_list, is_save_sync
+from tests.support.screenshots import check_screenshot
 from tests.support.server_process import TEST_API_KEY
 from tests.ui.main_window_support import open_window
 
@@ -73,7 +74,7 @@ async def test_a_session_full_of_failures_never_shows_the_key(server, caplog):
         provoked = [
             lambda: service.save(draft, "echoed 500"),
             service.list_prompts,
-            lambda: service.open_version(HANDLE, 1),
+            lambda: client.get_prompt(HANDLE, version=1),
             lambda: service.save(draft, "timed out"),
             lambda: service.save(draft, "dropped"),
             lambda: service.save(draft, "garbage"),
@@ -107,7 +108,7 @@ def test_error_dialogs_show_no_key_even_when_the_server_echoes_it(qtbot, run_asy
         shown = [box.text(), box.informativeText(), box.detailedText(), window.statusBar().currentMessage()]
         shown += [label.text() for label in window.findChildren(QLabel)]
         assert box.text().startswith("Loading the prompts: The server did not accept the API key.")
-        assert box.grab().save(str(tmp_path / "error-dialog.png"))
+        check_screenshot(box, tmp_path / "error-dialog.png")  # the dialog as drawn, not only its texts
         assert not any(server.api_key in text for text in shown)
         box.done(QMessageBox.StandardButton.Ok)
     finally:

@@ -1,6 +1,7 @@
 """The service layer over both back ends: the embedded library in-process, and a real server over HTTP."""
 
 import asyncio
+import itertools
 
 import pytest
 
@@ -23,19 +24,29 @@ BASE = {
 }
 
 
+_handle_numbers = itertools.count(1)
+
+
 @pytest.fixture(params=["library", "server"])
 async def service(request, tmp_path):
+    """The service over a fresh library, or over the module's one server (each test has a `handle` of its own)."""
     if request.param == "library":
         backend = LocalLibraryBackend(PromptLibrary(tmp_path / "library.sqlite3", seed_examples=False))
     else:
-        server = request.getfixturevalue("server")
+        server = request.getfixturevalue("module_server")
         backend = LangWatchClient(server.url, server.api_key)
     service = PromptService(backend)
     yield service
     await backend.aclose()
 
 
-async def _make(service: PromptService, handle: str = "team/faq") -> None:
+@pytest.fixture
+def handle() -> str:
+    """This test's own prompt."""
+    return f"team/faq-{next(_handle_numbers)}"
+
+
+async def _make(service: PromptService, handle: str) -> None:
     await service.backend.create_prompt(CreatePromptBody(handle=handle, model="openai/gpt-5", prompt="draft",
                                                          outputs=[{"identifier": "output", "type": "str"}]))
     result = await service.backend.sync_prompt(
@@ -44,29 +55,29 @@ async def _make(service: PromptService, handle: str = "team/faq") -> None:
     assert result.action == "updated"
 
 
-async def test_opening_reads_every_sampling_field_without_writing(service):
-    await _make(service)
-    opened = await service.open_prompt("team/faq")
+async def test_opening_reads_every_sampling_field_without_writing(service, handle):
+    await _make(service, handle)
+    opened = await service.open_prompt(handle)
     assert opened.config["top_p"] == 0.9 and opened.config["reasoning_effort"] == "low"
     assert opened.parameters == {"retries": 1}
-    assert [version.version for version in await service.history("team/faq")] == [2, 1]
+    assert [version.version for version in await service.history(handle)] == [2, 1]
 
 
-async def test_save_makes_a_new_version_and_moves_the_draft_base(service):
-    await _make(service)
-    draft = (await service.open_prompt("team/faq")).start_draft()
+async def test_save_makes_a_new_version_and_moves_the_draft_base(service, handle):
+    await _make(service, handle)
+    draft = (await service.open_prompt(handle)).start_draft()
     edited = draft.model_copy(update={"config": {**draft.config, "prompt": "Be brief.", "top_p": 0.5}})
     outcome = await service.save(edited, "shorter")
     assert outcome.action == "updated"
     assert outcome.draft.base_version == 3
     assert outcome.draft.base_config["top_p"] == 0.5
-    newest = (await service.history("team/faq"))[0]
+    newest = (await service.history(handle))[0]
     assert (newest.version, newest.commit_message, newest.prompt) == (3, "shorter", "Be brief.")
 
 
-async def test_a_colleague_saving_first_gives_a_conflict_and_writes_nothing(service):
-    await _make(service)
-    mine = (await service.open_prompt("team/faq")).start_draft()
+async def test_a_colleague_saving_first_gives_a_conflict_and_writes_nothing(service, handle):
+    await _make(service, handle)
+    mine = (await service.open_prompt(handle)).start_draft()
     theirs = mine.model_copy(update={"config": {**mine.config, "temperature": 0.9}})
     assert (await service.save(theirs, "theirs")).action == "updated"
     ours = mine.model_copy(update={"config": {**mine.config, "prompt": "Mine."}})
@@ -76,31 +87,31 @@ async def test_a_colleague_saving_first_gives_a_conflict_and_writes_nothing(serv
     assert outcome.conflict.remote_config_data.temperature == 0.9
     assert outcome.draft.pending_conflict.remote_version == 3
     assert outcome.draft.config["prompt"] == "Mine."
-    assert [version.version for version in await service.history("team/faq")] == [3, 2, 1]
+    assert [version.version for version in await service.history(handle)] == [3, 2, 1]
 
 
-async def test_saving_an_unchanged_draft_is_up_to_date(service):
-    await _make(service)
-    draft = (await service.open_prompt("team/faq")).start_draft()
+async def test_saving_an_unchanged_draft_is_up_to_date(service, handle):
+    await _make(service, handle)
+    draft = (await service.open_prompt(handle)).start_draft()
     assert (await service.save(draft, "")).action == "up_to_date"
-    assert len(await service.history("team/faq")) == 2
+    assert len(await service.history(handle)) == 2
 
 
-async def test_an_invalid_draft_is_refused_before_anything_is_sent(service):
-    await _make(service)
-    draft = (await service.open_prompt("team/faq")).start_draft()
+async def test_an_invalid_draft_is_refused_before_anything_is_sent(service, handle):
+    await _make(service, handle)
+    draft = (await service.open_prompt(handle)).start_draft()
     broken = draft.model_copy(update={"config": {**draft.config, "temperature": 7}})
     with pytest.raises(ValidationFailedError, match="Temperature must be at most 2"):
         await service.save(broken, "x")
 
 
-async def test_restore_tags_create_and_delete(service):
-    await _make(service)
-    first = (await service.history("team/faq"))[-1]
-    restored = await service.restore("team/faq", first.version_id)
+async def test_restore_tags_create_and_delete(service, handle):
+    await _make(service, handle)
+    first = (await service.history(handle))[-1]
+    restored = await service.restore(handle, first.version_id)
     assert restored.prompt.version == 3 and restored.config["prompt"] == "draft"
-    await service.move_tag("team/faq", "production", first.version_id)
-    assert "production" in (await service.open_version("team/faq", 1)).tag_names
+    await service.move_tag(handle, "production", first.version_id)
+    assert "production" in (await service.backend.get_prompt(handle, version=1)).tag_names
     created = await service.create_prompt("fresh")
     assert created.prompt.version == 1 and created.config["outputs"]
     await service.delete_prompt("fresh")

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
+import pytest
 from PySide6.QtWidgets import QDialogButtonBox
 
 from prompt_studio.models.draft import Draft
@@ -11,7 +10,11 @@ from prompt_studio.services.connections import LOCAL_LIBRARY
 from prompt_studio.ui.connection_dialog import ConnectionDialog
 from tests.ui.main_window_support import make_connector, open_window, server_connection
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+@pytest.fixture(scope="module")
+def server(module_server):
+    """One server for the module: these tests only read from it (the prompt count, the key check)."""
+    return module_server
 
 
 def _fill(qtbot, dialog: ConnectionDialog, url: str, key: str) -> None:
@@ -21,7 +24,7 @@ def _fill(qtbot, dialog: ConnectionDialog, url: str, key: str) -> None:
     qtbot.keyClicks(dialog.key_edit, key)
 
 
-def test_test_connection_answers_in_plain_words(qtbot, run_async, tmp_path, server):
+def test_test_connection_answers_in_plain_words(qtbot, run_async, tmp_path, server, screenshots):
     connector, _ = make_connector(tmp_path / "app")
     dialog = ConnectionDialog(None, connector.probe, connector.secrets_where)
     qtbot.addWidget(dialog)
@@ -42,8 +45,8 @@ def test_test_connection_answers_in_plain_words(qtbot, run_async, tmp_path, serv
     qtbot.waitUntil(lambda: dialog.result_label.text().startswith("✓"), timeout=10000)
     assert "prompts" in dialog.result_label.text()
     assert save.isEnabled()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    dialog.grab().save(str(SCREENSHOTS / "connection-dialog.png"))
+    assert dialog.name_edit.text() == "Team workspace" and dialog.url_edit.text() == server.url
+    screenshots.take(dialog, "connection-dialog.png")
     assert dialog.objectName() == "connectionDialog"
     assert dialog.connection.url == server.url
 
@@ -61,10 +64,10 @@ def test_plain_http_to_another_machine_is_warned_about(qtbot, tmp_path):
     assert not dialog.test_button.isEnabled()
 
 
-def test_a_saved_server_keeps_its_key_out_of_the_settings(tmp_path, server):
+async def test_a_saved_server_keeps_its_key_out_of_the_settings(tmp_path, server):
     connector, _ = make_connector(tmp_path / "app")
     connection = server_connection(server.url)
-    connector.add(connection, server.api_key)
+    await connector.add(connection, server.api_key)
     assert connection in connector.connections()
     for path in (tmp_path / "app").rglob("*"):
         if path.is_file() and path.name != "secrets.json":
@@ -76,7 +79,7 @@ def test_switching_connection_keeps_each_ones_drafts_apart(qtbot, run_async, tmp
     window = open_window(qtbot, run_async, tmp_path / "app")
     local_drafts = window.drafts
     local_drafts.save(Draft(handle="only-local", config={"prompt": "x"}))
-    window.connector.add(server_connection(server.url), server.api_key)
+    run_async(window.connector.add(server_connection(server.url), server.api_key))
 
     run_async(window.switch_connection(server_connection(server.url)))
     assert window.workspace.connection.url == server.url

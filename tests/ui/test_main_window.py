@@ -155,8 +155,8 @@ def test_restore_asks_before_it_writes(window, qtbot, run_async):
 
 
 def test_new_prompt_and_delete(window, qtbot, run_async, colleague):
-    opened = run_async(window.new_prompt("team/new-one"))
-    assert opened.prompt.version == 1
+    draft = run_async(window.new_prompt("team/new-one"))
+    assert draft.base_version == 1
     assert window.prompt_model.row_of("team/new-one") is not None
     assert window.title_label.text() == "team/new-one"
     assert run_async(window.delete_prompt("team/new-one", confirm=False))

@@ -6,11 +6,11 @@ cancel, restart and resume."""
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
+import itertools
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QApplication, QCheckBox, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QWidget
 
 from prompt_studio.api import LangWatchClient
@@ -34,7 +34,6 @@ from tests.services.test_merging import (
 )
 from tests.ui.main_window_support import open_window
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 HANDLE = "support/sorter"
 CONTROLS = ("mergeFieldList", "mergeYours", "mergeServer", "mergeOriginal", "mergeResult", "keepYoursButton",
             "useServerButton", "keepBothButton", "previousConflictButton", "nextConflictButton", "showOriginalCheck",
@@ -240,32 +239,52 @@ def test_dark_palette_marks_read_on_a_dark_background(qtbot, dark_palette):
     assert dialog.fields_model.conflict_colour.lightness() > 128
 
 
-def _screenshot(qtbot, dialog: MergeDialog, path: Any, name: str) -> None:
+def _screenshot(qtbot, screenshots, dialog: MergeDialog, path: Any, name: str) -> None:
     dialog.resize(1100, 700)
     dialog.select_field(path)
-    qtbot.wait(50)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    assert dialog.grab().save(str(SCREENSHOTS / name))
+    qtbot.waitUntil(lambda: dialog.size() == QSize(1100, 700) and dialog.current_path == path, timeout=5000)
+    assert dialog.findChild(QLabel, "mergeRemaining").text() == "3 conflicts remaining"
+    screenshots.take(dialog, name)
 
 
-def test_screenshots(qtbot):
+def test_screenshots(qtbot, screenshots):
     dialog = make_dialog(qtbot)
     click(qtbot, dialog, "useServerButton")
     dialog.findChild(QCheckBox, "showOriginalCheck").setChecked(True)
-    _screenshot(qtbot, dialog, FIRST_MESSAGE, "merge-text-conflict.png")
+    _screenshot(qtbot, screenshots, dialog, FIRST_MESSAGE, "merge-text-conflict.png")
+    assert dialog.findChild(QWidget, "mergeOriginal").isVisible()
+    assert dialog.findChild(QLabel, "mergeFieldHeading").text().startswith("Message 1")
     dialog.findChild(QCheckBox, "showOriginalCheck").setChecked(False)
-    _screenshot(qtbot, dialog, TEMPERATURE, "merge-parameter-conflict.png")
+    _screenshot(qtbot, screenshots, dialog, TEMPERATURE, "merge-parameter-conflict.png")
+    assert dialog.findChild(QLabel, "mergeFieldHeading").text() == "Temperature"
+    assert dialog.findChild(QLineEdit, "mergeResultLine").isVisible()
+    assert not dialog.findChild(QWidget, "mergeOriginal").isVisible()
 
 
 # -- the whole flow in the main window, against `prompt-studio serve` ----------------------------------------------
 
 
+_handle_numbers = itertools.count(1)
+
+
+@pytest.fixture(scope="module")
+def server(module_server):
+    """One server for the module's window tests: each works on a prompt of its own (`handle`)."""
+    return module_server
+
+
 @pytest.fixture
-def colleague(server, run_async):
+def handle() -> str:
+    """This test's own prompt on the module's server."""
+    return f"{HANDLE}-{next(_handle_numbers)}"
+
+
+@pytest.fixture
+def colleague(server, run_async, handle):
     client = LangWatchClient(server.url, server.api_key)
-    run_async(client.create_prompt(CreatePromptBody(handle=HANDLE, model="openai/gpt-5", prompt="-",
+    run_async(client.create_prompt(CreatePromptBody(handle=handle, model="openai/gpt-5", prompt="-",
                                                     outputs=[{"identifier": "answer", "type": "str"}])))
-    run_async(client.sync_prompt(HANDLE, SyncRequest(config_data=ConfigData.model_validate(BASE),
+    run_async(client.sync_prompt(handle, SyncRequest(config_data=ConfigData.model_validate(BASE),
                                                      parameters=BASE_PARAMETERS, local_version=1)))
     yield client
     run_async(client.aclose())
@@ -282,8 +301,8 @@ def _select(window, qtbot, handle: str) -> None:
         window.prompt_list.setCurrentIndex(window.prompt_model.index(row, 0))
 
 
-def _colleague_saves(run_async, colleague, config: dict, parameters: dict, local_version: int) -> None:
-    result = run_async(colleague.sync_prompt(HANDLE, SyncRequest(
+def _colleague_saves(run_async, colleague, handle: str, config: dict, parameters: dict, local_version: int) -> None:
+    result = run_async(colleague.sync_prompt(handle, SyncRequest(
         config_data=ConfigData.model_validate(config), parameters=parameters, local_version=local_version)))
     assert result.action == "updated"
 
@@ -308,9 +327,9 @@ def _wait_for_the_next_dialog(qtbot, previous: MergeDialog) -> MergeDialog:
     return _merge_dialog(qtbot)
 
 
-def _server_content(run_async, colleague) -> tuple[int, dict, dict]:
+def _server_content(run_async, colleague, handle: str) -> tuple[int, dict, dict]:
     """The newest version's full configData and parameters: a sync without a base never writes, it answers them."""
-    probe = run_async(colleague.sync_prompt(HANDLE, SyncRequest(config_data=ConfigData.model_validate(BASE))))
+    probe = run_async(colleague.sync_prompt(handle, SyncRequest(config_data=ConfigData.model_validate(BASE))))
     info = probe.conflict_info
     return info.remote_version, info.remote_config_data.to_wire(), info.remote_parameters
 
@@ -320,43 +339,44 @@ def _complete(qtbot, dialog: MergeDialog) -> None:
     click(qtbot, dialog, "completeMergeButton")
 
 
-def test_a_conflicting_save_opens_the_merge_and_the_server_gets_exactly_the_merge(window, qtbot, run_async, colleague):
-    _select(window, qtbot, HANDLE)
-    _colleague_saves(run_async, colleague, THEIRS, THEIRS_PARAMETERS, local_version=2)
+def test_a_conflicting_save_opens_the_merge_and_the_server_gets_exactly_the_merge(
+        window, qtbot, run_async, colleague, handle):
+    _select(window, qtbot, handle)
+    _colleague_saves(run_async, colleague, handle, THEIRS, THEIRS_PARAMETERS, local_version=2)
     _edit_in_window(window, OURS, OURS_PARAMETERS)
 
     saving = asyncio.ensure_future(window.save_with_message("mine"))
     dialog = _merge_dialog(qtbot)
 
-    kept = window.drafts.load(HANDLE)
+    kept = window.drafts.load(handle)
     assert kept.config == OURS and kept.pending_conflict.remote_version == 3, "the draft is safe before merging"
     assert dialog.findChild(QLabel, "mergeRemaining").text() == "4 conflicts remaining"
     settle_the_scenario(qtbot, dialog)
     _complete(qtbot, dialog)
     qtbot.waitUntil(saving.done, timeout=15000)
 
-    version, config, parameters = _server_content(run_async, colleague)
+    version, config, parameters = _server_content(run_async, colleague, handle)
     assert version == 4
     assert config == ConfigData.model_validate(EXPECTED_CONFIG).to_wire()
     assert parameters == EXPECTED_PARAMETERS
-    assert run_async(colleague.get_prompt(HANDLE)).commit_message == "Merge my edits with v3"
-    assert HANDLE not in window.drafts.handles()
+    assert run_async(colleague.get_prompt(handle)).commit_message == "Merge my edits with v3"
+    assert handle not in window.drafts.handles()
     assert window.draft.base_version == 4 and window.draft.pending_conflict is None
     assert not window.resume_merge_action.isVisible()
     assert window.editor.content() == (config, parameters)
 
 
-def test_a_save_landing_while_the_dialog_is_open_brings_the_dialog_back(window, qtbot, run_async, colleague):
-    _select(window, qtbot, HANDLE)
-    _colleague_saves(run_async, colleague, THEIRS, THEIRS_PARAMETERS, local_version=2)
+def test_a_save_landing_while_the_dialog_is_open_brings_the_dialog_back(window, qtbot, run_async, colleague, handle):
+    _select(window, qtbot, handle)
+    _colleague_saves(run_async, colleague, handle, THEIRS, THEIRS_PARAMETERS, local_version=2)
     _edit_in_window(window, OURS, OURS_PARAMETERS)
     saving = asyncio.ensure_future(window.save_with_message("mine"))
     first = _merge_dialog(qtbot)
     settle_the_scenario(qtbot, first)
 
     third = {**EXPECTED_CONFIG, "messages": THEIRS["messages"], "temperature": 0.3, "max_tokens": 120}
-    _colleague_saves(run_async, colleague, {**THEIRS, "temperature": 0.3, "max_tokens": 120}, THEIRS_PARAMETERS,
-                     local_version=3)
+    _colleague_saves(run_async, colleague, handle, {**THEIRS, "temperature": 0.3, "max_tokens": 120},
+                     THEIRS_PARAMETERS, local_version=3)
     _complete(qtbot, first)
 
     second = _wait_for_the_next_dialog(qtbot, first)
@@ -370,17 +390,17 @@ def test_a_save_landing_while_the_dialog_is_open_brings_the_dialog_back(window, 
     _complete(qtbot, second)
     qtbot.waitUntil(saving.done, timeout=15000)
 
-    version, config, parameters = _server_content(run_async, colleague)
+    version, config, parameters = _server_content(run_async, colleague, handle)
     assert version == 5
     assert config == ConfigData.model_validate({**third, "temperature": 0.3}).to_wire()
     assert parameters == EXPECTED_PARAMETERS
-    assert run_async(colleague.get_prompt(HANDLE)).commit_message == "Merge my edits with v4"
+    assert run_async(colleague.get_prompt(handle)).commit_message == "Merge my edits with v4"
 
 
 def test_cancel_keeps_the_draft_and_the_conflict_and_resuming_works_after_a_restart(
-        window, qtbot, run_async, colleague, tmp_path, server):
-    _select(window, qtbot, HANDLE)
-    _colleague_saves(run_async, colleague, THEIRS, THEIRS_PARAMETERS, local_version=2)
+        window, qtbot, run_async, colleague, handle, tmp_path, server):
+    _select(window, qtbot, handle)
+    _colleague_saves(run_async, colleague, handle, THEIRS, THEIRS_PARAMETERS, local_version=2)
     _edit_in_window(window, OURS, OURS_PARAMETERS)
     saving = window.tasks.run("save-flow", "Saving", window.save_with_message("mine"))
     dialog = _merge_dialog(qtbot)
@@ -389,15 +409,15 @@ def test_cancel_keeps_the_draft_and_the_conflict_and_resuming_works_after_a_rest
     qtbot.waitUntil(saving.done, timeout=5000)
 
     assert saving.result().action == "conflict"
-    kept = window.drafts.load(HANDLE)
+    kept = window.drafts.load(handle)
     assert (kept.config, kept.parameters, kept.base_version) == (OURS, OURS_PARAMETERS, 2)
     assert kept.pending_conflict.remote_version == 3
     assert window.resume_merge_action.isVisible() and window.resume_merge_action.isEnabled()
     assert "Someone saved v3 meanwhile" in window.draft_status.text()
-    assert _server_content(run_async, colleague)[0] == 3, "cancelling writes nothing"
+    assert _server_content(run_async, colleague, handle)[0] == 3, "cancelling writes nothing"
 
     restarted = open_window(qtbot, run_async, tmp_path / "app", server)
-    _select(restarted, qtbot, HANDLE)
+    _select(restarted, qtbot, handle)
     assert restarted.draft.pending_conflict is not None
     assert restarted.resume_merge_action.isVisible()
     restarted.resume_merge_action.trigger()
@@ -410,10 +430,10 @@ def test_cancel_keeps_the_draft_and_the_conflict_and_resuming_works_after_a_rest
     _complete(qtbot, resumed)
     qtbot.waitUntil(lambda: not restarted.tasks.is_running("save-flow"), timeout=15000)
 
-    version, config, parameters = _server_content(run_async, colleague)
+    version, config, parameters = _server_content(run_async, colleague, handle)
     ours_everywhere = {**OURS, "max_tokens": 80, "messages": [*OURS["messages"], THEIRS["messages"][2]]}
     assert version == 4
     assert config == ConfigData.model_validate(ours_everywhere).to_wire()
     assert parameters == {"retries": 3, "timeout": 30}
     assert not restarted.resume_merge_action.isVisible()
-    assert HANDLE not in restarted.drafts.handles()
+    assert handle not in restarted.drafts.handles()

@@ -18,18 +18,16 @@ from PySide6.QtWidgets import (
 
 from prompt_studio.ui.tasks import TaskRunner, plain_message
 
-RunTest = Callable[[dict[str, str]], Awaitable[str]]
+RunOnce = Callable[[dict[str, str]], Awaitable[str]]
 
 
-class TestPromptDialog(QDialog):
+class TrialRunDialog(QDialog):
     """Non-modal: the answer arrives while the user keeps editing; "Run" may be pressed again after a change.
 
     It runs the text on screen (the draft), not the saved version, which is what an author wants to try.
     """
 
-    __test__ = False  # a dialog, not a pytest test class
-
-    def __init__(self, parent: QWidget | None, handle: str, model: str, variables: list[str], run: RunTest):
+    def __init__(self, parent: QWidget | None, handle: str, model: str, variables: list[str], run: RunOnce):
         super().__init__(parent)
         self.setObjectName("testPromptDialog")
         self.setAccessibleName("Test prompt")

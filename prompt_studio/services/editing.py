@@ -1,0 +1,297 @@
+"""The life of the prompt open in the window: its draft, from opening to saving, merging, restoring and deleting.
+
+The window only shows this state and forwards what the user asks, so every rule about a draft (when it is kept on
+disk, what a save does to it, how a conflict is kept until it is merged, how a restore rebases an edited draft)
+lives here, Qt-free, and is tested without a display. Files are written in worker threads, one write at a time,
+so the Qt thread never waits on a disk that fsyncs.
+
+One session belongs to one connection: the window makes a new one when the user switches, and ends the flows of
+the old one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from prompt_studio.models import BUILT_IN_TAGS, VIRTUAL_TAG, Prompt, TagDefinition
+from prompt_studio.models.draft import Draft
+from prompt_studio.services.connections import Workspace
+from prompt_studio.services.merging import MergeSession
+from prompt_studio.services.prompts import OpenedPrompt, SaveOutcome
+
+
+@dataclass(frozen=True)
+class MergeDecision:
+    """What the user made of a merge: the merged draft and the commit message to save it with."""
+
+    draft: Draft
+    commit_message: str
+
+
+MergeResolver = Callable[[MergeSession], Awaitable[MergeDecision | None]]
+"""Shows a merge to the user; None means "keep my draft and the conflict for later"."""
+
+
+def draft_status(draft: Draft | None) -> str:
+    """One line for the status bar: where the draft stands."""
+    if draft is None:
+        return "Choose a prompt on the left, or create a new one (Ctrl+N)."
+    base = f"based on v{draft.base_version}" if draft.base_version else "not saved yet"
+    if draft.pending_conflict is not None:
+        return (f"Draft kept on this computer, {base}. Someone saved v{draft.pending_conflict.remote_version} "
+                "meanwhile: Resolve conflict to merge your edits with it.")
+    if draft.differs_from_base:
+        return f"Draft saved on this computer, {base}. Save (Ctrl+S) to make a version."
+    return f"No changes, {base}."
+
+
+async def _together(*steps: Awaitable[Any]) -> list[Any]:
+    """Run independent steps at once; the first failure cancels the rest and is raised as it is."""
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(_awaited(step)) for step in steps]
+    except BaseExceptionGroup as failures:
+        raise failures.exceptions[0] from None
+    return [task.result() for task in tasks]
+
+
+async def _awaited(step: Awaitable[Any]) -> Any:
+    return await step
+
+
+async def _to_the_end(write: Callable[..., None], *arguments: Any) -> None:
+    """Run a file write in a worker thread and hold on until it is done, even when the caller is cancelled.
+
+    A thread cannot be stopped; letting go of the write lock while it still runs would let a newer write start
+    beside it, and the older one could land last.
+    """
+    job = asyncio.ensure_future(asyncio.to_thread(write, *arguments))
+    try:
+        await asyncio.shield(job)
+    except asyncio.CancelledError:
+        await job
+        raise
+
+
+def _worth_keeping(draft: Draft) -> bool:
+    return draft.differs_from_base or draft.pending_conflict is not None
+
+
+class EditingSession:
+    """The open prompt of one connection: its draft, the version on view, its history and the tag names."""
+
+    def __init__(self, workspace: Workspace):
+        self.workspace = workspace
+        self.draft: Draft | None = None
+        self.viewing: Prompt | None = None
+        """An older version shown read-only instead of the draft."""
+        self.versions: list[Prompt] = []
+        self.tag_names: list[str] = list(BUILT_IN_TAGS)
+        self.draft_handles: set[str] = set()
+        """The prompts with a draft on disk, kept in memory so the list can mark them without reading files."""
+        self._writes = asyncio.Lock()
+        self._written: Draft | None = None
+
+    @property
+    def service(self):
+        return self.workspace.service
+
+    @property
+    def drafts(self):
+        return self.workspace.drafts
+
+    @property
+    def handle(self) -> str | None:
+        return self.draft.handle if self.draft is not None else None
+
+    @property
+    def editing(self) -> bool:
+        """A draft is open and on view (not an old version)."""
+        return self.draft is not None and self.viewing is None
+
+    async def start(self) -> None:
+        """Find the drafts kept on disk (a glob, in a worker thread)."""
+        self.draft_handles = set(await asyncio.to_thread(self.drafts.handles))
+
+    # -- the draft on disk --------------------------------------------------------------------------------------
+
+    async def _write(self, draft: Draft) -> None:
+        """Keep `draft` on disk, or remove its file when it holds nothing the server does not have."""
+        async with self._writes:
+            if _worth_keeping(draft):
+                await _to_the_end(self.drafts.save, draft)
+                self.draft_handles.add(draft.handle)
+            else:
+                await _to_the_end(self.drafts.delete, draft.handle)
+                self.draft_handles.discard(draft.handle)
+            if draft is self.draft:
+                self._written = draft
+
+    async def _forget(self, handle: str) -> None:
+        async with self._writes:
+            await _to_the_end(self.drafts.delete, handle)
+            self.draft_handles.discard(handle)
+
+    async def flush(self) -> None:
+        """Put the current draft on disk now, unless it is there already."""
+        draft = self.draft
+        if draft is not None and draft is not self._written:
+            await self._write(draft)
+
+    def edit(self, config: dict[str, Any], parameters: dict[str, Any]) -> None:
+        """The form changed: the draft follows at once (it reaches the disk at the next `flush`)."""
+        if self.editing:
+            self.draft = self.draft.model_copy(update={"config": config, "parameters": parameters})
+
+    # -- opening ------------------------------------------------------------------------------------------------
+
+    async def open(self, handle: str) -> Draft:
+        """A prompt's draft if one is kept on this computer, else its newest version as a new draft.
+
+        The prompt, its history and the draft file are read at once: over a real distance an open costs one
+        round trip, not one per read.
+        """
+        await self.flush()
+        opened, versions, kept = await _together(
+            self.service.open_prompt(handle), self.service.history(handle),
+            asyncio.to_thread(self.drafts.load, handle),
+        )
+        self._show(kept if kept is not None else opened.start_draft())
+        self.versions = versions
+        return self.draft
+
+    def _show(self, draft: Draft | None) -> None:
+        self.draft = draft
+        self._written = draft
+        self.viewing = None
+
+    async def load_history(self, handle: str) -> list[Prompt]:
+        versions = await self.service.history(handle)
+        if handle == self.handle:
+            self.versions = versions
+        return versions
+
+    async def load_tags(self) -> list[str]:
+        tags: list[TagDefinition] = await self.service.list_tags()
+        self.tag_names = [tag.name for tag in tags if tag.name != VIRTUAL_TAG]
+        return self.tag_names
+
+    def view(self, version: Prompt) -> bool:
+        """Show an old version read-only; False (and back to the draft) for the draft's own unedited version."""
+        newest = self.versions[0].version if self.versions else None
+        if self.draft is None or (version.version == newest and not self.draft.differs_from_base):
+            self.viewing = None
+            return False
+        self.viewing = version
+        return True
+
+    def back_to_draft(self) -> None:
+        self.viewing = None
+
+    # -- saving and merging -------------------------------------------------------------------------------------
+
+    async def save(self, commit_message: str, merge: MergeResolver) -> SaveOutcome | None:
+        """Save the draft; a colleague's newer version goes to `merge`, and the merge is saved in turn.
+
+        The draft and any conflict are on disk before `merge` is asked, so a cancel or a crash loses nothing.
+        Returns the last outcome, or None when the user kept the conflict for later.
+        """
+        await self.flush()
+        sent = self.draft
+        if sent is None:
+            return None
+        outcome = await self.service.save(sent, commit_message)
+        await self._apply(sent, outcome)
+        if outcome.action == "conflict" and self.handle == sent.handle:
+            return await self.merge(merge) or outcome
+        return outcome
+
+    async def merge(self, merge: MergeResolver) -> SaveOutcome | None:
+        """Merge the draft with the server's newer version, then save the merge, until no conflict is left."""
+        while self.draft is not None and self.draft.pending_conflict is not None:
+            handle = self.draft.handle
+            decision = await merge(MergeSession.from_pending(self.draft))
+            if decision is None or self.handle != handle:
+                return None
+            self.draft = decision.draft
+            await self._write(decision.draft)
+            outcome = await self.service.save(decision.draft, decision.commit_message)
+            await self._apply(decision.draft, outcome)
+            if outcome.action != "conflict":
+                return outcome
+        return None
+
+    async def _apply(self, sent: Draft, outcome: SaveOutcome) -> None:
+        """What a save's answer does to the drafts: keep a conflict, drop a saved draft, rebase newer edits."""
+        current = self.draft if self.handle == sent.handle else None
+        if outcome.action == "conflict":
+            pending = (current or sent).model_copy(update={"pending_conflict": outcome.draft.pending_conflict})
+            if current is not None:
+                self.draft = pending
+            await self._write(pending)
+            return
+        if current is None:
+            await self._forget(sent.handle)
+        elif current.config == sent.config and current.parameters == sent.parameters:
+            self._show(outcome.draft)
+            await self._forget(sent.handle)
+        else:
+            self.draft = current.model_copy(update={
+                "base_version": outcome.draft.base_version,
+                "base_config": outcome.draft.base_config,
+                "base_parameters": outcome.draft.base_parameters,
+                "pending_conflict": None,
+            })
+            await self._write(self.draft)
+
+    # -- restore, new, delete, tags -----------------------------------------------------------------------------
+
+    async def restore(self, version: Prompt) -> OpenedPrompt:
+        """Save an old version again as the newest; edits in the draft stay, now based on the restored version."""
+        handle = version.handle or version.id
+        opened = await self.service.restore(handle, version.version_id)
+        if self.handle == handle:
+            if self.draft.differs_from_base:
+                self.draft = self.draft.model_copy(update={
+                    "base_version": opened.prompt.version,
+                    "base_config": opened.config,
+                    "base_parameters": opened.parameters,
+                })
+                self.viewing = None
+                await self._write(self.draft)
+            else:
+                await self._forget(handle)
+                self._show(opened.start_draft())
+        return opened
+
+    async def create(self, handle: str) -> Draft:
+        await self.flush()
+        opened = await self.service.create_prompt(handle)
+        await self._forget(handle)
+        self._show(opened.start_draft())
+        return self.draft
+
+    async def delete(self, handle: str) -> None:
+        """Delete a prompt and its draft; the window then shows nothing in its place."""
+        await self.service.delete_prompt(handle)
+        await self._forget(handle)
+        if self.handle == handle:
+            self._show(None)
+            self.versions = []
+
+    async def discard(self) -> None:
+        """Throw the draft away (the user said so): the prompt is as the server has it."""
+        if self.draft is not None:
+            await self._forget(self.draft.handle)
+            self._show(None)
+
+    async def move_tag(self, version: Prompt, tag: str) -> None:
+        await self.service.move_tag(version.handle or version.id, tag, version.version_id)
+
+    async def create_tag(self, name: str) -> None:
+        await self.service.create_tag(name)
+        if name not in self.tag_names:
+            self.tag_names.append(name)

@@ -93,7 +93,8 @@ class OrkesClient:
     """The prompt templates of one Orkes Conductor server (`base_url` is the root, without `/api`).
 
     Reads, tag changes and deletes are retried on transient failures; saving a version and testing a prompt
-    are sent once, because repeating them could write a second version or run (and bill) a model twice.
+    are sent once, because repeating them could write a second version or run (and bill) a model twice, and so
+    is a token request (see `_mint_token`).
     `clock` gives wall-clock seconds; tests pass their own to reach a token's renewal time without waiting.
     """
 
@@ -255,11 +256,17 @@ class OrkesClient:
                 await self._mint_token()
 
     async def _mint_token(self) -> None:
+        """Ask for a new token once; the retry policy never repeats it.
+
+        It is a POST that mints a credential, and repeating it only makes the user wait longer for the plain
+        error: a refused key is refused again, and a server that cannot mint now (a 5xx, a 429, a dropped
+        connection) fails the call that needed the token, before anything was sent on that call's behalf.
+        """
         minted_at = self._clock()
         response = await self._connection.request(
             "POST",
             _TOKEN,
-            safe_to_repeat=True,
+            safe_to_repeat=False,
             json={"keyId": self.key_id, "keySecret": self._key_secret},
             authenticated=False,
         )
@@ -328,6 +335,7 @@ async def save_safely(
     models: Sequence[str],
     base_version: int | None,
     base_update_time: int | None,
+    versions_before: Sequence[OrkesPromptTemplate] | None = None,
 ) -> SafeSaveResult:
     """Save `template` as the version after the base, or report why not, without ever overwriting anyone.
 
@@ -336,11 +344,11 @@ async def save_safely(
     window completely: the check after writing tells a clean save from two saves that crossed. Beyond the doc's
     "newest is base+1 with our text", the base itself must be unchanged, or a colleague's rewrite in place of it
     would go unnoticed.
+
+    `versions_before` is the list of versions a caller has just read for checks of its own (empty: the prompt
+    does not exist), so that one save lists them once before its POST and once after; None reads them here.
     """
-    try:
-        before = await client.list_versions(name)
-    except NotFoundError:
-        before = []
+    before = list(versions_before) if versions_before is not None else await list_versions_if_any(client, name)
     if before:
         newest = _newest(before)
         if base_version is None or (newest.version, newest.update_time) != (base_version, base_update_time):
@@ -350,10 +358,7 @@ async def save_safely(
 
     await client.save_new_version(name, template, description=description, models=models)
 
-    try:
-        after = await client.list_versions(name)
-    except NotFoundError:
-        after = []
+    after = await list_versions_if_any(client, name)
     if not after:
         return SafeSaveResult(SafeSaveOutcome.DELETED)
     stored_text = template_as_stored(template)
@@ -375,6 +380,14 @@ async def save_safely(
         our_version=ours[-1] if ours else None,
         new_versions=tuple(version.version for version in written_since),
     )
+
+
+async def list_versions_if_any(client: OrkesClient, name: str) -> list[OrkesPromptTemplate]:
+    """Every version of `name`; none (an empty list) when the prompt does not exist, which a save must tell."""
+    try:
+        return await client.list_versions(name)
+    except NotFoundError:
+        return []
 
 
 def _newest(versions: Sequence[OrkesPromptTemplate]) -> OrkesPromptTemplate:

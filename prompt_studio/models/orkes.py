@@ -1,18 +1,40 @@
-"""The Orkes Conductor prompt template on the wire, and the one rule of its save route the user must hear about.
+"""The Orkes Conductor prompt template on the wire, how it reads as a `configData`, and the one rule of its save
+route the user must hear about.
 
 Orkes speaks camelCase and newer servers add fields (`temperature`, `topP`, `responseFormat`, `stopWords`...):
 unknown keys are kept, so a save never drops what a newer server wrote.
+
+A template is shown, kept in drafts, compared and merged as a `configData`: the template is `prompt`, the first
+integration is `model`, and what only Orkes has travels as keys of its own. The back end and the editor both
+convert through the functions here, so "which models does this content name" has one answer.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pydantic import Field
 
 from prompt_studio.models.base import CamelWireModel
+from prompt_studio.models.config import ConfigData
 
 _QUOTE = '"'
+
+NO_MODEL = "(no model)"
+"""The `model` of the `configData` of a template that names no model.
+
+Orkes allows a template without integrations (`integrations: []`), while a `configData` needs a model. This marker
+is the one way "no model" is written in between, so such a template opens, compares, merges and stays in a draft
+like any other; `orkes_models` never counts it as a model, so it is never sent to Orkes, and the editor shows it as
+"no model". It cannot be a real integration, whose names are `integrationName:modelName`.
+"""
+PLACEHOLDER_OUTPUTS: list[dict[str, str]] = [{"identifier": "output", "type": "str"}]
+"""`configData` needs one output; Orkes has none, so every template shows this one, and saving ignores it."""
+KEPT_SETTINGS: tuple[str, ...] = ("temperature", "top_p", "orkes_response_format", "stop_words")
+"""The `configData` keys of the settings newer servers keep on a template, which its save route cannot set: they
+are shown and kept, never edited. `responseFormat` is "text" or "json", not LangWatch's shape, hence a key of its
+own."""
 
 
 class OrkesTag(CamelWireModel):
@@ -64,6 +86,37 @@ class OrkesToken(CamelWireModel):
     """The answer of `POST /api/token`; the token is a credential, so it never shows in a repr."""
 
     token: str = Field(repr=False)
+
+
+def model_of(models: Sequence[str]) -> str:
+    """The `model` of a content with these models: the first one (a test runs on it), or NO_MODEL if none."""
+    return models[0] if models else NO_MODEL
+
+
+def orkes_models(model: str | None, integrations: Iterable[object] | None) -> list[str]:
+    """The integrations to save for a content's `model` and `integrations`: the model first (the one a test runs
+    on), then the others, each once; never a blank, never NO_MODEL."""
+    names = [model or "", *(str(item) for item in integrations or ())]
+    return [name for name in dict.fromkeys(names) if name.strip() and name != NO_MODEL]
+
+
+def config_of_template(template: OrkesPromptTemplate) -> ConfigData:
+    """The `configData` a template shows as: everything Orkes keeps, so a save or a merge can give it back."""
+    data: dict[str, Any] = {
+        "prompt": template.template,
+        "model": model_of(orkes_models(None, template.integrations)),
+        "outputs": PLACEHOLDER_OUTPUTS,
+        "description": template.description or "",
+        "integrations": list(template.integrations),
+    }
+    settings = {
+        "temperature": template.temperature,
+        "top_p": template.top_p,
+        "stop_words": list(template.stop_words) if template.stop_words is not None else None,
+        "orkes_response_format": template.response_format,
+    }
+    data.update((key, value) for key, value in settings.items() if value is not None)
+    return ConfigData.model_validate(data)
 
 
 def template_as_stored(template: str) -> str:

@@ -1,10 +1,11 @@
 """Orkes Conductor prompt templates behind the same `PromptBackend` interface as a LangWatch server.
 
-Each template is shown as a LangWatch-shaped `Prompt` and `configData`, so the window, the drafts and the merge
-dialog work unchanged: the template is `prompt`, the first integration is `model`, and what only Orkes has
-(`description`, every integration, and the newer `temperature`, `topP`, `responseFormat`, `stopWords`) travels as
-keys of the config, so it survives a draft, a merge and a save. Orkes has no sync route: `sync_prompt` follows the
-safe recipe of docs/orkes-api.md through `save_safely`, so a save can only add a version, never overwrite one.
+Each template is shown as a LangWatch-shaped `Prompt` and `configData` (`models.orkes.config_of_template`), so the
+window, the drafts and the merge dialog work unchanged: the template is `prompt`, the first integration is `model`
+(`NO_MODEL` when there is none), and what only Orkes has (`description`, every integration, and the newer
+`temperature`, `topP`, `responseFormat`, `stopWords`) travels as keys of the config, so it survives a draft, a merge
+and a save. Orkes has no sync route: `sync_prompt` follows the safe recipe of docs/orkes-api.md through
+`save_safely`, so a save can only add a version, never overwrite one.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from prompt_studio.api.orkes import OrkesClient, SafeSaveOutcome, SafeSaveResult, save_safely
+from prompt_studio.api.orkes import OrkesClient, SafeSaveOutcome, SafeSaveResult, list_versions_if_any, save_safely
 from prompt_studio.models import (
     ConfigData,
     ConflictInfo,
@@ -28,7 +29,14 @@ from prompt_studio.models import (
     UpdatePromptBody,
 )
 from prompt_studio.models.errors import ConflictError, NotFoundError, ValidationFailedError
-from prompt_studio.models.orkes import OrkesPromptTemplate, OrkesTag, template_as_stored
+from prompt_studio.models.orkes import (
+    PLACEHOLDER_OUTPUTS,
+    OrkesPromptTemplate,
+    OrkesTag,
+    config_of_template,
+    orkes_models,
+    template_as_stored,
+)
 from prompt_studio.services.backends import Capabilities
 
 log = logging.getLogger(__name__)
@@ -47,8 +55,6 @@ ORKES_CAPABILITIES = Capabilities(
     template_syntax="orkes",
     content_note=ORKES_CONTENT_NOTE,
 )
-PLACEHOLDER_OUTPUTS: list[dict[str, str]] = [{"identifier": "output", "type": "str"}]
-"""`configData` needs one output; Orkes has none, so every template shows this one, and saving ignores it."""
 DEFAULT_NEW_MODEL = "openai:gpt-4o"
 """The model of a new prompt when no prompt on the server names one yet."""
 
@@ -78,31 +84,10 @@ def tag_label(tag: OrkesTag) -> str:
     return f"{tag.key}:{tag.value}"
 
 
-def config_of_template(template: OrkesPromptTemplate) -> ConfigData:
-    """The `configData` a template shows as: everything Orkes keeps, so a save or a merge can give it back."""
-    data: dict[str, Any] = {
-        "prompt": template.template,
-        "model": template.integrations[0] if template.integrations else "",
-        "outputs": PLACEHOLDER_OUTPUTS,
-        "description": template.description or "",
-        "integrations": list(template.integrations),
-    }
-    if template.temperature is not None:
-        data["temperature"] = template.temperature
-    if template.top_p is not None:
-        data["top_p"] = template.top_p
-    if template.stop_words is not None:
-        data["stop_words"] = list(template.stop_words)
-    if template.response_format is not None:
-        data["orkes_response_format"] = template.response_format
-    return ConfigData.model_construct(**data) if not data["model"] else ConfigData.model_validate(data)
-
-
 def models_of_config(config: ConfigData) -> list[str]:
-    """Every integration to save: the model first (the one a test runs on), then the others, each once."""
-    extra = config.model_extra or {}
-    integrations = [str(item) for item in extra.get("integrations") or [] if str(item).strip()]
-    return list(dict.fromkeys([config.model, *integrations]))
+    """Every integration to save: the model first (the one a test runs on), then the others, each once; none
+    for a content without a model."""
+    return orkes_models(config.model, (config.model_extra or {}).get("integrations"))
 
 
 def description_of_config(config: ConfigData) -> str:
@@ -212,10 +197,7 @@ class OrkesBackend:
         config = request.config_data
         text, description, models = config.prompt, description_of_config(config), models_of_config(config)
         base = request.local_version
-        try:
-            before = await self.client.list_versions(name)
-        except NotFoundError:
-            before = []
+        before = await list_versions_if_any(self.client, name)
         if name in self._deleted and not before:
             base = None
         if before:
@@ -237,7 +219,7 @@ class OrkesBackend:
             base_time = None
         result = await save_safely(
             self.client, name, text, description=description, models=models,
-            base_version=base, base_update_time=base_time if base is not None else None,
+            base_version=base, base_update_time=base_time if base is not None else None, versions_before=before,
         )
         return self._sync_result(name, base, result)
 
@@ -284,10 +266,11 @@ class OrkesBackend:
         """Save an old version's template, description and models again as the newest version."""
         name = id_or_handle
         old = await self.client.get_prompt(name, _version_from_id(version_id))
-        newest = max(await self.client.list_versions(name), key=lambda template: template.version)
+        versions = await self.client.list_versions(name)
+        newest = max(versions, key=lambda template: template.version)
         result = await save_safely(
             self.client, name, old.template, description=old.description or "", models=old.integrations,
-            base_version=newest.version, base_update_time=newest.update_time,
+            base_version=newest.version, base_update_time=newest.update_time, versions_before=versions,
         )
         if result.outcome is SafeSaveOutcome.CONFLICT:
             raise ConflictError(f"Someone saved '{name}' just now; look at the newest version and restore again")

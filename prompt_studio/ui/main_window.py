@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from prompt_studio.models import Prompt, config_from_prompt
 from prompt_studio.models.draft import Draft
 from prompt_studio.models.variables import variables_read
+from prompt_studio.services.backends import Capabilities
 from prompt_studio.services.compare import compare_contents, unchanged_fields
 from prompt_studio.services.connections import LOCAL_LIBRARY, Connection, Connector, Workspace
 from prompt_studio.services.drafts import DraftStore
@@ -44,7 +45,7 @@ from prompt_studio.services.prompts import OpenedPrompt, PromptService, SaveOutc
 from prompt_studio.ui.compare import CompareDialog
 from prompt_studio.ui.connection_dialog import ConnectionDialog
 from prompt_studio.ui.dialogs import CommitMessageDialog, new_prompt_dialog, new_tag_dialog
-from prompt_studio.ui.editor import PromptEditor
+from prompt_studio.ui.editor import editor_for
 from prompt_studio.ui.editor.name_tags import NameTagsDialog
 from prompt_studio.ui.history import VersionHistoryModel
 from prompt_studio.ui.merge_dialog import MergeDialog
@@ -197,7 +198,8 @@ class MainWindow(QMainWindow):
         font.setBold(True)
         self.title_label.setFont(font)
         self.banner = VersionBanner()
-        self.editor = PromptEditor()
+        self.editor = editor_for(self.service.capabilities)
+        self._editor_shape = self.service.capabilities.prompt_shape
         self.editor.setEnabled(False)
 
         self.history_model = VersionHistoryModel(self)
@@ -272,7 +274,7 @@ class MainWindow(QMainWindow):
         left_layout.addWidget(self.prompt_count)
 
         center = QWidget()
-        center_layout = QVBoxLayout(center)
+        self.center_layout = center_layout = QVBoxLayout(center)
         center_layout.setContentsMargins(6, 6, 6, 6)
         center_layout.addWidget(self.title_label)
         center_layout.addWidget(self.banner)
@@ -318,8 +320,7 @@ class MainWindow(QMainWindow):
         self.prompt_filter.returnPressed.connect(self._on_prompt_filter_return_pressed)
         self.prompt_list.selectionModel().currentRowChanged.connect(self._on_prompt_list_current_changed)
         self.history_view.selectionModel().selectionChanged.connect(self._on_history_selection_changed)
-        self.editor.sig_edited.connect(self._on_editor_edited)
-        self.editor.sig_validity_changed.connect(lambda _valid: self._update_actions())
+        self._connect_editor()
         self.banner.restore_button.clicked.connect(self._on_restore_action_triggered)
         self.banner.compare_button.clicked.connect(self._on_compare_action_triggered)
         self.banner.back_button.clicked.connect(self._on_banner_back_clicked)
@@ -334,6 +335,26 @@ class MainWindow(QMainWindow):
         self.draft_timer.timeout.connect(self.write_draft)
 
 
+    def _connect_editor(self) -> None:
+        self.editor.sig_edited.connect(self._on_editor_edited)
+        self.editor.sig_validity_changed.connect(lambda _valid: self._update_actions())
+
+    def _use_editor_for(self, capabilities: Capabilities) -> None:
+        """Hold the editor of what this connection's prompts hold; its undo actions and signals move over."""
+        if capabilities.prompt_shape == self._editor_shape:
+            return
+        old, new = self.editor, editor_for(capabilities)
+        new.setEnabled(old.isEnabled())
+        for old_action, new_action, short in ((old.undo_action, new.undo_action, "Undo"),
+                                              (old.redo_action, new.redo_action, "Redo")):
+            new_action.setIconText(short)
+            self.toolbar.insertAction(old_action, new_action)
+            self.toolbar.removeAction(old_action)
+        self.center_layout.replaceWidget(old, new)
+        self.editor, self._editor_shape = new, capabilities.prompt_shape
+        self._connect_editor()
+        old.deleteLater()
+
     # -- connections --------------------------------------------------------------------------------------------
 
     ADD_SERVER = "Add a server..."
@@ -341,7 +362,7 @@ class MainWindow(QMainWindow):
 
     def _show_connection(self) -> None:
         capabilities = self.service.capabilities
-        self.editor.apply_capabilities(capabilities)
+        self._use_editor_for(capabilities)
         self.tag_button_action.setVisible(capabilities.tags)
         self.prompt_tags_action.setVisible(capabilities.name_tags)
         self.test_prompt_action.setVisible(capabilities.test_prompt)

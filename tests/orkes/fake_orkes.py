@@ -6,8 +6,9 @@ POST overwrites version 1) that the client must avoid. It is written independent
 code with `prompt_studio`, so the client's rules are checked, not assumed.
 
 State lives in one `FakeOrkes` object behind a lock: the server runs in its own thread, and the test reaches in
-to play the colleague (`post_template`, `put_template`, `after_next_versions_read`) or the admin
-(`expire_all_tokens`, `add_key`).
+to play the colleague (`post_template`, `put_template`, `after_next_versions_read`), the admin
+(`expire_all_tokens`, `add_key`) or an outage (`fail_next`). Every request is recorded (`answers`,
+`requests_to`), so a test counts what the client sent.
 """
 
 from __future__ import annotations
@@ -116,6 +117,7 @@ class FakeOrkes:
         self.token_requests = 0
         self.answers: list[RecordedAnswer] = []
         self._after_versions_read: list[Callable[[], None]] = []
+        self._planned_failures: dict[tuple[str, str], list[int]] = {}
         self._signing_key = secrets.token_bytes(32)
         self._token_numbers = itertools.count(1)
         self._last_time_ms = 0
@@ -140,6 +142,12 @@ class FakeOrkes:
         a colleague's write that lands between a client's check and its save."""
         with self.lock:
             self._after_versions_read.append(action)
+
+    def fail_next(self, method: str, route: str, status: int = 503, *, times: int = 1) -> None:
+        """The next `times` requests to `route` (as the OpenAPI file spells it) answer `status` without touching
+        the state: an outage, or a proxy's 503 or 429, to see which requests the client repeats."""
+        with self.lock:
+            self._planned_failures.setdefault((method, route), []).extend([status] * times)
 
     def post_template(
         self,
@@ -310,7 +318,10 @@ class FakeOrkes:
         handler, route, params = matched
         body = await request.body()
         with self.lock:
+            planned = self._planned_failures.get((request.method, route))
             try:
+                if planned:
+                    raise _Refusal(planned.pop(0), "The service is unavailable (a failure the test planned)")
                 response = handler(self, request, body, *params)
             except _Refusal as refusal:
                 response = refusal.response()

@@ -10,7 +10,13 @@ from urllib.parse import parse_qs
 import pytest
 
 from prompt_studio.api.orkes import TOKEN_RENEWAL_INTERVAL, TOKEN_RENEWAL_MARGIN, OrkesClient, jwt_expiry
-from prompt_studio.models.errors import AuthenticationError, NotFoundError, PermissionDeniedError
+from prompt_studio.models.errors import (
+    AuthenticationError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServerError,
+)
 from prompt_studio.models.orkes import OrkesTag, quote_stripping_warning
 from tests.orkes.conftest import KEY_SECRET
 from tests.orkes.fake_orkes import READ
@@ -250,6 +256,31 @@ async def test_a_second_expired_answer_goes_to_the_caller(start_orkes):
     assert caught.value.user_message.startswith("The server did not accept the API key.")
     assert orkes.fake.token_requests == 2
     assert [a.status for a in orkes.fake.requests_to("GET", "/api/prompts")] == [401, 401]
+
+
+@pytest.mark.parametrize(("status", "failure"), [(503, ServerError), (429, RateLimitError)])
+async def test_a_failing_token_request_is_sent_once_and_its_error_goes_to_the_caller(orkes, status, failure):
+    orkes.fake.post_template("p", "one")
+    orkes.fake.fail_next("POST", "/api/token", status, times=3)
+    async with orkes.client(max_retries=2) as client:
+        with pytest.raises(failure):
+            await client.get_prompt("p")
+    assert [a.status for a in orkes.fake.requests_to("POST", "/api/token")] == [status], "minting is not retried"
+    assert orkes.fake.requests_to("GET", "/api/prompts/{name}") == [], "nothing is sent without a token"
+
+
+async def test_a_failing_renewal_is_sent_once_and_the_refused_call_is_not_replayed(orkes):
+    orkes.fake.post_template("p", "one")
+    async with orkes.client(max_retries=2) as client:
+        await client.get_prompt("p")
+        orkes.fake.expire_all_tokens()
+        orkes.fake.fail_next("POST", "/api/token", 503)
+        with pytest.raises(ServerError):
+            await client.get_prompt("p")
+        assert [a.status for a in orkes.fake.requests_to("POST", "/api/token")] == [200, 503]
+        assert [a.status for a in orkes.fake.requests_to("GET", "/api/prompts/{name}")] == [200, 401]
+        assert (await client.get_prompt("p")).template == "one", "the next call mints a token of its own"
+    assert [a.status for a in orkes.fake.requests_to("POST", "/api/token")] == [200, 503, 200]
 
 
 async def test_concurrent_calls_refused_together_mint_one_new_token(orkes, client):

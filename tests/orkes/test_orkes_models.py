@@ -11,9 +11,14 @@ from prompt_studio.api.orkes import jwt_expiry
 from prompt_studio.api.transport import error_from_response
 from prompt_studio.models.errors import NotFoundError
 from prompt_studio.models.orkes import (
+    KEPT_SETTINGS,
+    NO_MODEL,
     OrkesPromptTemplate,
     OrkesTestRequest,
     OrkesToken,
+    config_of_template,
+    model_of,
+    orkes_models,
     quote_stripping_warning,
     template_as_stored,
 )
@@ -107,3 +112,41 @@ def test_a_conductor_error_body_gives_its_plain_message():
     failure = error_from_response(404, body)
     assert isinstance(failure, NotFoundError)
     assert (failure.error, failure.message) == ("NOT_FOUND", "Prompt template 'x' not found")
+
+
+# --- a template as a configData, and back ----------------------------------------------------------------------
+
+
+def test_a_template_reads_as_a_config_with_its_first_model_and_what_only_orkes_keeps():
+    template = OrkesPromptTemplate.model_validate({
+        "name": "p", "template": "Hi ${who}", "description": "d", "integrations": ["openai:gpt-4o", "anthropic:x"],
+        "temperature": 0.3, "topP": 0.9, "responseFormat": "json", "stopWords": ["END"],
+    })
+    assert config_of_template(template).to_wire() == {
+        "prompt": "Hi ${who}", "model": "openai:gpt-4o", "outputs": [{"identifier": "output", "type": "str"}],
+        "description": "d", "integrations": ["openai:gpt-4o", "anthropic:x"],
+        "temperature": 0.3, "top_p": 0.9, "orkes_response_format": "json", "stop_words": ["END"],
+    }
+    assert set(KEPT_SETTINGS) <= set(config_of_template(template).to_wire()), "every kept setting has its key"
+
+
+def test_a_template_without_a_model_reads_as_a_valid_config_marked_no_model():
+    config = config_of_template(OrkesPromptTemplate(name="p", template="Hi", integrations=[]))
+    assert (config.model, config.model_extra["integrations"]) == (NO_MODEL, [])
+    assert orkes_models(config.model, config.model_extra["integrations"]) == [], "the marker is never a model"
+
+
+@pytest.mark.parametrize(("model", "integrations", "models"), [
+    ("b", ["a", "b"], ["b", "a"]),
+    ("a", None, ["a"]),
+    (NO_MODEL, [], []),
+    (NO_MODEL, ["a"], ["a"]),
+    (None, ["a", " ", "", "a"], ["a"]),
+    ("", [], []),
+])
+def test_the_models_to_save_put_the_model_first_once_and_never_the_marker(model, integrations, models):
+    assert orkes_models(model, integrations) == models
+
+
+def test_the_model_of_some_models_is_the_first_or_the_marker():
+    assert (model_of(["a", "b"]), model_of([])) == ("a", NO_MODEL)

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from prompt_studio.models import ConfigData, SyncRequest
-from prompt_studio.models.errors import NotFoundError
+from prompt_studio.models import ConfigData, SyncRequest, config_from_prompt
+from prompt_studio.models.draft import Draft
+from prompt_studio.models.errors import NotFoundError, ValidationFailedError
+from prompt_studio.models.orkes import NO_MODEL
+from prompt_studio.services.compare import compare_contents
+from prompt_studio.services.drafts import DraftStore
+from prompt_studio.services.merging import MergeSession
 from prompt_studio.services.orkes_backend import OrkesBackend, version_id_of
 from prompt_studio.services.prompts import PromptService
 
 MODELS = ["openai:gpt-4o", "anthropic:claude-sonnet-4"]
+VERSIONS, ONE_PROMPT = "/api/prompts/{name}/versions", "/api/prompts/{name}"
 
 
 def seed(orkes, name: str = "greeter", text: str = "Hello ${user}, you asked about ${topic}.") -> None:
@@ -84,6 +90,38 @@ async def test_saving_unchanged_content_writes_nothing(orkes, backend):
     assert len(stored(orkes)) == 1
 
 
+def requests_since(orkes, start: int) -> list[tuple[str, str]]:
+    """(method, route) of every request the fake answered after the first `start` ones."""
+    with orkes.fake.lock:
+        return [(answer.method, answer.route) for answer in orkes.fake.answers[start:]]
+
+
+async def test_one_save_lists_the_versions_once_before_and_once_after_its_one_post(orkes, backend):
+    seed(orkes)
+    prompt = await backend.get_prompt("greeter")
+    start = len(orkes.fake.answers)
+    config = {"prompt": "my text", "model": "openai:gpt-4o", "outputs": [{"identifier": "output", "type": "str"}],
+              "integrations": MODELS, "description": "Greets people"}
+
+    result = await backend.sync_prompt("greeter", request_for(config, prompt.version))
+
+    assert result.action == "updated"
+    assert requests_since(orkes, start) == [("GET", VERSIONS), ("POST", ONE_PROMPT), ("GET", VERSIONS)]
+
+
+async def test_a_restore_lists_the_versions_once_before_and_once_after_its_one_post(orkes, backend):
+    seed(orkes)
+    orkes.fake.post_template("greeter", "second", models=MODELS, auto_increment=True)
+    await backend.get_prompt("greeter")
+    start = len(orkes.fake.answers)
+
+    await backend.restore_version("greeter", version_id_of("greeter", 1))
+
+    assert requests_since(orkes, start) == [
+        ("GET", ONE_PROMPT), ("GET", VERSIONS), ("POST", ONE_PROMPT), ("GET", VERSIONS), ("GET", ONE_PROMPT),
+    ]
+
+
 async def test_a_colleagues_save_before_ours_is_a_conflict_with_both_texts_intact(orkes, backend):
     seed(orkes)
     prompt = await backend.get_prompt("greeter")
@@ -113,13 +151,9 @@ async def test_a_colleagues_rewrite_in_place_of_the_base_is_a_conflict(orkes, ba
 async def test_saves_that_cross_are_a_conflict_and_both_survive_as_versions(orkes, backend):
     seed(orkes)
     prompt = await backend.get_prompt("greeter")
-
-    def colleague_saves_after_the_second_check():
-        orkes.fake.after_next_versions_read(
-            lambda: orkes.fake.post_template("greeter", "colleague's text", models=MODELS, auto_increment=True)
-        )
-
-    orkes.fake.after_next_versions_read(colleague_saves_after_the_second_check)
+    orkes.fake.after_next_versions_read(  # between our check and our POST
+        lambda: orkes.fake.post_template("greeter", "colleague's text", models=MODELS, auto_increment=True)
+    )
     config = {"prompt": "my text", "model": "openai:gpt-4o", "outputs": [{"identifier": "output", "type": "str"}]}
     result = await backend.sync_prompt("greeter", request_for(config, prompt.version))
     assert result.action == "conflict"
@@ -177,6 +211,126 @@ async def test_test_prompt_fills_the_variables_on_the_first_model(orkes, backend
     opened = await PromptService(backend, backend.capabilities).open_prompt("greeter")
     answer = await backend.test_prompt(opened.config, {"user": "Ann", "topic": "billing"})
     assert answer == "Hello Ann, you asked about billing."
+
+
+# --- a template without a model (Orkes allows `integrations: []`) ---------------------------------------------
+
+
+def seed_without_model(orkes, name: str = "bare") -> None:
+    orkes.fake.post_template(name, "Summarise ${text}", description="No model yet", models=[], user="ann@example.com")
+
+
+def no_marker_was_sent(orkes) -> bool:
+    """Whether no request carried the no-model marker (in its query or its body) to Orkes."""
+    with orkes.fake.lock:
+        sent = [(answer.query, answer.request_body) for answer in orkes.fake.answers]
+    return all(NO_MODEL not in query and NO_MODEL.encode() not in body for query, body in sent)
+
+
+async def test_a_template_without_a_model_opens_and_says_it_has_none(orkes, backend):
+    seed_without_model(orkes)
+    service = PromptService(backend, backend.capabilities)
+
+    (listed,) = await backend.list_prompts()
+    opened = await service.open_prompt("bare")
+
+    assert listed.model == NO_MODEL
+    assert (opened.config["model"], opened.config["integrations"]) == (NO_MODEL, [])
+    assert opened.config["prompt"] == "Summarise ${text}"
+    assert ConfigData.model_validate(opened.config).to_wire() == opened.config
+    with pytest.raises(ValidationFailedError, match="Choose a model"):
+        await backend.test_prompt(opened.config, {"text": "x"})
+
+
+async def test_a_template_without_a_model_is_saved_without_one(orkes, backend):
+    seed_without_model(orkes)
+    service = PromptService(backend, backend.capabilities)
+    draft = (await service.open_prompt("bare")).start_draft()
+    assert (await service.save(draft, "")).action == "up_to_date", "unchanged, even without a model"
+
+    edited = draft.model_copy(update={"config": {**draft.config, "prompt": "Summarise ${text} briefly"}})
+    outcome = await service.save(edited, "")
+
+    assert outcome.action == "updated"
+    newest = orkes.fake.versions_of("bare")[-1]
+    assert (newest["version"], newest["template"], newest["integrations"]) == (2, "Summarise ${text} briefly", [])
+    assert outcome.draft.config["model"] == NO_MODEL
+    assert no_marker_was_sent(orkes)
+
+
+async def test_choosing_a_model_for_a_template_without_one_saves_it(orkes, backend):
+    seed_without_model(orkes)
+    service = PromptService(backend, backend.capabilities)
+    draft = (await service.open_prompt("bare")).start_draft()
+    chosen = {**draft.config, "model": "openai:gpt-4o", "integrations": ["openai:gpt-4o"]}
+
+    outcome = await service.save(draft.model_copy(update={"config": chosen}), "")
+
+    assert outcome.action == "updated"
+    assert orkes.fake.versions_of("bare")[-1]["integrations"] == ["openai:gpt-4o"]
+
+
+async def test_a_version_without_a_model_is_compared_with_one_that_has_models(orkes, backend):
+    seed(orkes)
+    orkes.fake.post_template("greeter", "Hello ${user}", description="Greets people", models=[],
+                             auto_increment=True)
+    newer, older = await backend.list_versions("greeter")
+
+    def content(prompt) -> dict:
+        return {**config_from_prompt(prompt).to_wire(), "parameters": prompt.parameters}
+
+    differences = {difference.label: (difference.old, difference.new)
+                   for difference in compare_contents(content(older), content(newer))}
+
+    assert differences["Model"] == ("openai:gpt-4o", NO_MODEL)
+    assert differences["System prompt"] == ("Hello ${user}, you asked about ${topic}.", "Hello ${user}")
+
+
+async def test_a_colleagues_version_without_a_model_merges_and_the_merge_saves_without_one(orkes, backend,
+                                                                                         tmp_path):
+    seed(orkes)
+    service = PromptService(backend, backend.capabilities)
+    draft = (await service.open_prompt("greeter")).start_draft()
+    orkes.fake.post_template("greeter", draft.config["prompt"], description="Greets people", models=[],
+                             auto_increment=True)
+    mine = draft.model_copy(update={"config": {**draft.config, "prompt": "Hi ${user}"}})
+
+    outcome = await service.save(mine, "")
+    assert outcome.action == "conflict"
+    assert outcome.conflict.remote_config_data.model == NO_MODEL
+    store = DraftStore(tmp_path / "drafts", "orkes")
+    store.save(outcome.draft)
+    kept = store.load("greeter")
+    assert kept == outcome.draft, "the pending conflict survives a restart"
+
+    session = MergeSession.from_pending(kept)
+    assert session.can_complete, session.problems()
+    assert (session.merged_config["prompt"], session.merged_config["model"]) == ("Hi ${user}", NO_MODEL)
+    assert session.merged_config["integrations"] == []
+    merged = await service.save(session.merged_draft(), session.commit_message)
+
+    assert merged.action == "updated"
+    newest = orkes.fake.versions_of("greeter")[-1]
+    assert (newest["version"], newest["template"], newest["integrations"]) == (3, "Hi ${user}", [])
+    assert no_marker_was_sent(orkes)
+
+
+async def test_a_draft_with_a_pending_conflict_without_a_model_round_trips_through_json(orkes, backend):
+    seed_without_model(orkes)
+    prompt = await backend.get_prompt("bare")
+    orkes.fake.post_template("bare", "Theirs ${text}", models=[], auto_increment=True)
+    config = {"prompt": "Mine ${text}", "model": NO_MODEL, "outputs": [{"identifier": "output", "type": "str"}],
+              "integrations": [], "description": "No model yet"}
+    result = await backend.sync_prompt("bare", request_for(config, prompt.version))
+    assert result.action == "conflict"
+    draft = Draft(handle="bare", base_version=1, base_config=config, config=config,
+                  pending_conflict=result.conflict_info)
+
+    again = Draft.model_validate_json(draft.model_dump_json())
+
+    assert again == draft
+    assert again.pending_conflict.remote_config_data.model == NO_MODEL
+    assert again.pending_conflict.remote_config_data.prompt == "Theirs ${text}"
 
 
 def test_the_backend_satisfies_the_protocol_shape():

@@ -192,12 +192,6 @@ class MessagesEditor(QWidget):
             row.set_read_only(read_only)
         self._read_only = read_only
 
-    def set_template_syntax(self, syntax: TemplateSyntax) -> None:
-        """Highlight every message, and those added later, as templates of this language."""
-        self._syntax = syntax
-        for row in self.rows:
-            row.content_edit.highlighter.set_syntax(syntax)
-
     def set_undeclared_variables(self, names: list[str]) -> None:
         """Underline these variables in every message, and in messages added later."""
         self._undeclared = names

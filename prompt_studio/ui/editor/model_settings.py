@@ -272,25 +272,6 @@ class ModelSettings(QWidget):
             field.set_value(config.get(wire_name))
         self._update_summary()
 
-    def offer_models(self, models: list[str]) -> None:
-        """Offer these names in the model list instead of LangWatch's (Orkes names are integration:model)."""
-        self._setting_model = True
-        text = self.model_field.currentText()
-        self.model_field.clear()
-        self.model_field.addItems(models)
-        self.model_field.setEditText(text)
-        self._setting_model = False
-
-    def show_only(self, wire_names: set[str] | None) -> None:
-        """Show just these sampling fields (None: all of them), for a back end that keeps only a few."""
-        for spec in SAMPLING_FIELDS:
-            visible = wire_names is None or spec.wire_name in wire_names
-            self.fields[spec.wire_name].setVisible(visible)
-            self.labels[spec.wire_name].setVisible(visible)
-        self.more_section.setVisible(
-            wire_names is None or any(spec.wire_name in wire_names for spec in SAMPLING_FIELDS if not spec.common)
-        )
-
     def set_read_only(self, read_only: bool) -> None:
         self.model_field.setEnabled(not read_only)
         for field in self.fields.values():

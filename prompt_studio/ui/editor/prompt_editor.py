@@ -2,8 +2,9 @@
 
 The form builds a snake_case `configData` dict, lets `ConfigData.model_validate` judge it and shows each
 error next to the field its `loc` names; it has no rules of its own. Keys it does not know are kept and given
-back, and parameters that are not set stay absent. Every edit is a snapshot on one undo stack, so undo
-restores the whole form, whatever field had focus.
+back, and parameters that are not set stay absent. Every edit is a snapshot on one undo history
+(`FormHistory`), so undo restores the whole form, whatever field had focus. An Orkes template has an editor of its
+own (`OrkesTemplateEditor`); this one holds LangWatch's shape, whose templates are Liquid.
 """
 
 from __future__ import annotations
@@ -15,14 +16,13 @@ from typing import Any
 
 from pydantic_core import ValidationError
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -38,16 +38,14 @@ from prompt_studio.models import (
     response_format_for,
 )
 from prompt_studio.models.labels import field_label, location_label, part_label
-from prompt_studio.models.orkes import quote_stripping_warning
 from prompt_studio.models.problems import Problem, problems_of
-from prompt_studio.models.variables import DETECTED_INPUT_TYPE, variables_read
-from prompt_studio.services.backends import Capabilities
+from prompt_studio.models.variables import DETECTED_INPUT_TYPE, prompt_variables
 from prompt_studio.ui.editor.demonstrations import DemonstrationsEditor
 from prompt_studio.ui.editor.fields_table import FieldListEditor
+from prompt_studio.ui.editor.form_history import FormHistory, Snapshot
 from prompt_studio.ui.editor.json_schema_editor import JsonSchemaEditor
 from prompt_studio.ui.editor.messages import MessagesEditor
 from prompt_studio.ui.editor.model_settings import EDITED_KEYS, ModelSettings
-from prompt_studio.ui.editor.orkes_fields import OrkesFields
 from prompt_studio.ui.editor.runtime_parameters import RuntimeParametersEditor
 from prompt_studio.ui.editor.widgets import (
     FieldMessage,
@@ -57,8 +55,6 @@ from prompt_studio.ui.editor.widgets import (
     named,
 )
 from prompt_studio.ui.highlighting import TemplateSyntax
-
-Snapshot = tuple[dict[str, Any], dict[str, Any]]
 
 # The keys the form edits; any other key of a loaded config is kept as it came.
 _FORM_KEYS = frozenset({
@@ -72,56 +68,14 @@ _TECHNIQUE_LABELS = {
     "in_context": "In-context examples",
     "chain_of_thought": "Chain of thought (think step by step)",
 }
-_TYPING_PAUSE_MS = 800
 # Looking for variables reads every text of the prompt; after a keystroke it waits for a short pause instead.
 _VARIABLES_CHECK_DELAY_MS = 250
-# (hint beside the system prompt's title, placeholder of the empty system prompt) for each template language.
-_SYNTAX_HINTS: dict[str, tuple[str, str]] = {
-    "liquid": ("{{ name }} inserts an input",
-               "Tell the model who it is and how to answer. Use {{ name }} where an input goes."),
-    "orkes": ("${name} inserts an input", "Tell the model who it is and how to answer. Use ${name} for inputs."),
-}
+_SYNTAX_HINT = "{{ name }} inserts an input"
+_PROMPT_PLACEHOLDER = "Tell the model who it is and how to answer. Use {{ name }} where an input goes."
 _BLANK_CONFIG: dict[str, Any] = {
     "prompt": "", "model": DEFAULT_MODEL, "messages": [], "inputs": [],
     "outputs": [{"identifier": "output", "type": "str"}],
 }
-
-
-class _SnapshotCommand(QUndoCommand):
-    """One step of the form's history: the whole content before and after it.
-
-    Typing in one field merges into one step until a pause, a finished word or another field seals it
-    (`generation` changes whenever the editor seals the current step).
-    """
-
-    def __init__(self, editor: PromptEditor, before: Snapshot, after: Snapshot, key: str, text: str) -> None:
-        super().__init__(text)
-        self._editor = editor
-        self.before = before
-        self.after = after
-        self.key = key
-        self.generation = editor._undo_generation
-        self._applied = True
-
-    def id(self) -> int:
-        return 1 if self.key else -1
-
-    def mergeWith(self, other: QUndoCommand) -> bool:
-        if not isinstance(other, _SnapshotCommand) or other.key != self.key:
-            return False
-        if other.generation != self.generation:
-            return False
-        self.after = other.after
-        return True
-
-    def redo(self) -> None:
-        if self._applied:
-            self._applied = False
-            return
-        self._editor._restore(self.after)
-
-    def undo(self) -> None:
-        self._editor._restore(self.before)
 
 
 class PromptEditor(QWidget):
@@ -132,18 +86,15 @@ class PromptEditor(QWidget):
     sig_validity_changed = Signal(bool)
     """The form became valid or invalid."""
 
-    def __init__(self, parent: QWidget | None = None, *, template_syntax: TemplateSyntax = "liquid") -> None:
+    template_syntax: TemplateSyntax = "liquid"
+    """How the texts write variables; the same attribute on the Orkes editor says "orkes"."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("promptEditor")
         self.setAccessibleName("Prompt editor")
-        self._syntax = template_syntax
         self._undo_keys = UndoKeysToForm(self)
-        self._undo_stack = QUndoStack(self)
-        self._undo_stack.setUndoLimit(200)
-        self._undo_generation = 0
-        self._typing_pause = QTimer(self)
-        self._typing_pause.setSingleShot(True)
-        self._typing_pause.setInterval(_TYPING_PAUSE_MS)
+        self._history = FormHistory(self._restore, self)
         self._variables_check = QTimer(self)
         self._variables_check.setSingleShot(True)
         self._variables_check.setInterval(_VARIABLES_CHECK_DELAY_MS)
@@ -156,36 +107,19 @@ class PromptEditor(QWidget):
         self._missing: list[str] = []
         self._valid = True
         self._snapshot: Snapshot = ({}, {})
-        self._orkes_shape = False
 
-        self._undo_action = self._undo_stack.createUndoAction(self, "Undo")
-        self._undo_action.setObjectName("undoAction")
-        self._undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self._redo_action = self._undo_stack.createRedoAction(self, "Redo")
-        self._redo_action.setObjectName("redoAction")
-        self._redo_action.setShortcut(QKeySequence.StandardKey.Redo)
         self.general_message = FieldMessage("promptEditorMessage")
-        self.content_note = QLabel()
-        self.content_note.setObjectName("backendContentNote")
-        self.content_note.setWordWrap(True)
-        self.content_note.setEnabled(False)
-        self.content_note.hide()
-        self.orkes_fields = OrkesFields(self._undo_keys)
-        self.orkes_fields.hide()
         self.prompt_title = self._title("System prompt")
-        self.quote_warning = FieldMessage("quoteStrippingWarning")
-        self.detected_variables = named(QLabel(), "detectedVariablesLabel", "Variables of the template")
-        self.detected_variables.setWordWrap(True)
-        self.detected_variables.hide()
         self.model_settings = ModelSettings(self._undo_keys)
         self.system_prompt_edit = named(
-            TemplateTextEdit(template_syntax, min_lines=10, max_lines=30), "systemPromptEdit", "System prompt"
+            TemplateTextEdit(self.template_syntax, min_lines=10, max_lines=30), "systemPromptEdit", "System prompt"
         )
-        self.syntax_hint = QLabel()
+        self.system_prompt_edit.setPlaceholderText(_PROMPT_PLACEHOLDER)
+        self.syntax_hint = QLabel(_SYNTAX_HINT)
         self.syntax_hint.setObjectName("templateSyntaxHint")
         self.syntax_hint.setEnabled(False)
         self.system_prompt_message = FieldMessage("systemPromptEditMessage")
-        self.messages_editor = MessagesEditor(template_syntax, self._undo_keys)
+        self.messages_editor = MessagesEditor(self.template_syntax, self._undo_keys)
         self.missing_variables = QFrame()
         self.missing_variables.setObjectName("missingVariables")
         self.missing_variables.setFrameShape(QFrame.Shape.StyledPanel)
@@ -219,7 +153,6 @@ class PromptEditor(QWidget):
 
         self._build_layout()
         self._connect_signals()
-        self._show_syntax_hints()
         self.set_content(_BLANK_CONFIG, None)
 
     def _build_layout(self) -> None:
@@ -237,8 +170,6 @@ class PromptEditor(QWidget):
         form.addLayout(prompt_heading)
         form.addWidget(self.system_prompt_edit)
         form.addWidget(self.system_prompt_message)
-        form.addWidget(self.quote_warning)
-        form.addWidget(self.detected_variables)
         form.addSpacing(4)
         form.addWidget(self.messages_editor)
 
@@ -282,12 +213,10 @@ class PromptEditor(QWidget):
         layout.setContentsMargins(8, 8, 0, 0)
         layout.setSpacing(6)
         layout.addWidget(self.general_message)
-        layout.addWidget(self.content_note)
         layout.addWidget(self.model_settings)
-        layout.addWidget(self.orkes_fields)
         layout.addWidget(self.scroll_area, 1)
-        self.addAction(self._undo_action)
-        self.addAction(self._redo_action)
+        self.addAction(self.undo_action)
+        self.addAction(self.redo_action)
 
     @staticmethod
     def _title(text: str) -> QLabel:
@@ -297,17 +226,10 @@ class PromptEditor(QWidget):
         label.setFont(font)
         return label
 
-    def _show_syntax_hints(self) -> None:
-        hint, placeholder = _SYNTAX_HINTS.get(self._syntax, _SYNTAX_HINTS["liquid"])
-        self.syntax_hint.setText(hint)
-        self.system_prompt_edit.setPlaceholderText(placeholder)
-
     def _connect_signals(self) -> None:
-        self._typing_pause.timeout.connect(self._seal_undo_step)
         self._variables_check.timeout.connect(self._refresh_missing_variables)
         self.system_prompt_edit.installEventFilter(self._undo_keys)
         self.model_settings.sig_edited.connect(self._on_model_settings_edited)
-        self.orkes_fields.sig_edited.connect(self._on_orkes_fields_edited)
         self.system_prompt_edit.sig_text_edited.connect(
             lambda done: self._record_edit("prompt", "typing in the system prompt", done)
         )
@@ -327,11 +249,11 @@ class PromptEditor(QWidget):
 
     @property
     def undo_action(self) -> QAction:
-        return self._undo_action
+        return self._history.undo_action
 
     @property
     def redo_action(self) -> QAction:
-        return self._redo_action
+        return self._history.redo_action
 
     def set_content(self, config: dict, parameters: dict | None, *, read_only: bool = False) -> None:
         """Show one version's `configData` (snake_case, as `ConfigData.to_wire()` gives it) and parameters.
@@ -340,9 +262,7 @@ class PromptEditor(QWidget):
         """
         with self._updating_form():
             self._load(config, parameters or {})
-        self._typing_pause.stop()
-        self._undo_stack.clear()
-        self._refresh_sampling_fields()
+        self._history.clear()
         self.set_read_only(read_only)
         self._snapshot = self.content()
         self._refresh()
@@ -370,11 +290,6 @@ class PromptEditor(QWidget):
         if self._response_format is not None:
             config["response_format"] = self._response_format
         config.update(self._unknown)
-        if self._orkes_shape:
-            config["description"] = self.orkes_fields.description()
-            config["integrations"] = [
-                model for model in dict.fromkeys([config["model"], *self.orkes_fields.models()[1:]]) if model
-            ]
         return config, self.parameters_editor.model.parameters()
 
     def validation_errors(self) -> list[Problem]:
@@ -393,11 +308,8 @@ class PromptEditor(QWidget):
         """View without editing (an old version): controls are disabled or read-only, text stays selectable."""
         self._read_only = read_only
         if read_only:
-            self._undo_stack.clear()
+            self._history.clear()
         self.model_settings.set_read_only(read_only)
-        if self._orkes_shape:
-            self._sampling_fields_read_only()
-        self.orkes_fields.set_read_only(read_only)
         self.system_prompt_edit.setReadOnly(read_only)
         self.messages_editor.set_read_only(read_only)
         self.inputs_editor.set_read_only(read_only)
@@ -410,59 +322,6 @@ class PromptEditor(QWidget):
 
     def is_read_only(self) -> bool:
         return self._read_only
-
-    @property
-    def template_syntax(self) -> TemplateSyntax:
-        return self._syntax
-
-    def apply_capabilities(self, capabilities: Capabilities) -> None:
-        """Show what a prompt of this back end holds, and hide or explain the rest.
-
-        An Orkes prompt is one `${}` template, a description and its models: messages, inputs and outputs,
-        demonstrations, techniques and runtime parameters are hidden, and so are sampling fields, except
-        temperature and top P when the server sent them (shown, read-only: the save route cannot change them).
-        """
-        self._orkes_shape = capabilities.prompt_shape == "orkes"
-        langwatch = not self._orkes_shape
-        self.set_template_syntax("orkes" if capabilities.template_syntax == "orkes" else "liquid")
-        self.prompt_title.setText("Template" if self._orkes_shape else "System prompt")
-        self.content_note.setText(capabilities.content_note or "")
-        self.content_note.setVisible(bool(capabilities.content_note))
-        self.orkes_fields.setVisible(self._orkes_shape)
-        for widget in (self.messages_editor, self.inputs_editor, self.outputs_editor, self.response_row,
-                       self.technique_row, self.demonstrations_section, self.parameters_section):
-            widget.setVisible(langwatch)
-        self._refresh_sampling_fields()
-        self._refresh_missing_variables()
-
-    def _refresh_sampling_fields(self) -> None:
-        """Without sampling parameters, only a temperature or top P the server sent is shown."""
-        if not self._orkes_shape:
-            self.model_settings.show_only(None)
-            return
-        fields = self.model_settings.fields
-        self.model_settings.show_only({name for name in ("temperature", "top_p") if fields[name].value() is not None})
-        self._sampling_fields_read_only()
-
-    def _sampling_fields_read_only(self) -> None:
-        for field in self.model_settings.fields.values():
-            if isinstance(field, QLineEdit):
-                field.setReadOnly(True)
-                field.setClearButtonEnabled(False)
-                field.setToolTip("Orkes keeps this setting; Prompt Studio shows it but cannot change it.")
-
-    def set_template_syntax(self, syntax: TemplateSyntax) -> None:
-        """Read the texts as templates of another language from now on: "liquid" (LangWatch) or "orkes" (`${}`).
-
-        The texts stay as they are; their colours, the hints and the variables offered as inputs follow.
-        """
-        if syntax == self._syntax:
-            return
-        self._syntax = syntax
-        self.system_prompt_edit.highlighter.set_syntax(syntax)
-        self.messages_editor.set_template_syntax(syntax)
-        self._show_syntax_hints()
-        self._refresh_missing_variables()
 
     # -- loading and history ------------------------------------------------------------------------------------
 
@@ -478,8 +337,6 @@ class PromptEditor(QWidget):
     def _load(self, config: dict[str, Any], parameters: dict[str, Any]) -> None:
         self._unknown = {key: value for key, value in config.items() if key not in _FORM_KEYS}
         self._absent = {key for key in _ALWAYS_WRITTEN if key not in config}
-        if self._orkes_shape:
-            self.model_settings.offer_models([str(model) for model in config.get("integrations") or []])
         self.model_settings.set_values(config)
         prompt = str(config.get("prompt", ""))
         messages = [dict(message) for message in config.get("messages") or []]
@@ -493,10 +350,6 @@ class PromptEditor(QWidget):
         self._set_technique(config.get("prompting_technique"))
         self._response_format = config.get("response_format")
         self.parameters_editor.model.set_parameters(dict(parameters))
-        models = [str(model) for model in config.get("integrations") or []]
-        model = str(config.get("model") or "")
-        self.orkes_fields.set_values(str(config.get("description") or ""),
-                                     [model, *(item for item in models if item != model)] if model else models)
         # Underlining after the texts are in redoes only the lines already coloured: a few hundred of a long text.
         self._show_missing_variables(self._missing_variables(texts, declared))
 
@@ -506,13 +359,7 @@ class PromptEditor(QWidget):
             return
         before, after = self._snapshot, self.content()
         self._snapshot = after
-        if key:
-            self._typing_pause.start()
-        else:
-            self._seal_undo_step()
-        self._undo_stack.push(_SnapshotCommand(self, before, after, key, description))
-        if closes_step or not key:
-            self._seal_undo_step()
+        self._history.record(before, after, key, description, closes_step)
         self._refresh()
         if key:
             self._variables_check.start()
@@ -520,13 +367,9 @@ class PromptEditor(QWidget):
             self._refresh_missing_variables()
         self.sig_edited.emit()
 
-    def _seal_undo_step(self) -> None:
-        self._undo_generation += 1
-
     def _restore(self, snapshot: Snapshot) -> None:
         """Put the whole form back as a snapshot had it (undo and redo)."""
         config, parameters = snapshot
-        self._seal_undo_step()
         with self._updating_form():
             self._load(config, parameters)
         self._snapshot = snapshot
@@ -536,9 +379,6 @@ class PromptEditor(QWidget):
     # -- derived parts: validation, missing inputs, response format, summaries ---------------------------------
 
     def _refresh(self) -> None:
-        self.quote_warning.set_message(
-            (quote_stripping_warning(self.system_prompt_edit.text()) or "") if self._orkes_shape else ""
-        )
         errors = self.validation_errors()
         self._show_errors(errors)
         self.parameters_editor.show_problems()
@@ -588,7 +428,7 @@ class PromptEditor(QWidget):
         self.general_message.set_message("\n".join(sections[""]))
 
     def _missing_variables(self, texts: list[str], declared: list[Any]) -> list[str]:
-        return [name for name in variables_read(texts, self._syntax) if name not in set(declared)]
+        return [name for name in prompt_variables(texts) if name not in set(declared)]
 
     def _refresh_missing_variables(self) -> None:
         texts = [self.system_prompt_edit.text(), *self.messages_editor.texts()]
@@ -596,21 +436,8 @@ class PromptEditor(QWidget):
         self._show_missing_variables(missing)
 
     def _show_missing_variables(self, missing: list[str]) -> None:
-        """Underline the variables that are not inputs and offer to add them.
-
-        An Orkes template has no inputs: its variables are simply listed, and none is underlined as missing.
-        """
+        """Underline the variables that are not inputs and offer to add them."""
         self._variables_check.stop()
-        if self._orkes_shape:
-            self.detected_variables.setText(
-                f"Variables: {', '.join(missing)}" if missing else "No variables: write ${name} to add one."
-            )
-            self.detected_variables.show()
-            self.missing_variables.hide()
-            self.system_prompt_edit.highlighter.set_undeclared_variables([])
-            self._missing = []
-            return
-        self.detected_variables.hide()
         self.system_prompt_edit.highlighter.set_undeclared_variables(missing)
         self.messages_editor.set_undeclared_variables(missing)
         self.missing_variables.setVisible(bool(missing))
@@ -658,19 +485,7 @@ class PromptEditor(QWidget):
     # -- slots --------------------------------------------------------------------------------------------------
 
     def _on_model_settings_edited(self, key: str, closes_step: bool) -> None:
-        if key == "model" and self._orkes_shape:
-            self.orkes_fields.replace_first_model(self.model_settings.model_field.currentText())
         self._record_edit(key, field_label(key.removeprefix("field:")), closes_step)
-
-    def _on_orkes_fields_edited(self, key: str, closes_step: bool) -> None:
-        """The first model of the list is the model field: keep them the same."""
-        models = self.orkes_fields.models()
-        field = self.model_settings.model_field
-        if models and field.currentText() != models[0]:
-            field.blockSignals(True)
-            field.setEditText(models[0])
-            field.blockSignals(False)
-        self._record_edit(key, "description" if key else "models", closes_step)
 
     def _on_outputs_editor_edited(self) -> None:
         """Keep a response format that followed the first structured output following it."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import time
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
@@ -320,7 +319,7 @@ def test_typing_pauses_close_an_undo_step(editor, qtbot):
     temperature = line_edit(editor, "temperatureField")
     temperature.clear()
     qtbot.keyClicks(temperature, "1")
-    qtbot.waitUntil(lambda: not editor._typing_pause.isActive())
+    qtbot.waitUntil(lambda: not editor._history.typing_pause.isActive())
     qtbot.keyClicks(temperature, ".2")
 
     editor.undo_action.trigger()
@@ -477,35 +476,20 @@ def test_a_one_megabyte_prompt_opens_coloured_at_the_top_and_ends_coloured_every
     assert edits == [] and not editor.undo_action.isEnabled(), "colouring is no edit of the author"
 
 
-def test_the_template_syntax_can_change_after_construction(qtbot):
+def test_only_liquid_variables_are_offered_as_inputs(qtbot):
+    """This editor is LangWatch's, whose templates are Liquid: `${name}` (Orkes) is plain text here."""
     editor = PromptEditor()
     qtbot.addWidget(editor)
     outputs = [{"identifier": "o", "type": "str"}]
     messages = [{"role": "user", "content": "${orkes_question} {{ liquid_question }}"}]
     editor.set_content({"prompt": "Hi {{ liquid_name }}, ${orkes_name}", "model": "m", "messages": messages,
                         "outputs": outputs}, None)
+
+    assert editor.template_syntax == "liquid"
     assert editor.missing_variables_label.text() == "Not an input yet: liquid_name, liquid_question"
-
-    editor.set_template_syntax("orkes")
-
-    assert editor.template_syntax == "orkes"
-    assert editor.missing_variables_label.text() == "Not an input yet: orkes_name, orkes_question"
-    assert "${name}" in editor.syntax_hint.text() and "${name}" in editor.system_prompt_edit.placeholderText()
+    assert "{{ name }}" in editor.syntax_hint.text() and "{{ name }}" in editor.system_prompt_edit.placeholderText()
     message_words = underlined_words(editor.messages_editor.rows[0].content_edit.document().firstBlock())
-    assert message_words == {"${": False, "orkes_question": True, "}": False}
-    qtbot.mouseClick(editor.findChild(QPushButton, "addMessageButton"), Qt.MouseButton.LeftButton)
-    assert editor.messages_editor.rows[1].content_edit.highlighter.syntax == "orkes", "new messages too"
-    assert editor.content()[0]["prompt"] == "Hi {{ liquid_name }}, ${orkes_name}", "the texts stay as they are"
-
-
-@pytest.mark.parametrize("syntax", ["liquid", "orkes"])
-def test_the_template_syntax_decides_which_variables_are_missing(qtbot, syntax):
-    editor = PromptEditor(template_syntax=syntax)
-    qtbot.addWidget(editor)
-    outputs = [{"identifier": "o", "type": "str"}]
-    editor.set_content({"prompt": "Hi {{ liquid_name }}, ${orkes_name}", "model": "m", "outputs": outputs}, None)
-    expected = "liquid_name" if syntax == "liquid" else "orkes_name"
-    assert editor.missing_variables_label.text() == f"Not an input yet: {expected}"
+    assert message_words == {"{{": False, "liquid_question": True, "}}": False}
 
 
 # -- names for tests and screen readers -------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from prompt_studio.services.orkes_backend import OrkesBackend
 from prompt_studio.services.prompts import PromptService
 from prompt_studio.services.secrets import SecretStore
 from prompt_studio.store import PromptLibrary
+from prompt_studio.ui.event_loop import manage_async_generators, stop_managing_async_generators
 from prompt_studio.ui.main_window import MainWindow
 
 
@@ -104,7 +105,9 @@ class AppConnector:
 
 async def _main(connector: AppConnector, first: Connection, settings: QSettings) -> int:
     app = QApplication.instance()
-    closed = asyncio.get_running_loop().create_future()
+    loop = asyncio.get_running_loop()
+    manage_async_generators(loop)
+    closed = loop.create_future()
     app.lastWindowClosed.connect(lambda: closed.done() or closed.set_result(None))
 
     workspace = await connector.open(first)
@@ -115,6 +118,7 @@ async def _main(connector: AppConnector, first: Connection, settings: QSettings)
         await closed
     finally:
         await connector.close(window.workspace)
+        await stop_managing_async_generators(loop)
     return 0
 
 

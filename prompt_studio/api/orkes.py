@@ -304,7 +304,7 @@ def _tags_to_wire(tags: Sequence[OrkesTag]) -> list[dict[str, Any]]:
 # --- saving without losing anyone's work ---------------------------------------------------------------------
 
 
-class SafeSaveOutcome(StrEnum):
+class OrkesSaveVerdict(StrEnum):
     SAVED = "saved"
     """Our text is the new latest version, right after the base."""
     CONFLICT = "conflict"
@@ -316,8 +316,8 @@ class SafeSaveOutcome(StrEnum):
 
 
 @dataclass(frozen=True)
-class SafeSaveResult:
-    outcome: SafeSaveOutcome
+class OrkesSaveReport:
+    outcome: OrkesSaveVerdict
     latest: OrkesPromptTemplate | None = None
     """The newest version on the server after the attempt (None when the prompt is gone)."""
     our_version: int | None = None
@@ -336,7 +336,7 @@ async def save_safely(
     base_version: int | None,
     base_update_time: int | None,
     versions_before: Sequence[OrkesPromptTemplate] | None = None,
-) -> SafeSaveResult:
+) -> OrkesSaveReport:
     """Save `template` as the version after the base, or report why not, without ever overwriting anyone.
 
     The base is what the user started from (`version` and `updateTime` as read on open; both None for a prompt
@@ -352,15 +352,15 @@ async def save_safely(
     if before:
         newest = _newest(before)
         if base_version is None or (newest.version, newest.update_time) != (base_version, base_update_time):
-            return SafeSaveResult(SafeSaveOutcome.CONFLICT, latest=newest)
+            return OrkesSaveReport(OrkesSaveVerdict.CONFLICT, latest=newest)
     elif base_version is not None:
-        return SafeSaveResult(SafeSaveOutcome.DELETED)
+        return OrkesSaveReport(OrkesSaveVerdict.DELETED)
 
     await client.save_new_version(name, template, description=description, models=models)
 
     after = await list_versions_if_any(client, name)
     if not after:
-        return SafeSaveResult(SafeSaveOutcome.DELETED)
+        return OrkesSaveReport(OrkesSaveVerdict.DELETED)
     stored_text = template_as_stored(template)
     newest = _newest(after)
     seen_at_check = {(version.version, version.update_time) for version in before}
@@ -368,14 +368,14 @@ async def save_safely(
         (version.version, version.update_time) for version in after
     }
     if newest.version == (base_version or 0) + 1 and newest.template == stored_text and base_untouched:
-        return SafeSaveResult(SafeSaveOutcome.SAVED, latest=newest, our_version=newest.version)
+        return OrkesSaveReport(OrkesSaveVerdict.SAVED, latest=newest, our_version=newest.version)
     written_since = sorted(
         (version for version in after if (version.version, version.update_time) not in seen_at_check),
         key=lambda version: version.version,
     )
     ours = [version.version for version in written_since if version.template == stored_text]
-    return SafeSaveResult(
-        SafeSaveOutcome.CROSSED,
+    return OrkesSaveReport(
+        OrkesSaveVerdict.CROSSED,
         latest=newest,
         our_version=ours[-1] if ours else None,
         new_versions=tuple(version.version for version in written_since),

@@ -75,6 +75,17 @@ class ConnectionFailed(PromptStudioError):
     plain_words = "Could not reach the server."
 
 
+class CertificateRefused(ConnectionFailed):
+    """The server's TLS certificate failed verification; retrying cannot help, and nothing was sent."""
+
+    default_error = "certificate_refused"
+    plain_words = "The server's certificate was not accepted, so nothing was sent."
+
+    @property
+    def user_message(self) -> str:
+        return f"{self.plain_words} Why: {self.message}" if self.message else self.plain_words
+
+
 class TimedOut(PromptStudioError):
     default_error = "timeout"
     plain_words = "The server did not answer in time."

@@ -18,6 +18,7 @@ from pydantic import Field
 
 from prompt_studio.models.base import CamelWireModel
 from prompt_studio.models.config import ConfigData
+from prompt_studio.models.prompt import Prompt
 
 _QUOTE = '"'
 
@@ -117,6 +118,27 @@ def config_of_template(template: OrkesPromptTemplate) -> ConfigData:
     }
     data.update((key, value) for key, value in settings.items() if value is not None)
     return ConfigData.model_validate(data)
+
+
+ORKES_ONLY_KEYS = ("description", "integrations", "stop_words", "orkes_response_format")
+"""The config keys only Orkes fills; its `responseFormat` is "text" or "json", which is not LangWatch's shape.
+A prompt answer made of a template carries them as extra keys, so it holds the whole template."""
+
+
+def config_of_answer(prompt: Prompt) -> ConfigData:
+    """The `configData` of the template a prompt answer was made of (see `OrkesBackend`): the inverse of
+    turning a template into an answer, so an Orkes open or save needs no second read."""
+    extra = prompt.model_extra or {}
+    return config_of_template(OrkesPromptTemplate(
+        name=prompt.handle or prompt.id,
+        template=prompt.prompt,
+        description=extra.get("description"),
+        integrations=extra.get("integrations") or [],
+        temperature=prompt.temperature,
+        top_p=extra.get("topP"),
+        response_format=extra.get("orkes_response_format"),
+        stop_words=extra.get("stop_words"),
+    ))
 
 
 def template_as_stored(template: str) -> str:

@@ -31,20 +31,18 @@ T = TypeVar("T")
 class Capabilities:
     """What a back end can do, so the window can hide or explain what is missing."""
 
-    sync: bool = True
-    tags: bool = True
-    custom_tags: bool = True
-    restore: bool = True
-    sampling_parameters: bool = True
-    name_tags: bool = False
+    content_by_sync: bool = True
+    """A version's full content is read through sync (a LangWatch answer echoes only temperature and max
+    tokens); False where every answer holds it all (Orkes)."""
+    version_tags: bool = True
+    """Tags such as `production` that point at one version, moved in the history."""
+    key_value_tags: bool = False
     """Key/value tags of the whole prompt (Orkes), edited apart from the version history."""
     test_prompt: bool = False
     """The back end can run the prompt once on a model (`test_prompt(config, variables)`)."""
     prompt_shape: str = "langwatch"
     """What one version holds: "langwatch" (messages, inputs, outputs...) or "orkes" (template, description,
-    models)."""
-    template_syntax: str = "liquid"
-    """How variables are written in the texts: "liquid" (`{{ name }}`) or "orkes" (`${name}`)."""
+    models); it also says how variables are written: Liquid's `{{ name }}` or Orkes's `${name}`."""
     content_note: str | None = None
     """One plain sentence on what a prompt of this back end holds, when it holds less than LangWatch's."""
 

@@ -21,7 +21,7 @@ then only queue on each other, and a public server should not see one desktop ap
 
 
 @dataclass(frozen=True)
-class SyncOutcome:
+class BulkSyncItem:
     """What happened to one prompt of a bulk sync: the server's answer, or the error that stopped it."""
 
     handle: str
@@ -34,19 +34,19 @@ async def sync_many(
     requests: Sequence[tuple[str, SyncRequest]],
     *,
     concurrency: int = DEFAULT_CONCURRENCY,
-) -> list[SyncOutcome]:
+) -> list[BulkSyncItem]:
     """Sync every `(handle, request)` pair; the outcomes come back in the order of `requests`."""
     if concurrency < 1:
         raise ValueError("concurrency must be at least 1")
-    outcomes: list[SyncOutcome | None] = [None] * len(requests)
+    outcomes: list[BulkSyncItem | None] = [None] * len(requests)
     pending = iter(enumerate(requests))
 
     async def worker() -> None:
         for position, (handle, request) in pending:
             try:
-                outcomes[position] = SyncOutcome(handle, result=await backend.sync_prompt(handle, request))
+                outcomes[position] = BulkSyncItem(handle, result=await backend.sync_prompt(handle, request))
             except PromptStudioError as error:
-                outcomes[position] = SyncOutcome(handle, error=error)
+                outcomes[position] = BulkSyncItem(handle, error=error)
 
     async with asyncio.TaskGroup() as workers:
         for _ in range(min(concurrency, len(requests))):

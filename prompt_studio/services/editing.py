@@ -90,6 +90,8 @@ class EditingSession:
         """An older version shown read-only instead of the draft."""
         self.versions: list[Prompt] = []
         self.tag_names: list[str] = list(BUILT_IN_TAGS)
+        self.read_note: str | None = None
+        """What the open prompt's last read could not get, in plain words (a key that may only read)."""
         self.draft_handles: set[str] = set()
         """The prompts with a draft on disk, kept in memory so the list can mark them without reading files."""
         self._writes = asyncio.Lock()
@@ -161,6 +163,7 @@ class EditingSession:
         )
         self._show(kept if kept is not None else opened.start_draft())
         self.versions = versions
+        self.read_note = opened.partial_note
         return self.draft
 
     def _show(self, draft: Draft | None) -> None:

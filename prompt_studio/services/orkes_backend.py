@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from prompt_studio.api.orkes import OrkesClient, SafeSaveOutcome, SafeSaveResult, list_versions_if_any, save_safely
+from prompt_studio.api.orkes import OrkesClient, OrkesSaveReport, OrkesSaveVerdict, list_versions_if_any, save_safely
 from prompt_studio.models import (
     ConfigData,
     ConflictInfo,
@@ -30,6 +30,7 @@ from prompt_studio.models import (
 )
 from prompt_studio.models.errors import ConflictError, NotFoundError, ValidationFailedError
 from prompt_studio.models.orkes import (
+    ORKES_ONLY_KEYS,
     PLACEHOLDER_OUTPUTS,
     OrkesPromptTemplate,
     OrkesTag,
@@ -46,20 +47,16 @@ ORKES_CONTENT_NOTE = (
     "Messages, inputs, outputs and most model settings are LangWatch features that Orkes does not keep."
 )
 ORKES_CAPABILITIES = Capabilities(
-    tags=False,
-    custom_tags=False,
-    sampling_parameters=False,
-    name_tags=True,
+    content_by_sync=False,
+    version_tags=False,
+    key_value_tags=True,
     test_prompt=True,
     prompt_shape="orkes",
-    template_syntax="orkes",
     content_note=ORKES_CONTENT_NOTE,
 )
 DEFAULT_NEW_MODEL = "openai:gpt-4o"
 """The model of a new prompt when no prompt on the server names one yet."""
 
-_ORKES_KEYS = ("description", "integrations", "stop_words", "orkes_response_format")
-"""The config keys that only Orkes fills; `responseFormat` is "text" or "json", which is not LangWatch's shape."""
 
 
 def _iso(epoch_ms: int | None) -> str:
@@ -133,7 +130,7 @@ class OrkesBackend:
         config = config_of_template(template)
         version_id = version_id_of(template.name, template.version)
         stamp = template.update_time or template.create_time
-        extra = {key: value for key, value in (config.model_extra or {}).items() if key in _ORKES_KEYS}
+        extra = {key: value for key, value in (config.model_extra or {}).items() if key in ORKES_ONLY_KEYS}
         return Prompt.model_validate({
             "id": template.name,
             "handle": template.name,
@@ -229,14 +226,14 @@ class OrkesBackend:
         on_server = next((template for template in versions if template.version == base), None)
         return on_server.update_time if on_server is not None else None
 
-    def _sync_result(self, name: str, base: int | None, result: SafeSaveResult) -> SyncResult:
+    def _sync_result(self, name: str, base: int | None, result: OrkesSaveReport) -> SyncResult:
         latest = result.latest
-        if result.outcome is SafeSaveOutcome.SAVED and latest is not None:
+        if result.outcome is OrkesSaveVerdict.SAVED and latest is not None:
             self._deleted.discard(name)
             return SyncResult(action="created" if base is None else "updated", prompt=self._as_prompt(latest))
-        if result.outcome is SafeSaveOutcome.CONFLICT and latest is not None:
+        if result.outcome is OrkesSaveVerdict.CONFLICT and latest is not None:
             return self._conflict(base, latest, f"Someone saved v{latest.version} while you were editing.")
-        if result.outcome is SafeSaveOutcome.CROSSED and latest is not None:
+        if result.outcome is OrkesSaveVerdict.CROSSED and latest is not None:
             log.info("saves of %s crossed: versions %s were written meanwhile", name, result.new_versions)
             return self._conflict(
                 base, latest,
@@ -255,7 +252,7 @@ class OrkesBackend:
             self.client, body.handle, body.prompt or "", description="", models=[model],
             base_version=None, base_update_time=None,
         )
-        if result.outcome is SafeSaveOutcome.CONFLICT:
+        if result.outcome is OrkesSaveVerdict.CONFLICT:
             raise ConflictError(f"A prompt named '{body.handle}' already exists on the Orkes server")
         return self._as_prompt(await self.client.get_prompt(body.handle))
 
@@ -272,9 +269,9 @@ class OrkesBackend:
             self.client, name, old.template, description=old.description or "", models=old.integrations,
             base_version=newest.version, base_update_time=newest.update_time, versions_before=versions,
         )
-        if result.outcome is SafeSaveOutcome.CONFLICT:
+        if result.outcome is OrkesSaveVerdict.CONFLICT:
             raise ConflictError(f"Someone saved '{name}' just now; look at the newest version and restore again")
-        if result.outcome is SafeSaveOutcome.DELETED:
+        if result.outcome is OrkesSaveVerdict.DELETED:
             raise NotFoundError(f"'{name}' was deleted on the Orkes server")
         restored = result.our_version or (result.latest.version if result.latest else None)
         return self._as_prompt(await self.client.get_prompt(name, restored))
@@ -299,10 +296,10 @@ class OrkesBackend:
     async def delete_tag(self, name: str) -> None:
         raise ValidationFailedError("Orkes has no version tags to delete")
 
-    async def name_tags(self, name: str) -> list[tuple[str, str]]:
+    async def key_value_tags(self, name: str) -> list[tuple[str, str]]:
         return [(tag.key, tag.value) for tag in await self.client.get_tags(name)]
 
-    async def change_name_tags(
+    async def change_key_value_tags(
         self, name: str, *, add: Sequence[tuple[str, str]] = (), remove: Sequence[tuple[str, str]] = ()
     ) -> list[tuple[str, str]]:
         """Remove, then add key/value pairs; answers the prompt's tags as the server has them afterwards."""
@@ -310,7 +307,7 @@ class OrkesBackend:
             await self.client.remove_tags(name, [OrkesTag(key=key, value=value) for key, value in remove])
         if add:
             await self.client.add_tags(name, [OrkesTag(key=key, value=value) for key, value in add])
-        return await self.name_tags(name)
+        return await self.key_value_tags(name)
 
     # --- trying a prompt -----------------------------------------------------------------------------------
 

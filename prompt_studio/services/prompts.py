@@ -5,8 +5,10 @@ Async and Qt-free, so that it is tested without a display and the window never w
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pydantic import ValidationError
@@ -19,16 +21,21 @@ from prompt_studio.models import (
     Prompt,
     SyncAction,
     SyncRequest,
+    SyncResult,
     TagAssignment,
     TagDefinition,
     config_from_prompt,
 )
 from prompt_studio.models.draft import Draft
-from prompt_studio.models.errors import ValidationFailedError
+from prompt_studio.models.errors import NotFoundError, PermissionDeniedError, ValidationFailedError
 from prompt_studio.models.labels import location_label
+from prompt_studio.models.orkes import config_of_answer
 from prompt_studio.models.problems import first_problem
+from prompt_studio.models.variables import with_detected_inputs
 from prompt_studio.services.backends import Capabilities, PromptBackend
-from prompt_studio.services.bulk import DEFAULT_CONCURRENCY, SyncOutcome, sync_many
+from prompt_studio.services.bulk import DEFAULT_CONCURRENCY, BulkSyncItem, sync_many
+
+log = logging.getLogger(__name__)
 
 NEW_PROMPT_CONTENT: dict[str, Any] = {
     "prompt": "You are a helpful assistant.",
@@ -46,6 +53,8 @@ class OpenedPrompt:
     prompt: Prompt
     config: dict[str, Any]
     parameters: dict[str, Any]
+    partial_note: str | None = None
+    """Said to the user when only part of the content could be read (a key that may not sync)."""
 
     def start_draft(self) -> Draft:
         return Draft(
@@ -80,6 +89,30 @@ def validated_config(config: dict[str, Any]) -> ConfigData:
         raise ValidationFailedError(problem.about(location_label(problem.location))) from None
 
 
+_READ_PROBE = ConfigData(prompt="", model=DEFAULT_MODEL, outputs=[{"identifier": "output", "type": "str"}])
+"""What a read sends through sync: any valid content, since a sync without a base version only reads."""
+_READ_ATTEMPTS = 2
+"""A save landing between the two reads of an open makes them disagree; the next pair of reads agrees."""
+PARTIAL_READ_NOTE = (
+    "This API key may read prompts but not use LangWatch's sync, which is how the full content is read: the model "
+    "settings other than temperature and max tokens are not shown, and saving needs a key that may write."
+)
+
+
+def _completed(shown: OpenedPrompt, probe: SyncResult | BaseException) -> OpenedPrompt | None:
+    """An answer and the full content a sync read together, or None when they are of different versions."""
+    prompt = shown.prompt
+    if isinstance(probe, PermissionDeniedError):
+        return replace(shown, partial_note=PARTIAL_READ_NOTE)
+    if isinstance(probe, BaseException):
+        raise probe
+    info = probe.conflict_info
+    if probe.action != "conflict" or info is None or info.remote_version != prompt.version:
+        return None
+    parameters = info.remote_parameters if info.remote_parameters is not None else prompt.parameters
+    return OpenedPrompt(prompt, info.remote_config_data.to_wire(), dict(parameters))
+
+
 def _server_already_has(info: ConflictInfo, request: SyncRequest) -> bool:
     """Whether the server's newest version is exactly the draft being saved.
 
@@ -106,26 +139,55 @@ class PromptService:
         return await self.backend.list_prompts()
 
     async def open_prompt(self, handle: str) -> OpenedPrompt:
-        return await self._complete(await self.backend.get_prompt(handle))
+        """The newest version with everything it holds; its answer and its full content are read at once."""
+        if not self.capabilities.content_by_sync:
+            return self._as_shown(await self.backend.get_prompt(handle))
+        for _attempt in range(_READ_ATTEMPTS):
+            prompt, probe = await asyncio.gather(
+                self.backend.get_prompt(handle), self._read_content(handle), return_exceptions=True
+            )
+            if isinstance(probe, NotFoundError):
+                raise probe  # deleted meanwhile, and the read that would have created it again was undone
+            if isinstance(prompt, BaseException):
+                raise prompt
+            opened = _completed(self._as_shown(prompt), probe)
+            if opened is not None:
+                return opened
+        return self._as_shown(prompt)
+
+    def _as_shown(self, prompt: Prompt) -> OpenedPrompt:
+        """A version as far as its answer shows it (all of it for Orkes, part of it for LangWatch)."""
+        config = config_of_answer(prompt) if self.capabilities.prompt_shape == "orkes" else config_from_prompt(prompt)
+        return OpenedPrompt(prompt, config.to_wire(), dict(prompt.parameters))
 
     async def history(self, handle: str) -> list[Prompt]:
         return await self.backend.list_versions(handle)
 
-    async def _complete(self, prompt: Prompt) -> OpenedPrompt:
-        """Everything the newest version holds, sampling fields included.
+    async def _read_content(self, handle: str) -> SyncResult:
+        """The full content of the newest version, through the only route that has it: a sync.
 
-        A response echoes only temperature and max tokens. A sync without `localVersion` never writes (the server
-        answers `conflict`) and its `remoteConfigData` holds every field, so it reads the full content.
+        A response echoes only temperature and max tokens; a sync without `localVersion` answers `conflict` with
+        every field, and never writes while the prompt exists. If it was deleted meanwhile, that sync creates it
+        again: a read must not write, so the prompt is deleted again and the user told it is gone.
         """
-        shown = config_from_prompt(prompt)
-        if self.capabilities.sync:
-            probe = SyncRequest(config_data=shown, parameters=prompt.parameters)
-            result = await self.backend.sync_prompt(prompt.handle or prompt.id, probe)
-            info = result.conflict_info
-            if result.action == "conflict" and info is not None and info.remote_version == prompt.version:
-                parameters = info.remote_parameters if info.remote_parameters is not None else prompt.parameters
-                return OpenedPrompt(prompt, info.remote_config_data.to_wire(), dict(parameters))
-        return OpenedPrompt(prompt, shown.to_wire(), dict(prompt.parameters))
+        result = await self.backend.sync_prompt(handle, SyncRequest(config_data=_READ_PROBE))
+        if result.action == "created":
+            log.warning("a read of a deleted prompt created it again; deleting it")
+            await self.backend.delete_prompt(handle)
+            raise NotFoundError(f"{handle} is not on the server (anymore): someone may have deleted it.")
+        return result
+
+    async def _complete(self, prompt: Prompt) -> OpenedPrompt:
+        """Everything a version the server just answered holds (after a create or a restore)."""
+        shown = self._as_shown(prompt)
+        if not self.capabilities.content_by_sync:
+            return shown
+        probe: SyncResult | BaseException
+        try:
+            probe = await self._read_content(prompt.handle or prompt.id)
+        except PermissionDeniedError as refused:
+            probe = refused
+        return _completed(shown, probe) or shown
 
     async def create_prompt(self, handle: str) -> OpenedPrompt:
         body = CreatePromptBody(handle=handle, commit_message="First version", **NEW_PROMPT_CONTENT)
@@ -152,26 +214,58 @@ class PromptService:
                 return SaveOutcome("up_to_date", opened.start_draft(), opened=opened)
             pending = draft.model_copy(update={"pending_conflict": info})
             return SaveOutcome("conflict", pending, conflict=info)
-        opened = await self._complete(result.prompt) if result.prompt else await self.open_prompt(draft.handle)
+        stored = self._stored_content(draft, request, result)
+        if stored is not None:
+            opened = OpenedPrompt(result.prompt, *stored)
+        elif result.prompt is not None:
+            opened = await self._complete(result.prompt)
+        else:
+            opened = await self.open_prompt(draft.handle)
         recreated = result.action == "created" and draft.base_version is not None
         return SaveOutcome(result.action, opened.start_draft(), opened=opened, recreated=recreated)
 
+    def _stored_content(
+        self, draft: Draft, request: SyncRequest, result: SyncResult
+    ) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """What the server now holds, known without asking again: the content a save just sent.
+
+        LangWatch stores the sent fields over the version the draft started from (a field left out is carried
+        over) and adds the variables the texts read to the inputs, by the rule `models.variables` keeps. Only
+        where that is certain: a LangWatch-shaped back end, no system message to hoist, and an answer about the
+        very version the draft was based on (or a new one made from it).
+        """
+        prompt = result.prompt
+        sent = request.config_data.to_wire()
+        if prompt is None or self.capabilities.prompt_shape != "langwatch" or any(
+            message.get("role") == "system" for message in sent.get("messages", [])
+        ):
+            return None
+        if result.action == "up_to_date":
+            if prompt.version != draft.base_version or draft.base_config is None:
+                return None
+            return dict(draft.base_config), dict(draft.base_parameters)
+        carried = dict(draft.base_config or {}) if result.action == "updated" else {}
+        content = {**carried, **sent}
+        texts = [content.get("prompt", ""), *(message.get("content", "") for message in content.get("messages", []))]
+        content["inputs"] = [item.to_wire() for item in with_detected_inputs(texts, request.config_data.inputs)]
+        return ConfigData.model_validate(content).to_wire(), dict(request.parameters or {})
+
     async def sync_many(
         self, drafts: Sequence[Draft], commit_message: str, *, concurrency: int = DEFAULT_CONCURRENCY
-    ) -> list[SyncOutcome]:
+    ) -> list[BulkSyncItem]:
         """Save several drafts at once ("save all"), each against its own base version, as `save` does.
 
         The answers are not re-read (`save` reads each prompt back for its draft): with many prompts that
         doubled the requests. A draft whose content is invalid fails alone, without a request.
         """
-        outcomes: list[SyncOutcome | None] = [None] * len(drafts)
+        outcomes: list[BulkSyncItem | None] = [None] * len(drafts)
         requests: list[tuple[str, SyncRequest]] = []
         positions: list[int] = []
         for position, draft in enumerate(drafts):
             try:
                 config = validated_config(draft.config)
             except ValidationFailedError as error:
-                outcomes[position] = SyncOutcome(draft.handle, error=error)
+                outcomes[position] = BulkSyncItem(draft.handle, error=error)
                 continue
             request = SyncRequest(
                 config_data=config,
@@ -205,11 +299,11 @@ class PromptService:
         """Run the prompt once on its model with these variable values (`capabilities.test_prompt`)."""
         return await self.backend.test_prompt(config, variables)
 
-    async def name_tags(self, handle: str) -> list[tuple[str, str]]:
-        """The key/value tags of the whole prompt (`capabilities.name_tags`)."""
-        return await self.backend.name_tags(handle)
+    async def key_value_tags(self, handle: str) -> list[tuple[str, str]]:
+        """The key/value tags of the whole prompt (`capabilities.key_value_tags`)."""
+        return await self.backend.key_value_tags(handle)
 
-    async def change_name_tags(
+    async def change_key_value_tags(
         self, handle: str, *, add: Sequence[tuple[str, str]] = (), remove: Sequence[tuple[str, str]] = ()
     ) -> list[tuple[str, str]]:
-        return await self.backend.change_name_tags(handle, add=add, remove=remove)
+        return await self.backend.change_key_value_tags(handle, add=add, remove=remove)

@@ -230,12 +230,6 @@ class PromptHighlighter(QSyntaxHighlighter):
         if detached:
             self._relex_from(document.findBlock(start))
 
-    def set_syntax(self, syntax: TemplateSyntax) -> None:
-        """Read the text as another template language from now on (LangWatch's Liquid or Orkes' `${}`)."""
-        if syntax != self._syntax:
-            self._use_syntax(syntax)
-            self._relex_from(self.document().firstBlock())
-
     def set_dark(self, dark: bool) -> None:
         """Switch to the colours that read on a dark (or light) base."""
         if dark != self._dark:

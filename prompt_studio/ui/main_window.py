@@ -46,8 +46,8 @@ from prompt_studio.ui.compare import CompareDialog
 from prompt_studio.ui.connection_dialog import ConnectionDialog
 from prompt_studio.ui.dialogs import CommitMessageDialog, new_prompt_dialog, new_tag_dialog
 from prompt_studio.ui.editor import editor_for
-from prompt_studio.ui.editor.name_tags import NameTagsDialog
 from prompt_studio.ui.history import VersionHistoryModel
+from prompt_studio.ui.key_value_tags import KeyValueTagsDialog
 from prompt_studio.ui.merge_dialog import MergeDialog
 from prompt_studio.ui.prompt_list import PromptListModel
 from prompt_studio.ui.tasks import ErrorBox, TaskRunner, wait_for_dialog
@@ -162,7 +162,8 @@ class MainWindow(QMainWindow):
         self.tag_menu.setObjectName("tagMenu")
         self.test_prompt_action = _named(QAction("Test prompt", self), "testPromptAction", "Test prompt")
         self.test_prompt_action.setToolTip("Run your draft once on its first model, with values for its variables")
-        self.prompt_tags_action = _named(QAction("Tags", self), "promptTagsAction", "Tags of the prompt")
+        self.prompt_tags_action = _named(QAction("Prompt tags", self), "promptTagsAction",
+                                         "Key/value tags of the prompt")
         self.prompt_tags_action.setToolTip("Key/value tags of the whole prompt")
         self.find_action = _named(QAction("Find prompt", self), "findPromptAction", "Find prompt")
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
@@ -177,7 +178,7 @@ class MainWindow(QMainWindow):
         self.connection_selector.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.connection_status = _named(QLabel(), "connectionStatus", "Connection status")
         self.tag_button = _named(QToolButton(), "tagButton", "Move a tag to the selected version")
-        self.tag_button.setText("Tag")
+        self.tag_button.setText("Move tag")
         self.tag_button.setMenu(self.tag_menu)
         self.tag_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
 
@@ -363,8 +364,8 @@ class MainWindow(QMainWindow):
     def _show_connection(self) -> None:
         capabilities = self.service.capabilities
         self._use_editor_for(capabilities)
-        self.tag_button_action.setVisible(capabilities.tags)
-        self.prompt_tags_action.setVisible(capabilities.name_tags)
+        self.tag_button_action.setVisible(capabilities.version_tags)
+        self.prompt_tags_action.setVisible(capabilities.key_value_tags)
         self.test_prompt_action.setVisible(capabilities.test_prompt)
         self.setWindowTitle(f"Prompt Studio - {self.connection_name}")
         self.connection_status.setText(f"Connected: {self.connection_name}")
@@ -525,6 +526,8 @@ class MainWindow(QMainWindow):
         self._show_history(self.session.versions)
         self._update_draft_status()
         self._update_actions()
+        if self.session.read_note:
+            self.statusBar().showMessage(self.session.read_note, 20000)
         self.sig_prompt_opened.emit(draft.handle)
 
     def _show_nothing(self) -> None:
@@ -773,18 +776,18 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _on_prompt_tags_action_triggered(self) -> None:
-        if self.draft is not None and self.service.capabilities.name_tags:
+        if self.draft is not None and self.service.capabilities.key_value_tags:
             self.tasks.run("tag-flow", "Loading the tags", self.edit_prompt_tags(self.draft.handle))
 
-    async def edit_prompt_tags(self, handle: str) -> NameTagsDialog:
+    async def edit_prompt_tags(self, handle: str) -> KeyValueTagsDialog:
         """The key/value tags of the whole prompt; the list refreshes when the dialog closes."""
         service = self.service
-        tags = await service.name_tags(handle)
+        tags = await service.key_value_tags(handle)
 
         async def change(add, remove):
-            return await service.change_name_tags(handle, add=add, remove=remove)
+            return await service.change_key_value_tags(handle, add=add, remove=remove)
 
-        dialog = NameTagsDialog(self, handle, tags, change)
+        dialog = KeyValueTagsDialog(self, handle, tags, change)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(lambda _result: self.refresh())
         dialog.open()

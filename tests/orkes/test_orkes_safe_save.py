@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs
 
-from prompt_studio.api.orkes import SafeSaveOutcome, save_safely
+from prompt_studio.api.orkes import OrkesSaveVerdict, save_safely
 
 
 def base_of(orkes, name: str) -> dict:
@@ -33,7 +33,7 @@ async def test_a_clean_save_becomes_the_version_after_the_base(orkes, client):
     orkes.fake.post_template("p", "one")
     orkes.fake.post_template("p", "two", auto_increment=True)
     result = await save(client, "p", "mine", base_of(orkes, "p"))
-    assert (result.outcome, result.our_version, result.latest.template) == (SafeSaveOutcome.SAVED, 3, "mine")
+    assert (result.outcome, result.our_version, result.latest.template) == (OrkesSaveVerdict.SAVED, 3, "mine")
     assert (result.latest.description, result.latest.integrations) == ("my description", ["openai:gpt-4o"])
     assert texts(orkes, "p") == [(1, "one"), (2, "two"), (3, "mine")]
     assert [parse_qs(a.query)["autoIncrement"] for a in orkes.fake.requests_to("POST", "/api/prompts/{name}")] == [
@@ -43,14 +43,14 @@ async def test_a_clean_save_becomes_the_version_after_the_base(orkes, client):
 
 async def test_a_new_prompt_is_saved_as_version_one(orkes, client):
     result = await save(client, "fresh", "first text", None)
-    assert (result.outcome, result.our_version) == (SafeSaveOutcome.SAVED, 1)
+    assert (result.outcome, result.our_version) == (OrkesSaveVerdict.SAVED, 1)
     assert texts(orkes, "fresh") == [(1, "first text")]
 
 
 async def test_a_quoted_template_is_still_recognised_as_ours(orkes, client):
     orkes.fake.post_template("p", "one")
     result = await save(client, "p", '"quoted"', base_of(orkes, "p"))
-    assert (result.outcome, result.latest.template) == (SafeSaveOutcome.SAVED, "quoted")
+    assert (result.outcome, result.latest.template) == (OrkesSaveVerdict.SAVED, "quoted")
 
 
 async def test_a_colleagues_new_version_before_the_check_is_a_conflict_and_nothing_is_written(orkes, client):
@@ -58,7 +58,7 @@ async def test_a_colleagues_new_version_before_the_check_is_a_conflict_and_nothi
     base = base_of(orkes, "p")
     orkes.fake.post_template("p", "colleague's text", auto_increment=True, user="ann")
     result = await save(client, "p", "mine", base)
-    assert result.outcome is SafeSaveOutcome.CONFLICT
+    assert result.outcome is OrkesSaveVerdict.CONFLICT
     assert (result.latest.version, result.latest.template, result.latest.updated_by) == (2, "colleague's text", "ann")
     assert texts(orkes, "p") == [(1, "one"), (2, "colleague's text")]
     assert orkes.fake.requests_to("POST", "/api/prompts/{name}") == []
@@ -69,7 +69,7 @@ async def test_a_colleagues_rewrite_in_place_is_a_conflict_too(orkes, client):
     base = base_of(orkes, "p")
     orkes.fake.put_template("p", "rewritten in place", user="ann")
     result = await save(client, "p", "mine", base)
-    assert result.outcome is SafeSaveOutcome.CONFLICT
+    assert result.outcome is OrkesSaveVerdict.CONFLICT
     assert (result.latest.version, result.latest.template) == (1, "rewritten in place")
     assert texts(orkes, "p") == [(1, "rewritten in place")]
 
@@ -77,7 +77,7 @@ async def test_a_colleagues_rewrite_in_place_is_a_conflict_too(orkes, client):
 async def test_a_prompt_created_by_someone_else_meanwhile_is_a_conflict(orkes, client):
     orkes.fake.post_template("p", "theirs")
     result = await save(client, "p", "mine", None)
-    assert (result.outcome, result.latest.template) == (SafeSaveOutcome.CONFLICT, "theirs")
+    assert (result.outcome, result.latest.template) == (OrkesSaveVerdict.CONFLICT, "theirs")
     assert texts(orkes, "p") == [(1, "theirs")]
 
 
@@ -88,7 +88,7 @@ async def test_a_save_that_crosses_a_colleagues_is_reported_and_both_texts_survi
         lambda: orkes.fake.post_template("p", "colleague's text", auto_increment=True, user="ann")
     )
     result = await save(client, "p", "mine", base)
-    assert result.outcome is SafeSaveOutcome.CROSSED
+    assert result.outcome is OrkesSaveVerdict.CROSSED
     assert (result.our_version, result.new_versions) == (3, (2, 3))
     assert (result.latest.version, result.latest.template) == (3, "mine")
     assert texts(orkes, "p") == [(1, "one"), (2, "colleague's text"), (3, "mine")]
@@ -99,7 +99,7 @@ async def test_a_rewrite_in_place_of_the_base_between_check_and_save_is_crossed(
     base = base_of(orkes, "p")
     orkes.fake.after_next_versions_read(lambda: orkes.fake.put_template("p", "one, rewritten", user="ann"))
     result = await save(client, "p", "mine", base)
-    assert result.outcome is SafeSaveOutcome.CROSSED
+    assert result.outcome is OrkesSaveVerdict.CROSSED
     assert (result.our_version, result.new_versions, result.latest.template) == (2, (1, 2), "mine")
     assert texts(orkes, "p") == [(1, "one, rewritten"), (2, "mine")]
 
@@ -109,7 +109,7 @@ async def test_a_prompt_deleted_remotely_is_reported_and_not_recreated(orkes, cl
     base = base_of(orkes, "p")
     orkes.fake.delete_name("p")
     result = await save(client, "p", "mine", base)
-    assert (result.outcome, result.latest, result.our_version) == (SafeSaveOutcome.DELETED, None, None)
+    assert (result.outcome, result.latest, result.our_version) == (OrkesSaveVerdict.DELETED, None, None)
     assert orkes.fake.versions_of("p") == []
     assert orkes.fake.requests_to("POST", "/api/prompts/{name}") == []
 
@@ -120,5 +120,5 @@ async def test_a_prompt_deleted_between_check_and_save_comes_back_as_a_crossed_v
     base = base_of(orkes, "p")
     orkes.fake.after_next_versions_read(lambda: orkes.fake.delete_name("p"))
     result = await save(client, "p", "mine", base)
-    assert (result.outcome, result.our_version, result.new_versions) == (SafeSaveOutcome.CROSSED, 1, (1,))
+    assert (result.outcome, result.our_version, result.new_versions) == (OrkesSaveVerdict.CROSSED, 1, (1,))
     assert texts(orkes, "p") == [(1, "mine")]

@@ -109,6 +109,25 @@ async def test_one_save_lists_the_versions_once_before_and_once_after_its_one_po
     assert requests_since(orkes, start) == [("GET", VERSIONS), ("POST", ONE_PROMPT), ("GET", VERSIONS)]
 
 
+async def test_opening_and_saving_in_the_app_read_nothing_twice(orkes, backend):
+    """Through the service the window uses: an open is one read, a save is the safe recipe and no more."""
+    seed(orkes)
+    service = PromptService(backend, backend.capabilities)
+    await backend.list_prompts()  # the key is exchanged for a token first
+    start = len(orkes.fake.answers)
+    opened = await service.open_prompt("greeter")
+    assert requests_since(orkes, start) == [("GET", ONE_PROMPT)]
+    assert opened.config["description"] == "Greets people" and opened.config["integrations"] == MODELS
+
+    draft = opened.start_draft()
+    draft = draft.model_copy(update={"config": {**draft.config, "prompt": "Hello ${name}, again."}})
+    start = len(orkes.fake.answers)
+    outcome = await service.save(draft, "again")
+    assert outcome.action == "updated"
+    assert requests_since(orkes, start) == [("GET", VERSIONS), ("POST", ONE_PROMPT), ("GET", VERSIONS)]
+    assert outcome.draft.base_config == (await service.open_prompt("greeter")).config
+
+
 async def test_a_restore_lists_the_versions_once_before_and_once_after_its_one_post(orkes, backend):
     seed(orkes)
     orkes.fake.post_template("greeter", "second", models=MODELS, auto_increment=True)
@@ -197,13 +216,13 @@ async def test_a_new_prompt_gets_an_orkes_model_and_version_one(orkes, backend):
 
 async def test_tags_of_the_name_are_added_and_removed(orkes, backend):
     seed(orkes)
-    assert await backend.name_tags("greeter") == []
-    tags = await backend.change_name_tags("greeter", add=[("team", "support"), ("stage", "beta")])
+    assert await backend.key_value_tags("greeter") == []
+    tags = await backend.change_key_value_tags("greeter", add=[("team", "support"), ("stage", "beta")])
     assert tags == [("team", "support"), ("stage", "beta")]
-    tags = await backend.change_name_tags("greeter", add=[("stage", "ga")], remove=[("stage", "beta")])
+    tags = await backend.change_key_value_tags("greeter", add=[("stage", "ga")], remove=[("stage", "beta")])
     assert tags == [("team", "support"), ("stage", "ga")]
     assert [tag.name for tag in (await backend.get_prompt("greeter")).tags] == ["team:support", "stage:ga"]
-    assert backend.capabilities.tags is False and backend.capabilities.name_tags is True
+    assert backend.capabilities.version_tags is False and backend.capabilities.key_value_tags is True
 
 
 async def test_test_prompt_fills_the_variables_on_the_first_model(orkes, backend):
@@ -338,3 +357,22 @@ def test_the_backend_satisfies_the_protocol_shape():
 
     missing = [name for name in PromptBackend.__dict__ if not name.startswith("_") and not hasattr(OrkesBackend, name)]
     assert missing == []
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{}, {"integrations": []}, {"description": None, "temperature": 0.3, "top_p": 0.8, "stop_words": ["END"],
+                                "response_format": "json"}],
+)
+async def test_an_answer_made_of_a_template_gives_the_whole_template_back(changes):
+    """Orkes opens and saves read once: the prompt answer holds everything the template holds."""
+    from prompt_studio.api.orkes import OrkesClient
+    from prompt_studio.models.orkes import OrkesPromptTemplate, config_of_answer, config_of_template
+
+    template = OrkesPromptTemplate.model_validate({
+        "name": "support-reply", "template": "Reply in ${language}.", "description": "Replies",
+        "integrations": ["openai:gpt-4o", "anthropic:claude"], "version": 3, **changes})
+    backend = OrkesBackend(OrkesClient("http://127.0.0.1:9", "key-id", "never-sent"))
+    answer = backend._as_prompt(template)
+    await backend.aclose()
+    assert config_of_answer(answer).to_wire() == config_of_template(template).to_wire()

@@ -9,15 +9,15 @@ import contextlib
 import inspect
 import ssl
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import trustme
 
 from prompt_studio.api import LangWatchClient
-from prompt_studio.api.http11 import Http11Transport
 from prompt_studio.api.transport import HttpConnection
-from prompt_studio.models.errors import ConnectionFailed
+from prompt_studio.models.errors import CertificateRefused, ConnectionFailed
 
 PACKAGE = Path(__file__).resolve().parents[2] / "prompt_studio"
 
@@ -65,8 +65,11 @@ async def test_a_self_signed_certificate_is_refused_before_the_key_is_sent(autho
     ):
             with pytest.raises(ConnectionFailed) as refused:
                 await client.list_prompts()
-    assert refused.value.user_message.startswith("Could not reach the server. (could not connect to https://")
-    assert "certificate" in refused.value.user_message.lower()
+    assert isinstance(refused.value, CertificateRefused)
+    assert refused.value.user_message == (
+        "The server's certificate was not accepted, so nothing was sent. Why: the certificate of 127.0.0.1 is not "
+        "signed by an authority this computer trusts. If your organisation uses its own certificate authority, "
+        "install it in the system's certificate store (as for your browser).")
     assert heads == []
 
 
@@ -77,8 +80,21 @@ async def test_a_trusted_certificate_for_another_name_is_refused(authority, trus
     ):
             with pytest.raises(ConnectionFailed) as refused:
                 await client.list_prompts()
-    assert "certificate" in refused.value.user_message.lower()
+    assert "the certificate the server showed is not for 127.0.0.1" in refused.value.user_message
     assert heads == []
+
+
+async def test_an_expired_certificate_is_refused_and_said_so(authority, trusted):
+    expired = authority.issue_cert("127.0.0.1", not_before=datetime(2020, 1, 1, tzinfo=UTC),
+                                   not_after=datetime(2021, 1, 1, tzinfo=UTC))
+    async with (
+        https_server(expired) as (url, heads),
+        LangWatchClient(url, "sk-lw-secret_0123456789") as client,
+    ):
+            with pytest.raises(CertificateRefused) as refused:
+                await client.list_prompts()
+    assert "the certificate of 127.0.0.1 has expired" in refused.value.user_message
+    assert heads == [], "not retried either: a certificate does not get better by asking again"
 
 
 async def test_the_same_server_is_accepted_once_its_authority_is_trusted(authority, trusted):
@@ -90,7 +106,7 @@ async def test_the_same_server_is_accepted_once_its_authority_is_trusted(authori
     assert len(heads) == 1 and b"X-Auth-Token: sk-lw-secret_0123456789" in heads[0]
 
 
-@pytest.mark.parametrize("constructor", [LangWatchClient, HttpConnection, Http11Transport])
+@pytest.mark.parametrize("constructor", [LangWatchClient, HttpConnection])
 def test_no_constructor_offers_to_skip_verification(constructor):
     offered = set(inspect.signature(constructor).parameters)
     assert not offered & {"verify", "ssl", "ssl_context", "insecure", "cert", "check_hostname", "trust_env"}

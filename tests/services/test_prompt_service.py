@@ -7,7 +7,7 @@ import pytest
 
 from prompt_studio.api import LangWatchClient
 from prompt_studio.models import ConfigData, CreatePromptBody, SyncRequest
-from prompt_studio.models.errors import NotFoundError, ValidationFailedError
+from prompt_studio.models.errors import NotFoundError, PermissionDeniedError, ValidationFailedError
 from prompt_studio.services.backends import LocalLibraryBackend
 from prompt_studio.services.prompts import PromptService
 from prompt_studio.store import PromptLibrary
@@ -124,3 +124,75 @@ async def test_the_library_backend_runs_off_the_event_loop(tmp_path):
     prompts, tags = await asyncio.gather(backend.list_prompts(), backend.list_tags())
     assert prompts and {"production", "staging"} <= {tag.name for tag in tags}
     await backend.aclose()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"prompt": "Answer about {{product}} for {{customer}}."},  # an undeclared variable the server adds
+        {"temperature": None, "top_p": 0.2},  # a cleared field the server carries over
+        {"messages": [{"role": "user", "content": "{{input}}"}, {"role": "assistant", "content": "Sure."}]},
+    ],
+)
+async def test_a_save_knows_what_the_server_stored_without_reading_it_back(service, handle, change):
+    await _make(service, handle)
+    draft = (await service.open_prompt(handle)).start_draft()
+    edited = draft.model_copy(update={"config": {
+        key: value for key, value in {**draft.config, **change}.items() if value is not None}})
+    sent: list[str] = []
+    real_sync = service.backend.sync_prompt
+
+    async def counted(handle_, request):
+        sent.append("sync")
+        return await real_sync(handle_, request)
+
+    service.backend.sync_prompt = counted
+    outcome = await service.save(edited, "edit")
+    service.backend.sync_prompt = real_sync
+    assert outcome.action == "updated" and sent == ["sync"], "one request, no read-back"
+    fresh = await service.open_prompt(handle)
+    assert outcome.draft.base_config == fresh.config
+    assert outcome.draft.base_parameters == fresh.parameters
+
+
+async def test_opening_a_prompt_deleted_meanwhile_leaves_it_deleted(service, handle):
+    """The scripted race: the prompt is in the list, then a colleague deletes it, then it is opened."""
+    await _make(service, handle)
+    listed = {prompt.handle for prompt in await service.list_prompts()}
+    assert handle in listed
+    await service.backend.delete_prompt(handle)
+
+    with pytest.raises(NotFoundError, match="is not on the server"):
+        await service.open_prompt(handle)
+
+    assert handle not in {prompt.handle for prompt in await service.list_prompts()}
+    with pytest.raises(NotFoundError):
+        await service.backend.get_prompt(handle)
+
+
+async def test_a_delete_between_the_two_reads_of_an_open_writes_nothing(service, handle):
+    await _make(service, handle)
+    real_sync = service.backend.sync_prompt
+
+    async def deleted_just_before(handle_, request):
+        await service.backend.delete_prompt(handle_)
+        return await real_sync(handle_, request)
+
+    service.backend.sync_prompt = deleted_just_before
+    with pytest.raises(NotFoundError):
+        await service.open_prompt(handle)
+    service.backend.sync_prompt = real_sync
+    assert handle not in {prompt.handle for prompt in await service.list_prompts()}
+
+
+async def test_a_key_that_may_not_sync_still_opens_the_prompt_and_says_what_is_missing(service, handle):
+    await _make(service, handle)
+
+    async def refused(_handle, _request):
+        raise PermissionDeniedError("This key may only read")
+
+    service.backend.sync_prompt = refused
+    opened = await service.open_prompt(handle)
+    assert opened.config["prompt"] == BASE["prompt"] and opened.config["temperature"] == 0.5
+    assert "top_p" not in opened.config, "a plain read does not have it"
+    assert "may read prompts but not use LangWatch's sync" in opened.partial_note

@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 import qasync
 
+from prompt_studio.ui.event_loop import manage_async_generators, stop_managing_async_generators
+
 
 @pytest.fixture
 def qt_loop(qapp, qtbot):
@@ -18,12 +20,15 @@ def qt_loop(qapp, qtbot):
     executor = qasync.QThreadExecutor(4)
     loop.set_default_executor(executor)
     asyncio.set_event_loop(loop)
+    manage_async_generators(loop)
     yield loop
     pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
     for task in pending:
         task.cancel()
     if pending:
         qtbot.waitUntil(lambda: all(task.done() for task in pending), timeout=5000)
+    closing = stop_managing_async_generators(loop)
+    qtbot.waitUntil(closing.done, timeout=5000)
     # qasync has no public way to leave a loop created with already_running=True: undo what it set up, so that
     # asyncio.run() in a later test does not find a "running" loop.
     asyncio.events._set_running_loop(None)

@@ -220,12 +220,10 @@ def test_new_colours_and_underlines_reach_every_line_of_a_long_text(qtbot, docum
     assert coloured_words(document, last_line)["topic"] == QColor(coloured_words(document, 2)["topic"][:7]).name() + "~"
 
 
-def test_the_template_language_can_change(qtbot, document):
-    highlighter = PromptHighlighter(document, "liquid")
+@pytest.mark.parametrize(("syntax", "coloured"), [("liquid", {"{{", "liquid", "}}"}), ("orkes", {"${", "orkes", "}"})])
+def test_each_template_language_colours_only_its_own_variables(qtbot, document, syntax, coloured):
+    highlighter = PromptHighlighter(document, syntax)
     document.setPlainText("Hello {{ liquid }} and ${orkes}")
-    assert "liquid" in coloured_words(document, 0)
-
-    highlighter.set_syntax("orkes")
-
-    assert highlighter.syntax == "orkes"
-    assert set(coloured_words(document, 0)) == {"${", "orkes", "}"}
+    assert highlighter.syntax == syntax
+    assert coloured <= set(coloured_words(document, 0))
+    assert not ({"liquid", "orkes"} - coloured) & set(coloured_words(document, 0))

@@ -26,7 +26,7 @@ ChangeTags = Callable[[Sequence[Pair], Sequence[Pair]], Awaitable[list[Pair]]]
 """(pairs to add, pairs to remove) -> the prompt's tags as the server has them afterwards."""
 
 
-class NameTagsDialog(QDialog):
+class KeyValueTagsDialog(QDialog):
     """Each change is sent at once and the list shows what the server answers, so it never shows a guess."""
 
     def __init__(self, parent: QWidget | None, handle: str, tags: list[Pair], change: ChangeTags):

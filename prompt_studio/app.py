@@ -10,97 +10,12 @@ import qasync
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
-from prompt_studio.api import LangWatchClient
-from prompt_studio.api.orkes import OrkesClient
-from prompt_studio.models.errors import AuthenticationError
 from prompt_studio.paths import DataPaths
-from prompt_studio.services.backends import LocalLibraryBackend
-from prompt_studio.services.connections import (
-    LOCAL_LIBRARY,
-    Connection,
-    ConnectionRegistry,
-    Workspace,
-    connection_id_for,
-)
-from prompt_studio.services.drafts import DraftStore
-from prompt_studio.services.orkes_backend import OrkesBackend
-from prompt_studio.services.prompts import PromptService
+from prompt_studio.services.connections import LOCAL_LIBRARY, Connection
+from prompt_studio.services.connector import AppConnector, langwatch_connection, orkes_connection
 from prompt_studio.services.secrets import SecretStore
-from prompt_studio.store import PromptLibrary
 from prompt_studio.ui.event_loop import manage_async_generators, stop_managing_async_generators
 from prompt_studio.ui.main_window import MainWindow
-
-
-class AppConnector:
-    """Opens the local library, a LangWatch or an Orkes server, with keys from the keyring (or the command line)."""
-
-    def __init__(self, paths: DataPaths, secrets: SecretStore, session_keys: dict[str, str] | None = None):
-        self.paths = paths
-        self.secrets = secrets
-        self.registry = ConnectionRegistry(paths.connections)
-        self._session_keys = dict(session_keys or {})
-        self._session_connections: list[Connection] = []
-
-    @property
-    def secrets_where(self) -> str:
-        return self.secrets.where
-
-    def connections(self) -> list[Connection]:
-        saved = self.registry.load()
-        known = {connection.id for connection in saved}
-        return saved + [connection for connection in self._session_connections if connection.id not in known]
-
-    def use_for_this_session(self, connection: Connection, api_key: str) -> None:
-        """A connection from the command line: its key stays in memory only."""
-        self._session_connections.append(connection)
-        self._session_keys[connection.id] = api_key
-
-    async def add(self, connection: Connection, api_key: str) -> None:
-        """Keep the key in the keyring (a worker thread: a keyring may block on a desktop prompt), then the rest."""
-        await asyncio.to_thread(self.secrets.set, connection.id, api_key)
-        await asyncio.to_thread(self.registry.add, connection)
-
-    async def remove(self, connection: Connection) -> None:
-        """Forget a connection on this computer: its key, its drafts and its entry (the server is not touched)."""
-        self._session_connections = [item for item in self._session_connections if item.id != connection.id]
-        self._session_keys.pop(connection.id, None)
-        await asyncio.to_thread(self.secrets.delete, connection.id)
-        await asyncio.to_thread(self.registry.remove, connection.id)
-        await asyncio.to_thread(lambda: DraftStore(self.paths.drafts, connection.id).remove_all())
-
-    def _api_key(self, connection: Connection) -> str:
-        key = self._session_keys.get(connection.id) or self.secrets.get(connection.id)
-        if not key:
-            raise AuthenticationError(f"No API key is stored for {connection.name}; add the server again.")
-        return key
-
-    async def open(self, connection: Connection) -> Workspace:
-        if connection.kind == "local":
-            library = await asyncio.to_thread(PromptLibrary, self.paths.library)
-            service = PromptService(LocalLibraryBackend(library))
-        elif connection.kind == "orkes":
-            secret = await asyncio.to_thread(self._api_key, connection)
-            client = OrkesClient(connection.url, connection.key_id or "", secret)
-            backend = OrkesBackend(client)
-            service = PromptService(backend, backend.capabilities)
-        else:
-            api_key = await asyncio.to_thread(self._api_key, connection)
-            service = PromptService(LangWatchClient(connection.url, api_key, project_id=connection.project_id))
-        drafts = await asyncio.to_thread(DraftStore, self.paths.drafts, connection.id)
-        return Workspace(connection, service, drafts)
-
-    async def close(self, workspace: Workspace) -> None:
-        await workspace.service.backend.aclose()
-
-    async def probe(self, url: str, api_key: str, project_id: str | None) -> str:
-        async with LangWatchClient(url, api_key, project_id=project_id, max_retries=0) as client:
-            prompts = await client.list_prompts()
-        return f"Connected. The server has {len(prompts)} prompt{'s' if len(prompts) != 1 else ''}."
-
-    async def probe_orkes(self, url: str, key_id: str, key_secret: str) -> str:
-        async with OrkesClient(url, key_id, key_secret, max_retries=0) as client:
-            prompts = await client.list_prompts()
-        return f"Connected. Orkes has {len(prompts)} prompt template{'s' if len(prompts) != 1 else ''}."
 
 
 async def _main(connector: AppConnector, first: Connection, settings: QSettings) -> int:
@@ -120,12 +35,6 @@ async def _main(connector: AppConnector, first: Connection, settings: QSettings)
         await connector.close(window.workspace)
         await stop_managing_async_generators(loop)
     return 0
-
-
-def orkes_connection(url: str, key_id: str) -> Connection:
-    """The connection of an Orkes server root (without `/api`) and the id of its application key."""
-    root = url.strip().rstrip("/").removesuffix("/api")
-    return Connection(connection_id_for("orkes", root), f"Orkes ({root})", "orkes", root, key_id=key_id)
 
 
 def run_app(
@@ -149,8 +58,7 @@ def run_app(
     connector = AppConnector(paths, SecretStore(paths.fallback_secrets))
     first = LOCAL_LIBRARY
     if server_url:
-        url = server_url.rstrip("/")
-        first = Connection(connection_id_for("langwatch", url), f"LangWatch ({url})", "langwatch", url, project_id)
+        first = langwatch_connection(server_url, project_id)
         connector.use_for_this_session(first, api_key or "")
     elif orkes_url:
         first = orkes_connection(orkes_url, orkes_key_id or "")

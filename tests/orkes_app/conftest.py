@@ -25,8 +25,8 @@ def orkes_window(qtbot, run_async, tmp_path, orkes):  # noqa: F811
     """The real main window, composed as the app composes it, on an Orkes connection to the fake."""
     from PySide6.QtCore import QSettings
 
-    from prompt_studio.app import AppConnector, orkes_connection
     from prompt_studio.paths import DataPaths
+    from prompt_studio.services.connector import AppConnector, orkes_connection
     from prompt_studio.services.secrets import SecretStore
     from prompt_studio.ui.main_window import MainWindow
 

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 
 from prompt_studio import app, cli
 from prompt_studio.paths import DataPaths
+from prompt_studio.services.connector import AppConnector, orkes_connection
 from prompt_studio.services.secrets import SecretStore
 from prompt_studio.ui.connection_dialog import ConnectionDialog
 from tests.orkes_app.conftest import KEY_ID, KEY_SECRET
@@ -22,7 +23,7 @@ def test_the_orkes_flags_read_the_keys_from_the_environment(monkeypatch):
     assert (seen["orkes_url"], seen["orkes_key_id"], seen["orkes_key_secret"]) == (
         "https://acme.orkesconductor.io", "the-id", "the-secret"
     )
-    connection = app.orkes_connection("https://acme.orkesconductor.io/api/", "the-id")
+    connection = orkes_connection("https://acme.orkesconductor.io/api/", "the-id")
     assert (connection.kind, connection.url, connection.key_id) == ("orkes", "https://acme.orkesconductor.io", "the-id")
 
 
@@ -42,7 +43,7 @@ def test_the_orkes_flags_refuse_missing_keys(arguments, complaint, monkeypatch, 
 def test_adding_an_orkes_server_tests_it_and_keeps_the_secret_out_of_the_settings(qtbot, run_async, tmp_path,
                                                                                     orkes):
     paths = DataPaths.resolve(tmp_path / "app")
-    connector = app.AppConnector(paths, SecretStore(paths.fallback_secrets, use_keyring=False))
+    connector = AppConnector(paths, SecretStore(paths.fallback_secrets, use_keyring=False))
     dialog = ConnectionDialog(None, connector.probe, connector.secrets_where, orkes_probe=connector.probe_orkes)
     qtbot.addWidget(dialog)
     dialog.show()

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
-from prompt_studio.app import AppConnector
 from prompt_studio.paths import DataPaths
 from prompt_studio.services.connections import LOCAL_LIBRARY, Connection, connection_id_for
+from prompt_studio.services.connector import AppConnector
 from prompt_studio.services.secrets import SecretStore
 from prompt_studio.ui.main_window import MainWindow
 

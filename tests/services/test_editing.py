@@ -204,3 +204,21 @@ async def test_a_cancelled_flush_still_finishes_its_write_before_the_next_one(se
     with pytest.raises(asyncio.CancelledError):
         await first
     assert session.drafts.load(handle).config["prompt"] == "Newer."
+
+
+async def test_draft_files_are_written_off_the_event_loops_thread(session):
+    import threading
+
+    handle = await _new(session)
+    writers = []
+    real_save = session.drafts.save
+
+    def save(draft):
+        writers.append(threading.current_thread())
+        real_save(draft)
+
+    session.drafts.save = save
+    _edited(session, "Somewhere else.")
+    await session.flush()
+    assert writers and all(thread is not threading.main_thread() for thread in writers)
+    assert session.drafts.load(handle).config["prompt"] == "Somewhere else."

@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from prompt_studio.models import Prompt
-from prompt_studio.ui.prompt_list import friendly_time
 from prompt_studio.ui.table_model import FlatTableModel, Index
+from prompt_studio.ui.when import friendly_time, full_time
 
 
 class VersionHistoryModel(FlatTableModel):
@@ -52,5 +52,5 @@ class VersionHistoryModel(FlatTableModel):
                 return version.commit_message or ""
             return ", ".join(version.tag_names)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"v{version.version}, saved {version.created_at}\n{version.commit_message or ''}"
+            return f"v{version.version}, saved {full_time(version.created_at)}\n{version.commit_message or ''}"
         return None

@@ -9,10 +9,11 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QRect, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QDialog,
     QHBoxLayout,
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from prompt_studio.models import Prompt, config_from_prompt
 from prompt_studio.models.draft import Draft
+from prompt_studio.models.labels import location_label
 from prompt_studio.models.variables import variables_read
 from prompt_studio.services.backends import Capabilities
 from prompt_studio.services.compare import compare_contents, unchanged_fields
@@ -52,6 +54,7 @@ from prompt_studio.ui.merge_dialog import MergeDialog
 from prompt_studio.ui.prompt_list import PromptListModel
 from prompt_studio.ui.tasks import ErrorBox, TaskRunner, wait_for_dialog
 from prompt_studio.ui.trial_run_dialog import TrialRunDialog
+from prompt_studio.ui.when import full_time
 
 log = logging.getLogger(__name__)
 
@@ -93,8 +96,7 @@ class VersionBanner(QWidget):
         self.hide()
 
     def show_version(self, prompt: Prompt) -> None:
-        when = prompt.created_at[:16].replace("T", " ")
-        self.label.setText(f"Viewing v{prompt.version} ({when}), read-only.")
+        self.label.setText(f"Viewing v{prompt.version} (saved {full_time(prompt.created_at)}), read-only.")
         self.show()
 
 
@@ -155,8 +157,14 @@ class MainWindow(QMainWindow):
         self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
         self.delete_action = _named(QAction("Delete prompt", self), "deletePromptAction", "Delete prompt")
         self.compare_action = _named(QAction("Compare", self), "compareVersionsAction", "Compare versions")
+        self.compare_action.setShortcut(QKeySequence("Ctrl+D"))
         self.compare_action.setToolTip("Compare two versions selected in the history (or one with the newest)")
         self.restore_action = _named(QAction("Restore", self), "restoreVersionAction", "Restore version")
+        self.restore_action.setShortcut(QKeySequence("Ctrl+Shift+R"))
+        self.move_tag_action = _named(QAction("Move tag", self), "moveTagAction", "Move a tag to the selected version")
+        self.move_tag_action.setShortcut(QKeySequence("Ctrl+T"))
+        self.explain_save_shortcut = QShortcut(QKeySequence.StandardKey.Save, self)
+        self.explain_save_shortcut.setObjectName("explainSaveShortcut")
         self.restore_action.setToolTip("Save the selected old version again as the newest")
         self.tag_menu = QMenu("Tag", self)
         self.tag_menu.setObjectName("tagMenu")
@@ -169,7 +177,7 @@ class MainWindow(QMainWindow):
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
         self.quit_action = _named(QAction("Quit", self), "quitAction", "Quit")
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        self.addActions([self.find_action, self.quit_action])
+        self.addActions([self.find_action, self.quit_action, self.move_tag_action])
 
     def _build_widgets(self) -> None:
         self.toolbar = QToolBar("Main")
@@ -188,6 +196,7 @@ class MainWindow(QMainWindow):
         self.prompt_model = PromptListModel(self)
         self.prompt_list = _named(QTableView(), "promptList", "Prompts")
         self._setup_table(self.prompt_list, self.prompt_model, stretch_column=0)
+        self.prompt_list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self._fit_columns(self.prompt_list, {1: "v12", 2: "production", 3: "Updated"})
         self.prompt_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.prompt_count = QLabel()
@@ -301,7 +310,17 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.draft_status, 1)
         self.statusBar().addPermanentWidget(self.busy_bar)
         self.statusBar().addPermanentWidget(self.connection_status)
-        self.resize(1360, 860)
+        self.fit_to_screen()
+
+    def fit_to_screen(self, width: int = 1360, height: int = 860, area: QRect | None = None) -> None:
+        """Open at this size, or smaller where the screen's free area is smaller (a 1280x720 laptop)."""
+        if area is None:
+            screen = self.screen() or QApplication.primaryScreen()
+            area = screen.availableGeometry() if screen is not None else QRect(0, 0, width, height)
+        frame = 40  # the title bar and borders the window manager adds around the window
+        width, height = min(width, area.width()), min(height, area.height() - frame)
+        self.splitter.setSizes([width * 28 // 100, width * 44 // 100, width * 28 // 100])
+        self.resize(width, height)
 
     def _connect_signals(self) -> None:
         self.new_action.triggered.connect(self._on_new_action_triggered)
@@ -315,6 +334,8 @@ class MainWindow(QMainWindow):
         self.prompt_tags_action.triggered.connect(self._on_prompt_tags_action_triggered)
         self.find_action.triggered.connect(self.prompt_filter.setFocus)
         self.quit_action.triggered.connect(self.close)
+        self.move_tag_action.triggered.connect(self.tag_button.showMenu)
+        self.explain_save_shortcut.activated.connect(self._on_explain_save_shortcut_activated)
         self.tag_menu.aboutToShow.connect(self._on_tag_menu_about_to_show)
         self.prompt_filter.textChanged.connect(self.prompt_model.set_filter)
         self.prompt_filter.textChanged.connect(self._update_count)
@@ -323,7 +344,7 @@ class MainWindow(QMainWindow):
         self.history_view.selectionModel().selectionChanged.connect(self._on_history_selection_changed)
         self._connect_editor()
         self.banner.restore_button.clicked.connect(self._on_restore_action_triggered)
-        self.banner.compare_button.clicked.connect(self._on_compare_action_triggered)
+        self.banner.compare_button.clicked.connect(self._on_banner_compare_clicked)
         self.banner.back_button.clicked.connect(self._on_banner_back_clicked)
         self.connection_selector.activated.connect(self._on_connection_selector_activated)
         self.tasks.sig_busy_changed.connect(self._on_tasks_busy_changed)
@@ -467,9 +488,12 @@ class MainWindow(QMainWindow):
     # -- loading ------------------------------------------------------------------------------------------------
 
     def refresh(self) -> asyncio.Task:
-        """Reload the prompt list (and keep the selection), which prompts have drafts, and the tag names."""
+        """Reload the prompt list (and keep the selection), which prompts have drafts, the tag names, and the
+        history of the open prompt, so the list and the history never disagree about the newest version."""
         session = self.session
         self.tasks.run("tags", "Loading the tags", session.load_tags())
+        if session.handle is not None and not self.tasks.is_running("open"):
+            self.load_history(session.handle)
 
         async def load() -> list[Prompt]:
             prompts = await session.service.list_prompts()
@@ -581,6 +605,10 @@ class MainWindow(QMainWindow):
         session, draft = self.session, self.draft
         if draft is None:
             return None
+        if message is None and not draft.differs_from_base and draft.pending_conflict is None:
+            base = f"v{draft.base_version}" if draft.base_version else "the last version"
+            self.statusBar().showMessage(f"Nothing to save: no changes since {base}.", 8000)
+            return None
         if message is None:
             dialog = CommitMessageDialog(self, draft.handle, draft.base_version)
             if await wait_for_dialog(dialog) != QDialog.DialogCode.Accepted:
@@ -660,7 +688,7 @@ class MainWindow(QMainWindow):
             return
         self.write_draft()
         if not self.session.view(selected[0]):
-            self._on_banner_back_clicked()
+            self._show_draft()
             return
         version = selected[0]
         self.banner.show_version(version)
@@ -668,11 +696,25 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def _on_banner_back_clicked(self) -> None:
+        """Back to the draft: nothing in the history stays selected, so Restore and Tag act on nothing old."""
+        selection = self.history_view.selectionModel()
+        selection.blockSignals(True)
+        self.history_view.clearSelection()
+        selection.blockSignals(False)
+        self._show_draft()
+
+    def _show_draft(self) -> None:
         self.session.back_to_draft()
         self.banner.hide()
         if self.draft is not None:
             self.editor.set_content(self.draft.config, self.draft.parameters, read_only=False)
         self._update_actions()
+
+    def _on_banner_compare_clicked(self) -> None:
+        """The version on view with the newest one, whatever else is selected in the history."""
+        viewing, versions = self.session.viewing, self.history_model.versions
+        if viewing is not None and versions and viewing.version != versions[0].version:
+            self.show_comparison(viewing, versions[0])
 
     def _on_compare_action_triggered(self) -> None:
         selected = self._selected_versions()
@@ -726,14 +768,42 @@ class MainWindow(QMainWindow):
         if len(selected) != 1:
             self.tag_menu.addAction("Select one version in the history first").setEnabled(False)
             return
+        target = selected[0]
         for name in self.session.tag_names:
-            action = self.tag_menu.addAction(f"Move '{name}' to v{selected[0].version}")
+            where = self._version_tagged(name)
+            if where is not None and where.version == target.version:
+                action = self.tag_menu.addAction(f"'{name}' is on v{target.version}")
+                action.setEnabled(False)
+            else:
+                now = f"now on v{where.version}" if where is not None else "on no version yet"
+                action = self.tag_menu.addAction(f"Move '{name}' to v{target.version} ({now})")
+                action.triggered.connect(lambda _checked=False, tag=name: self.tasks.run(
+                    "tag-flow", f"Moving '{tag}'", self.move_tag_asking(target, tag)))
             action.setObjectName(f"tag-{name}")
-            action.triggered.connect(lambda _checked=False, tag=name: self.move_tag(selected[0], tag))
         self.tag_menu.addSeparator()
         new_tag = self.tag_menu.addAction("New tag...")
         new_tag.setObjectName("newTagAction")
         new_tag.triggered.connect(lambda: self.tasks.run("tag-flow", "Creating the tag", self.new_tag(selected[0])))
+
+    def _version_tagged(self, tag: str) -> Prompt | None:
+        return next((version for version in self.history_model.versions if tag in version.tag_names), None)
+
+    async def move_tag_asking(self, version: Prompt, tag: str) -> bool:
+        """Move a tag; moving `production` (what apps use) asks first and says where it was."""
+        if tag == "production":
+            where = self._version_tagged(tag)
+            was = f" from v{where.version}" if where is not None else ""
+            box = QMessageBox(QMessageBox.Icon.Question, "Move production",
+                              f"Move 'production'{was} to v{version.version}?",
+                              QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
+            box.setObjectName("moveProductionDialog")
+            box.setInformativeText(f"Everything that uses the production version of {version.handle or version.id} "
+                                   f"gets v{version.version} from now on.")
+            box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+            if await wait_for_dialog(box) != QMessageBox.StandardButton.Yes:
+                return False
+        await self.move_tag(version, tag)
+        return True
 
     async def new_tag(self, version: Prompt, name: str | None = None) -> str | None:
         """Create a custom tag (after checking its name) and put it on this version."""
@@ -823,20 +893,51 @@ class MainWindow(QMainWindow):
                               f"Delete {handle} and its whole history from {self.connection_name}?",
                               QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
             box.setObjectName("deleteConfirmDialog")
+            box.setInformativeText("This cannot be undone: every version goes, and a draft of it on this "
+                                   "computer too.")
+            box.setDefaultButton(QMessageBox.StandardButton.Cancel)
             if await wait_for_dialog(box) != QMessageBox.StandardButton.Yes:
                 return False
         await session.delete(handle)
         if session.draft is None:
             self._show_nothing()
+        self.statusBar().showMessage(f"Deleted {handle}.", 8000)
         await self.refresh()
         return True
 
     # -- state --------------------------------------------------------------------------------------------------
 
+    def _save_blocker(self) -> str | None:
+        """Why Save cannot be used now, in words, or None when it can."""
+        if self.draft is None:
+            return "Choose a prompt first."
+        if self.session.viewing is not None:
+            return "You are viewing an old version: choose Back to my draft to save your draft."
+        if self.tasks.is_running("save-flow"):
+            return "Saving..."
+        if self.editor.is_valid():
+            return None
+        problems = self.editor.validation_errors()
+        if not problems:
+            return "Fix the marked fields first."
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        return f"Fix this first: {first.about(location_label(first.location))}{more}."
+
+    def _on_explain_save_shortcut_activated(self) -> None:
+        """Ctrl+S while Save cannot be used: say why, rather than nothing."""
+        blocker = self._save_blocker()
+        if blocker is not None:
+            self.statusBar().showMessage(f"Cannot save yet. {blocker}", 10000)
+
     def _update_actions(self) -> None:
         has_prompt = self.draft is not None
         editing = self.session.editing
-        self.save_action.setEnabled(editing and self.editor.is_valid() and not self.tasks.is_running("save-flow"))
+        blocker = self._save_blocker()
+        self.save_action.setEnabled(blocker is None)
+        self.save_action.setToolTip("Save a new version on the server (Ctrl+S)" if blocker is None
+                                    else f"Save (Ctrl+S) - {blocker}")
+        self.explain_save_shortcut.setEnabled(blocker is not None)
         pending = has_prompt and self.draft.pending_conflict is not None
         self.resume_merge_action.setVisible(pending)
         self.resume_merge_action.setEnabled(pending and editing)
@@ -845,6 +946,7 @@ class MainWindow(QMainWindow):
         self.compare_action.setEnabled(selected == 2 or (selected == 1 and self.session.viewing is not None))
         self.restore_action.setEnabled(selected == 1 and has_prompt)
         self.tag_button.setEnabled(selected == 1)
+        self.move_tag_action.setEnabled(selected == 1 and self.service.capabilities.version_tags)
         self.test_prompt_action.setEnabled(editing)
         self.prompt_tags_action.setEnabled(has_prompt)
 

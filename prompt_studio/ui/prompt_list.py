@@ -8,12 +8,12 @@ few. The view only asks for the rows it shows (uniform row heights).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from PySide6.QtCore import Qt
 
 from prompt_studio.models import Prompt
 from prompt_studio.ui.table_model import FlatTableModel, Index
+from prompt_studio.ui.when import friendly_time, full_time
 
 
 @dataclass(frozen=True)
@@ -29,20 +29,6 @@ class PromptRow:
         handle = prompt.handle or prompt.id
         tags = tuple(tag.name for tag in prompt.tags if tag.name != "latest")
         return cls(handle, prompt.version, tags, prompt.updated_at, " ".join((handle, *tags)).lower())
-
-
-def friendly_time(timestamp: str) -> str:
-    """'14:02' today, '23 Nov' this year, '23 Nov 2025' before; the raw text if it is not a timestamp."""
-    try:
-        moment = datetime.fromisoformat(timestamp.replace("Z", "+00:00")).astimezone()
-    except ValueError:
-        return timestamp
-    now = datetime.now().astimezone()
-    if moment.date() == now.date():
-        return moment.strftime("%H:%M")
-    if moment.year == now.year:
-        return moment.strftime("%d %b")
-    return moment.strftime("%d %b %Y")
 
 
 class PromptListModel(FlatTableModel):
@@ -115,7 +101,7 @@ class PromptListModel(FlatTableModel):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
-                return f"{row.handle}  *" if row.handle in self._drafts else row.handle
+                return f"* {row.handle}" if row.handle in self._drafts else row.handle
             if column == 1:
                 return f"v{row.version}"
             if column == 2:
@@ -123,7 +109,7 @@ class PromptListModel(FlatTableModel):
             return friendly_time(row.updated_at)
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
             draft = " - unsaved draft on this computer" if row.handle in self._drafts else ""
-            return f"{row.handle}, version {row.version}{draft}"
+            return f"{row.handle}, version {row.version}, changed {full_time(row.updated_at)}{draft}"
         if role == Qt.ItemDataRole.AccessibleTextRole and column == 0:
             return row.handle + (", unsaved draft" if row.handle in self._drafts else "")
         if role == self.HandleRole:

@@ -53,7 +53,7 @@ def test_a_killed_app_loses_nothing(tmp_path, qtbot, run_async):
 
     window = open_window(qtbot, run_async, data_dir)
     row = window.prompt_model.row_of(HANDLE)
-    assert window.prompt_model.data(window.prompt_model.index(row, 0)).endswith("*")
+    assert window.prompt_model.data(window.prompt_model.index(row, 0)).startswith("* ")
     with qtbot.waitSignal(window.sig_prompt_opened, timeout=15000):
         window.prompt_list.setCurrentIndex(window.prompt_model.index(row, 0))
     assert window.editor.findChild(QPlainTextEdit, "systemPromptEdit").toPlainText().endswith(TYPED)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from prompt_studio.models import Prompt
 from prompt_studio.ui.history import VersionHistoryModel
-from prompt_studio.ui.prompt_list import PromptListModel, friendly_time
+from prompt_studio.ui.prompt_list import PromptListModel
+from prompt_studio.ui.when import friendly_time, full_time
 
 BASE = {
     "id": "prompt_1", "handle": "x", "scope": "PROJECT", "name": "x", "updatedAt": "2026-11-23T10:00:00.000Z",
@@ -61,8 +62,8 @@ def test_drafts_are_marked(qtmodeltester):
     model = PromptListModel()
     model.set_prompts([_prompt("a"), _prompt("b")])
     model.set_drafts({"b"})
-    assert model.data(model.index(1, 0)).endswith("*")
-    assert not model.data(model.index(0, 0)).endswith("*")
+    assert model.data(model.index(1, 0)).startswith("* ")
+    assert not model.data(model.index(0, 0)).startswith("* ")
     assert model.row_of("b") == 1 and model.row_of("zzz") is None
     qtmodeltester.check(model)
 
@@ -80,3 +81,5 @@ def test_history_model(qtmodeltester):
 def test_friendly_time_falls_back_to_the_raw_text():
     assert friendly_time("not a time") == "not a time"
     assert friendly_time("2001-02-03T12:00:00.000Z") == "03 Feb 2001"
+    assert full_time("2001-02-03T12:00:00.000Z").startswith("3 Feb 2001, ")
+    assert full_time("not a time") == "not a time"

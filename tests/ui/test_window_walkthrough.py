@@ -1,0 +1,147 @@
+"""What a prompt author's walkthrough found in the window: safe defaults, shortcuts that say why, a history and a
+list that agree, and a window that fits a small screen. Against the local library (no server needed)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QMessageBox
+
+from prompt_studio.models import ConfigData, SyncRequest
+from tests.ui.main_window_support import open_window
+
+HANDLE = "support/triage"
+
+
+@pytest.fixture
+def window(qtbot, run_async, tmp_path):
+    window = open_window(qtbot, run_async, tmp_path / "app")
+    row = window.prompt_model.row_of(HANDLE)
+    with qtbot.waitSignal(window.sig_prompt_opened, timeout=15000):
+        window.prompt_list.setCurrentIndex(window.prompt_model.index(row, 0))
+    qtbot.waitUntil(lambda: window.history_model.rowCount() > 0, timeout=15000)
+    return window
+
+
+def _question(qtbot) -> QMessageBox:
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), QMessageBox), timeout=5000)
+    return QApplication.activeModalWidget()
+
+
+def test_delete_asks_with_cancel_as_the_default_and_says_it_cannot_be_undone(window, qtbot):
+    deleting = window.tasks.run("delete-flow", "Deleting", window.delete_prompt(HANDLE))
+    box = _question(qtbot)
+    assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
+    assert "cannot be undone" in box.informativeText()
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    qtbot.waitUntil(deleting.done, timeout=5000)
+    assert deleting.result() is False, "Enter keeps the prompt"
+    assert window.prompt_model.row_of(HANDLE) is not None
+
+
+def test_after_a_delete_the_status_no_longer_talks_about_the_prompt(window, qtbot, run_async):
+    assert run_async(window.delete_prompt(HANDLE, confirm=False))
+    assert window.draft_status.text().startswith("Choose a prompt")
+    assert window.statusBar().currentMessage() == f"Deleted {HANDLE}."
+
+
+def test_ctrl_s_on_an_invalid_form_says_what_to_fix(window, qtbot):
+    temperature = window.editor.findChild(QLineEdit, "temperatureField")
+    temperature.setFocus()
+    temperature.selectAll()
+    qtbot.keyClicks(temperature, "hot")
+    qtbot.waitUntil(lambda: not window.save_action.isEnabled(), timeout=5000)
+    assert "Temperature needs a number" in window.save_action.toolTip()
+
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert window.statusBar().currentMessage() == (
+        "Cannot save yet. Fix this first: Temperature needs a number, such as 0.2.")
+    assert window.findChild(QDialog, "commitMessageDialog") is None
+
+
+def test_save_without_changes_says_so_without_asking_for_a_message(window, qtbot, run_async):
+    assert run_async(window.save_with_message()) is None
+    assert window.findChild(QDialog, "commitMessageDialog") is None
+    assert window.statusBar().currentMessage().startswith("Nothing to save: no changes since v")
+
+
+def test_compare_restore_and_move_tag_have_shortcuts(window):
+    assert window.compare_action.shortcut() == QKeySequence("Ctrl+D")
+    assert window.restore_action.shortcut() == QKeySequence("Ctrl+Shift+R")
+    assert window.move_tag_action.shortcut() == QKeySequence("Ctrl+T")
+
+
+def test_the_tag_menu_says_where_each_tag_is_and_moving_production_asks(window, qtbot, run_async):
+    newest = window.history_model.version_at(0)
+    oldest = window.history_model.version_at(window.history_model.rowCount() - 1)
+    assert "production" in oldest.tag_names and newest.version != oldest.version
+    window.history_view.selectRow(0)
+    window.tag_menu.aboutToShow.emit()
+    texts = {action.objectName(): action.text() for action in window.tag_menu.actions()}
+    assert texts["tag-production"] == f"Move 'production' to v{newest.version} (now on v{oldest.version})"
+
+    moving = window.tasks.run("tag-flow", "Moving", window.move_tag_asking(newest, "production"))
+    box = _question(qtbot)
+    assert box.text() == f"Move 'production' from v{oldest.version} to v{newest.version}?"
+    assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
+    box.done(QMessageBox.StandardButton.Yes)
+    qtbot.waitUntil(moving.done, timeout=5000)
+    qtbot.waitUntil(lambda: "production" in window.history_model.version_at(0).tag_names, timeout=5000)
+
+
+def test_compare_with_newest_compares_the_version_on_view(window, qtbot, run_async):
+    draft = window.draft
+    config = ConfigData.model_validate({**draft.config, "prompt": "A newer version."})
+    run_async(window.service.backend.sync_prompt(HANDLE, SyncRequest(config_data=config,
+                                                                     local_version=draft.base_version)))
+    run_async(window.refresh())
+    qtbot.waitUntil(lambda: window.history_model.rowCount() == 3, timeout=5000)
+    window.history_view.selectRow(2)  # v1 only: it goes on view
+    window.history_view.selectRow(1)  # then v2 on view
+    viewing = window.session.viewing
+    window.banner.compare_button.click()
+    dialog = window.findChild(QDialog, "compareDialog")
+    assert dialog.windowTitle() == f"Compare v{viewing.version} with v3"
+    dialog.close()
+
+
+def test_back_to_my_draft_leaves_nothing_selected_in_the_history(window, qtbot):
+    window.history_view.selectRow(window.history_model.rowCount() - 1)
+    assert window.session.viewing is not None
+    window.banner.back_button.click()
+    assert window.history_view.selectionModel().selectedRows() == []
+    assert not window.restore_action.isEnabled() and not window.move_tag_action.isEnabled()
+
+
+def test_refresh_brings_the_history_up_to_the_list(window, qtbot, run_async):
+    draft = window.draft
+    config = ConfigData.model_validate({**draft.config, "prompt": "Someone else's version."})
+    run_async(window.service.backend.sync_prompt(HANDLE, SyncRequest(config_data=config,
+                                                                     local_version=draft.base_version)))
+    run_async(window.refresh())
+    newest = window.prompt_model.data(window.prompt_model.index(window.prompt_model.row_of(HANDLE), 1))
+    qtbot.waitUntil(lambda: f"v{window.history_model.version_at(0).version}" == newest, timeout=5000)
+
+
+def test_the_window_fits_a_1280_by_720_screen_with_every_panel_usable(window, qtbot):
+    """The offscreen screen is 800x800, so a 1280x720 laptop's free area is applied by hand."""
+    hint = window.minimumSizeHint()
+    area = window.screen().availableGeometry()
+    assert window.width() <= max(area.width(), hint.width()), "never larger than the screen it opens on"
+    assert hint.width() <= 1280 and hint.height() <= 720 - 40
+    window.fit_to_screen(area=QRect(0, 0, 1280, 720))
+    assert (window.width(), window.height()) == (1280, 680)
+    left, middle, right = window.splitter.sizes()
+    assert left >= 250 and middle >= 500 and right >= 250, (left, middle, right)
+
+
+def test_names_are_elided_in_the_middle_and_the_unsaved_mark_comes_first(window, qtbot):
+    assert window.prompt_list.textElideMode() == Qt.TextElideMode.ElideMiddle
+    window.drafts.save(window.draft.model_copy(update={"config": {**window.draft.config, "prompt": "x"}}))
+    window.session.draft_handles.add(HANDLE)
+    window.prompt_model.set_drafts(window.session.draft_handles)
+    row = window.prompt_model.row_of(HANDLE)
+    assert window.prompt_model.data(window.prompt_model.index(row, 0)) == f"* {HANDLE}"
+    tooltip = window.prompt_model.data(window.prompt_model.index(row, 0), Qt.ItemDataRole.ToolTipRole)
+    assert tooltip.startswith(f"{HANDLE}, version ") and "unsaved draft" in tooltip

@@ -18,6 +18,7 @@ from typing import Any
 
 from prompt_studio.models import BUILT_IN_TAGS, VIRTUAL_TAG, Prompt, TagDefinition
 from prompt_studio.models.draft import Draft
+from prompt_studio.models.errors import PromptStudioError
 from prompt_studio.services.connections import Workspace
 from prompt_studio.services.merging import MergeSession
 from prompt_studio.services.prompts import OpenedPrompt, SaveOutcome
@@ -209,14 +210,19 @@ class EditingSession:
         outcome = await self.service.save(sent, commit_message)
         await self._apply(sent, outcome)
         if outcome.action == "conflict" and self.handle == sent.handle:
-            return await self.merge(merge) or outcome
+            return await self.merge(merge, intended_message=commit_message) or outcome
         return outcome
 
-    async def merge(self, merge: MergeResolver) -> SaveOutcome | None:
-        """Merge the draft with the server's newer version, then save the merge, until no conflict is left."""
+    async def merge(self, merge: MergeResolver, *, intended_message: str | None = None) -> SaveOutcome | None:
+        """Merge the draft with the server's newer version, then save the merge, until no conflict is left.
+
+        The author sees who saved the newer version and why; the message they gave their own save stays theirs.
+        """
         while self.draft is not None and self.draft.pending_conflict is not None:
             handle = self.draft.handle
-            decision = await merge(MergeSession.from_pending(self.draft))
+            theirs = await self._version(handle, self.draft.pending_conflict.remote_version)
+            session = MergeSession.from_pending(self.draft, server_version=theirs, intended_message=intended_message)
+            decision = await merge(session)
             if decision is None or self.handle != handle:
                 return None
             self.draft = decision.draft
@@ -226,6 +232,16 @@ class EditingSession:
             if outcome.action != "conflict":
                 return outcome
         return None
+
+    async def _version(self, handle: str, number: int) -> Prompt | None:
+        """One version as the history lists it (author, message), or None when it cannot be read."""
+        known = next((version for version in self.versions if version.version == number), None)
+        if known is not None or self.handle != handle:
+            return known
+        try:
+            return await self.service.version(handle, number)
+        except PromptStudioError:
+            return None  # the merge goes on without the name of who saved it
 
     async def _apply(self, sent: Draft, outcome: SaveOutcome) -> None:
         """What a save's answer does to the drafts: keep a conflict, drop a saved draft, rebase newer edits."""

@@ -9,17 +9,17 @@ widgets is tested without a display; the dialog only shows a session and hands c
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from pydantic import ValidationError
 
 from prompt_studio.merge import NOT_SET, Choice, ConfigMergeResult, FieldConflict, merge_config, resolve
-from prompt_studio.models import ConfigData, ConflictInfo
+from prompt_studio.models import ConfigData, ConflictInfo, Prompt
 from prompt_studio.models.draft import Draft
 from prompt_studio.models.labels import field_label, reading_position
 from prompt_studio.models.problems import problems_of
-from prompt_studio.services.compare import compare_contents
+from prompt_studio.services.compare import FieldDifference, compare_contents
 
 Path = tuple[str | int, ...]
 FieldState = Literal["merged", "conflict", "resolved"]
@@ -110,6 +110,14 @@ def shown_value(value: Any) -> str:
     return _editable(value)
 
 
+_SHORT = 80
+
+
+def _short(text: str) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= _SHORT else line[: _SHORT - 1] + "…"
+
+
 def _is_message(value: Any) -> bool:
     return isinstance(value, dict) and isinstance(value.get("role"), str) and isinstance(value.get("content"), str)
 
@@ -176,19 +184,27 @@ class MergeSession:
     draft: Draft
     conflict: ConflictInfo
     result: ConfigMergeResult
+    server_version: Prompt | None = None
+    """The server's newer version as its history lists it: who saved it, and why."""
+    intended_message: str | None = None
+    """The commit message the author gave the save that met the conflict; the merge keeps it."""
 
     @classmethod
-    def start(cls, draft: Draft, conflict: ConflictInfo) -> MergeSession:
+    def start(cls, draft: Draft, conflict: ConflictInfo, *, server_version: Prompt | None = None,
+              intended_message: str | None = None) -> MergeSession:
         base = {**(draft.base_config or {}), "parameters": draft.base_parameters}
         ours = {**draft.config, "parameters": draft.parameters}
-        return cls(draft, conflict, merge_config(base, ours, cls._server_content(draft, conflict)))
+        return cls(draft, conflict, merge_config(base, ours, cls._server_content(draft, conflict)),
+                   server_version, intended_message or None)
 
     @classmethod
-    def from_pending(cls, draft: Draft) -> MergeSession:
+    def from_pending(cls, draft: Draft, *, server_version: Prompt | None = None,
+                     intended_message: str | None = None) -> MergeSession:
         """Resume the conflict a draft keeps on disk (after a cancelled merge, or a restart)."""
         if draft.pending_conflict is None:
             raise ValueError(f"the draft of {draft.handle} has no conflict to resolve")
-        return cls.start(draft, draft.pending_conflict)
+        return cls.start(draft, draft.pending_conflict, server_version=server_version,
+                         intended_message=intended_message)
 
     @staticmethod
     def _server_content(draft: Draft, conflict: ConflictInfo) -> dict[str, Any]:
@@ -217,9 +233,12 @@ class MergeSession:
     def headline(self) -> str:
         count = self.merged_automatically
         merged = f"{count} change{'s' if count != 1 else ''} merged automatically."
+        theirs = self.server_version
+        who = (theirs.author_id if theirs is not None else None) or "Someone"
+        why = f" (“{theirs.commit_message}”)" if theirs is not None and theirs.commit_message else ""
         if self.local_version:
-            return f"Someone saved v{self.remote_version} while you were editing v{self.local_version}. {merged}"
-        return f"Someone saved v{self.remote_version} before your first save. {merged}"
+            return f"{who} saved v{self.remote_version}{why} while you were editing v{self.local_version}. {merged}"
+        return f"{who} saved v{self.remote_version}{why} before your first save. {merged}"
 
     @property
     def remaining_text(self) -> str:
@@ -304,7 +323,11 @@ class MergeSession:
             places = [ConflictPlace("", shown_value(conflict.base), shown_value(conflict.ours),
                                     shown_value(conflict.theirs))]
             heading = label
-        return ConflictView(heading, places, editor, _editable(self.result.value_at(path)), conflict.choices)
+        # An open conflict of one value has no result yet: it starts empty, rather than looking decided. A text
+        # keeps the merged lines, with the undecided places between conflict markers.
+        undecided = conflict.text is None and any(item.path == path for item in self.result.conflicts)
+        result = "" if undecided else _editable(self.result.value_at(path))
+        return ConflictView(heading, places, editor, result, conflict.choices)
 
     @staticmethod
     def _lines(first: int, text: str) -> str:
@@ -315,7 +338,7 @@ class MergeSession:
 
     def resolve(self, path: Path, choice: Choice) -> MergeSession:
         """This session with the conflict at `path` settled by a side, both sides, or ("value", x)."""
-        return MergeSession(self.draft, self.conflict, resolve(self.result, path, choice))
+        return replace(self, result=resolve(self.result, path, choice))
 
     def resolve_typed(self, path: Path, text: str) -> MergeSession:
         """Settle a conflict with what the user typed as its result; `ResultProblem` says what is wrong with it."""
@@ -368,21 +391,31 @@ class MergeSession:
 
     def summary_of_server_changes(self) -> list[str]:
         """The fields the saved merge will change compared with the server's version, by label."""
-        return [difference.label for difference in compare_contents(self.server_content(), self.result.merged)]
+        return [difference.label for difference in self._changes_to_the_server()]
+
+    def _changes_to_the_server(self) -> list[FieldDifference]:
+        return compare_contents(self.server_content(), self.result.merged)
 
     @property
     def summary_text(self) -> str:
-        labels = self.summary_of_server_changes()
-        if not labels:
+        changes = self._changes_to_the_server()
+        if not changes:
             return (f"The merge is exactly the server's v{self.remote_version}: "
                     "nothing new will be saved, and your draft is done.")
+        labels = [change.label for change in changes]
         named = ", ".join(label[0].lower() + label[1:] for label in labels)
         verb = "changes" if len(labels) == 1 else "change"
         return f"This will save v{self.remote_version + 1} on the server: {named} {verb}."
 
+    def summary_lines(self) -> list[str]:
+        """Each change the save makes to the server's version, as before → after (long texts shortened)."""
+        changes = self._changes_to_the_server()
+        return [f"{change.label}: {_short(change.old)} → {_short(change.new)}" for change in changes]
+
     @property
     def commit_message(self) -> str:
-        return f"Merge my edits with v{self.remote_version}"
+        """The author's own message for the save, or one that says what the merge was."""
+        return self.intended_message or f"Merge my edits with v{self.remote_version}"
 
     def merged_draft(self) -> Draft:
         """The draft to save next: the merge as its content, the server's version as its base."""

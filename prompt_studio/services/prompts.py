@@ -163,6 +163,10 @@ class PromptService:
     async def history(self, handle: str) -> list[Prompt]:
         return await self.backend.list_versions(handle)
 
+    async def version(self, handle: str, number: int) -> Prompt:
+        """One version's answer (who saved it, when, why); its full content comes with a conflict or an open."""
+        return await self.backend.get_prompt(handle, version=number)
+
     async def _read_content(self, handle: str) -> SyncResult:
         """The full content of the newest version, through the only route that has it: a sync.
 

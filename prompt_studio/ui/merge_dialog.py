@@ -241,6 +241,7 @@ class MergeDialog(QDialog):
 
         self.summary = _named(QLabel(), "mergeSummary", "What the save will change")
         self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
         summary_font = self.summary.font()
         summary_font.setPointSizeF(summary_font.pointSizeF() * 1.1)
         self.summary.setFont(summary_font)
@@ -428,8 +429,8 @@ class MergeDialog(QDialog):
         """Settle the selected conflict with one side ("ours", "theirs") or both."""
         if self._current is None or choice not in self.session.result.conflict_at(self._current).choices:
             return
+        self._result_problem = ""  # a choice replaces whatever was typed, and the problem with it
         self._set_session(self.session.resolve(self._current, choice))
-        self._result_problem = ""
         self._show_field(self._current)
 
     def _on_result_edited(self, *_args: Any) -> None:
@@ -474,9 +475,13 @@ class MergeDialog(QDialog):
         problems = self.session.problems() if self.session.result.clean else []
         remaining = self.session.conflicts_remaining
         self.complete_button.setEnabled(self.session.can_complete and not self._result_problem)
-        if remaining:
+        if self._result_problem:
+            self.complete_button.setToolTip(f"Fix the result first: {self._result_problem}")
+            self.problems.setText(f"Fix the result first: {self._result_problem}")
+        elif remaining:
             self.complete_button.setToolTip(f"Settle the {remaining} conflict{'s' if remaining != 1 else ''} first")
-            self.problems.clear()
+            self.problems.setText(f"Settle the {remaining} remaining conflict{'s' if remaining != 1 else ''} to "
+                                  "complete the merge.")
         else:
             self.complete_button.setToolTip("See what the save will change, then save")
             self.problems.setText("Before saving: " + "; ".join(problems) if problems else "")
@@ -561,6 +566,8 @@ class MergeDialog(QDialog):
                 if self.result_line.text() != text:
                     self.result_line.setText(text)
                 self.result_line.setReadOnly(read_only)
+                self.result_line.setPlaceholderText(
+                    "" if read_only else "Undecided: keep one side, or type the value")
             else:
                 if self.result_edit.toPlainText() != text:
                     self.result_edit.setPlainText(text)
@@ -579,7 +586,8 @@ class MergeDialog(QDialog):
             return
         if not self.session.can_complete or self._result_problem:
             return
-        self.summary.setText(self.session.summary_text)
+        lines = "".join(f"<li>{html.escape(line)}</li>" for line in self.session.summary_lines())
+        self.summary.setText(f"{html.escape(self.session.summary_text)}" + (f"<ul>{lines}</ul>" if lines else ""))
         if not self.commit_message_edit.text().strip():
             self.commit_message_edit.setText(self.session.commit_message)
         self.steps.setCurrentIndex(1)

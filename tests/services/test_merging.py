@@ -122,7 +122,7 @@ def test_a_value_conflict_shows_the_three_values_and_a_one_line_result():
 
     assert view.heading == "Temperature"
     assert [(place.original, place.yours, place.server) for place in view.places] == [("0.2", "0.7", "0.0")]
-    assert (view.editor, view.result_text, view.choices) == ("line", "0.7", ("ours", "theirs"))
+    assert (view.editor, view.result_text, view.choices) == ("line", "", ("ours", "theirs")), "undecided"
     assert make_session().view(DESCRIPTION).places[0].original == "(not set)"
 
 

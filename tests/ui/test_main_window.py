@@ -60,7 +60,8 @@ def test_open_edit_save_then_the_new_version_is_in_history(window, qtbot, run_as
     _type_at_end(system, qtbot, " Answer in one sentence.")
     _set_field(qtbot, window.editor.findChild(QLineEdit, "temperatureField"), "0.3")
     qtbot.waitUntil(lambda: HANDLE in window.drafts.handles(), timeout=2000)
-    assert window.prompt_model.data(window.prompt_model.index(window.prompt_model.row_of(HANDLE), 0)).startswith("* ")
+    qtbot.waitUntil(lambda: window.prompt_model.data(
+        window.prompt_model.index(window.prompt_model.row_of(HANDLE), 0)).startswith("* "), timeout=2000)
 
     outcome = run_async(window.save_with_message("One sentence answers"))
 

@@ -175,6 +175,26 @@ def test_the_keyboard_moves_between_open_conflicts(qtbot):
     assert dialog.current_path == DESCRIPTION, "previous wraps around to the last conflict"
 
 
+def test_a_side_chosen_after_a_bad_typed_result_clears_its_problem_and_allows_completing(qtbot):
+    """The walkthrough's case: "hot" as the temperature, then Use server's: nothing is left, Complete is on."""
+    dialog = make_dialog(qtbot)
+    for path in (SYSTEM, FIRST_MESSAGE, DESCRIPTION):
+        dialog.select_field(path)
+        click(qtbot, dialog, "keepYoursButton")
+    dialog.select_field(TEMPERATURE)
+    line = dialog.findChild(QLineEdit, "mergeResultLine")
+    assert line.text() == "" and line.placeholderText().startswith("Undecided"), "an open conflict looks open"
+    qtbot.keyClicks(line, "hot")
+    complete = button(dialog, "completeMergeButton")
+    assert not complete.isEnabled() and complete.toolTip().startswith("Fix the result first: Temperature")
+
+    click(qtbot, dialog, "useServerButton")
+
+    assert dialog.findChild(QLabel, "mergeRemaining").text() == "No conflicts remaining"
+    assert not dialog.findChild(QLabel, "mergeResultProblem").isVisible()
+    assert complete.isEnabled()
+
+
 def test_a_typed_result_that_is_not_a_number_says_so_and_blocks_completing(qtbot):
     dialog = make_dialog(qtbot)
     for path in (SYSTEM, FIRST_MESSAGE, DESCRIPTION):
@@ -211,8 +231,9 @@ def test_the_last_step_summarises_the_save_and_prefills_the_message(qtbot):
 
     summary = dialog.findChild(QLabel, "mergeSummary")
     assert summary.isVisible()
-    assert summary.text() == ("This will save v4 on the server: model, system prompt, temperature, outputs, "
-                              "runtime parameters change.")
+    assert summary.text().startswith("This will save v4 on the server: model, system prompt, temperature, outputs, "
+                                     "runtime parameters change.")
+    assert "<li>Temperature: 0.0 → 0.7</li>" in summary.text(), "each change as before and after"
     message = dialog.findChild(QLineEdit, "mergeCommitMessage")
     assert message.text() == "Merge my edits with v3"
     assert button(dialog, "completeMergeButton").text() == "Save v4"
@@ -359,7 +380,7 @@ def test_a_conflicting_save_opens_the_merge_and_the_server_gets_exactly_the_merg
     assert version == 4
     assert config == ConfigData.model_validate(EXPECTED_CONFIG).to_wire()
     assert parameters == EXPECTED_PARAMETERS
-    assert run_async(colleague.get_prompt(handle)).commit_message == "Merge my edits with v3"
+    assert run_async(colleague.get_prompt(handle)).commit_message == "mine", "the author's message survives"
     assert handle not in window.drafts.handles()
     assert window.draft.base_version == 4 and window.draft.pending_conflict is None
     assert not window.resume_merge_action.isVisible()
@@ -380,8 +401,9 @@ def test_a_save_landing_while_the_dialog_is_open_brings_the_dialog_back(window, 
     _complete(qtbot, first)
 
     second = _wait_for_the_next_dialog(qtbot, first)
-    assert second.findChild(QLabel, "mergeHeadline").text() == (
-        "Someone saved v4 while you were editing v3. 5 changes merged automatically.")
+    headline = second.findChild(QLabel, "mergeHeadline").text()
+    assert headline.startswith("Someone saved v4 (“Updated from local file"), "who saved it, and why"
+    assert headline.endswith("while you were editing v3. 5 changes merged automatically.")
     assert second.findChild(QLabel, "mergeRemaining").text() == "1 conflict remaining"
     assert second.current_path == TEMPERATURE
     assert second.findChild(QWidget, "mergeYours").toPlainText().strip() == "0.7"
@@ -394,7 +416,7 @@ def test_a_save_landing_while_the_dialog_is_open_brings_the_dialog_back(window, 
     assert version == 5
     assert config == ConfigData.model_validate({**third, "temperature": 0.3}).to_wire()
     assert parameters == EXPECTED_PARAMETERS
-    assert run_async(colleague.get_prompt(handle)).commit_message == "Merge my edits with v4"
+    assert run_async(colleague.get_prompt(handle)).commit_message == "mine"
 
 
 def test_cancel_keeps_the_draft_and_the_conflict_and_resuming_works_after_a_restart(

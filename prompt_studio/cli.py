@@ -23,6 +23,9 @@ def _build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1 only)")
     serve.add_argument("--port", type=int, default=5560)
     serve.add_argument("--data-dir", dest="serve_data_dir", help="folder of the library to serve")
+    serve.add_argument("--allowed-host", dest="allowed_hosts", metavar="NAME", action="append", default=[],
+                       help="a host name clients reach this server by, answered besides 127.0.0.1, localhost and "
+                            "[::1] (repeat for more); other Host headers get 400")
     key = serve.add_mutually_exclusive_group(required=True)
     key.add_argument("--api-key", help="the key clients must send (X-Auth-Token or Bearer); other users of this "
                                        "machine can see arguments, so prefer --api-key-env")
@@ -42,15 +45,28 @@ def main(argv: list[str] | None = None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
     if args.command == "serve":
-        from prompt_studio.server import serve
+        from prompt_studio.server import UnsafeExposure, serve
 
+        if args.api_key:
+            print("Hint: other users of this machine can see --api-key in the process list (ps); put the key in an "
+                  "environment variable and pass --api-key-env VAR instead.", file=sys.stderr, flush=True)
         api_key = args.api_key or _key_from_env(parser, args.serve_api_key_env)
-        serve(host=args.host, port=args.port, data_dir=args.serve_data_dir or args.data_dir, api_key=api_key)
+        try:
+            serve(host=args.host, port=args.port, data_dir=args.serve_data_dir or args.data_dir, api_key=api_key,
+                  allowed_hosts=args.allowed_hosts)
+        except UnsafeExposure as refused:
+            parser.error(str(refused))
         return 0
 
     api_key = None
     if args.server and args.orkes:
         parser.error("choose one of --server and --orkes")
+    from prompt_studio.services.connections import url_problem
+
+    for flag, address in (("--server", args.server), ("--orkes", args.orkes)):
+        problem = url_problem(address) if address else None
+        if problem:  # the address itself is never repeated: it may hold a password
+            parser.error(f"{flag}: {problem}")
     if args.server:
         if not args.api_key_env:
             parser.error("--server needs --api-key-env VAR (the key is never given as an argument)")

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import html
 import logging
 import math
 import random
+import re
 import urllib.request
 from collections.abc import Callable, Collection, Generator, Mapping
 from dataclasses import dataclass
@@ -18,13 +20,14 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from types import TracebackType
 from typing import Any, Self, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 from pydantic import TypeAdapter, ValidationError
 
 from prompt_studio.api.tls import certificate_problem, trust_context
 from prompt_studio.models import ErrorBody
+from prompt_studio.models.config import MAX_ANSWER_BYTES
 from prompt_studio.models.errors import (
     AuthenticationError,
     CertificateRefused,
@@ -45,15 +48,22 @@ from prompt_studio.models.problems import wire_summary
 logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
-MAX_RESPONSE_BYTES = 20 * 1024 * 1024
-"""A prompt list of this size is already absurd; anything bigger is a broken or hostile server."""
+MAX_RESPONSE_BYTES = MAX_ANSWER_BYTES
+"""128 MB, fitted to what `prompt-studio serve` writes (models/config.py): anything bigger is a broken or hostile
+server, or a library no list should hold."""
 
 MAX_IN_FLIGHT = 16
 """Requests in flight to one server at once. Over a real distance (40 ms and more) 16 instead of 4 made bulk work
 3.7x faster; more would only make one desktop app look like a burst to a public server."""
 KEEPALIVE_EXPIRY = 30.0
-"""Seconds an idle connection is kept; a proxy or server that closes idle connections sooner is met by httpcore,
-which notices the closed connection and reconnects."""
+"""Seconds an idle connection is kept. A proxy or server that closes idle connections sooner is met by httpcore,
+which notices a closed HTTP/1.1 connection and reconnects; a closed HTTP/2 one it notices only when a request
+fails on it, which `_SendProgress` makes safe to repeat."""
+HTTP2_BODY_BYTES = 64 * 1024
+"""Bodies larger than this go over HTTP/1.1. httpcore's HTTP/2 client loses an answer the server sends before it
+has read the whole body (nginx's 413 for a body over `client_max_body_size`, followed by GOAWAY) and reports a
+dropped connection instead; its HTTP/1.1 client reads that answer. 64 KiB is HTTP/2's initial flow-control
+window: a smaller body is sent whole before the answer is read, so it keeps HTTP/2."""
 
 _ERROR_BY_STATUS: dict[int, type[PromptStudioError]] = {
     400: ValidationFailedError,
@@ -61,11 +71,15 @@ _ERROR_BY_STATUS: dict[int, type[PromptStudioError]] = {
     403: PermissionDeniedError,
     404: NotFoundError,
     409: ConflictError,
+    413: ValidationFailedError,
     422: ValidationFailedError,
     429: RateLimitError,
 }
 _REDACTED = "[redacted]"
 _MAX_PLAIN_ERROR_CHARS = 300
+_PROXY_WORDS = {413: "the request is too large for the server"}
+"""A status in plain words, for an answer that is a proxy's page rather than the server's own `{error, message}`."""
+_HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -110,18 +124,32 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
 
 
 def error_from_response(
-    status: int, content: bytes, redact: Callable[[str], str] = lambda text: text
+    status: int,
+    content: bytes,
+    redact: Callable[[str], str] = lambda text: text,
+    redirected_to: str | None = None,
 ) -> PromptStudioError:
     """The shared exception for a failed answer, carrying the server's `error` and `message`.
 
     The body is normally flat `{error, message}` (Conductor's `{code, message, ...}` is read too); a proxy's
     HTML page or plain text becomes the message (shortened), so the user still sees what the server said.
     `redact` takes secrets out of whatever the server echoed before it can reach a dialog or a log.
+    A redirect (3xx, never followed: the key would go along) says so and where it points (`redirected_to`, the
+    Location header); its body is usually empty, and the bare word "error" told the user nothing.
     """
+    if 300 <= status < 400:
+        where = f" to {redact(redirected_to)}" if redirected_to else ""
+        message = (
+            f"The server redirected the request{where} (HTTP {status}); redirects are not followed. "
+            "If that is the server's address, use it in the connection instead."
+        )
+        return PromptStudioError(message, error="redirected", status=status)
     error_class = _ERROR_BY_STATUS.get(status)
     if error_class is None:
         error_class = ServerError if status >= 500 else PromptStudioError
     error, message = _error_and_message(content)
+    if error is None and status in _PROXY_WORDS:
+        message = f"{_PROXY_WORDS[status]}: {message}" if message else _PROXY_WORDS[status]
     return error_class(
         redact(message) if message else None, error=redact(error) if error else None, status=status
     )
@@ -138,6 +166,9 @@ def _error_and_message(content: bytes) -> tuple[str | None, str | None]:
         conductor_body = ConductorErrorBody.model_validate_json(content)
     except ValidationError:
         text = content.decode("utf-8", errors="replace").strip()
+        title = _HTML_TITLE.search(text) if text.startswith("<") else None
+        if title is not None:  # a proxy's error page: its title is the sentence ("502 Bad Gateway")
+            text = html.unescape(" ".join(title.group(1).split()))
         return None, text[:_MAX_PLAIN_ERROR_CHARS] or None
     return conductor_body.code, conductor_body.message
 
@@ -183,12 +214,41 @@ class _HeaderAuth(httpx.Auth):
 
 
 class _Retryable(Exception):
-    """A failure worth another try, with how long the server asked us to wait (if it did)."""
+    """A failure worth another try, with how long the server asked us to wait (if it did).
 
-    def __init__(self, failure: PromptStudioError, retry_after: float | None = None):
+    `unsent`: the request never left in full (its connection broke before the end of its body), so no server can
+    have acted on it and it may be repeated whatever its method.
+    """
+
+    def __init__(self, failure: PromptStudioError, retry_after: float | None = None, *, unsent: bool = False):
         super().__init__(failure.message)
         self.failure = failure
         self.retry_after = retry_after
+        self.unsent = unsent
+
+
+class _SendProgress:
+    """httpcore's `trace` extension: whether the request was handed to the connection in full.
+
+    An HTTP/2 connection the server closed while it was idle (a proxy's keep-alive timeout) stays in httpcore's
+    pool: httpcore checks an idle HTTP/1.1 connection for a close before reusing it, not an HTTP/2 one (see the
+    open encode/httpcore#679 and #1054). The next request is written into a dead socket and fails before its
+    body's end. That request reached no one; repeating it (on a new connection) is safe even for
+    a sync. Where no event was traced (a transport given by a test), nothing is known and nothing is assumed.
+    """
+
+    def __init__(self) -> None:
+        self.began = False
+        self.sent = False
+
+    async def __call__(self, event: str, info: dict[str, Any]) -> None:
+        self.began = True
+        if event.endswith(".send_request_body.complete"):
+            self.sent = True
+
+    @property
+    def unsent(self) -> bool:
+        return self.began and not self.sent
 
 
 def system_proxy(base_url: str) -> str | None:
@@ -249,19 +309,21 @@ class HttpConnection:
         self._in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
         # httpx's own transport: HTTP/2 where the server offers it (one connection carries every request in
         # flight), HTTP/1.1 otherwise, keep-alive expiry, happy eyeballs, proxies; the system's trust store.
-        self._client = httpx.AsyncClient(
+        self._client_settings: dict[str, Any] = dict(
             base_url=self.base_url,
             auth=self._auth,
             timeout=timeout,
             headers={"Accept": "application/json", **(headers or {})},
             transport=transport,
-            http2=True,
             verify=trust_context(),
             proxy=system_proxy(self.base_url),
             limits=httpx.Limits(max_connections=MAX_IN_FLIGHT, max_keepalive_connections=MAX_IN_FLIGHT,
                                 keepalive_expiry=KEEPALIVE_EXPIRY),
             follow_redirects=False,
         )
+        self._client = httpx.AsyncClient(http2=True, **self._client_settings)
+        self._http1_client: httpx.AsyncClient | None = None
+        """For bodies over `HTTP2_BODY_BYTES`, made on first use; None when a transport was given."""
 
     def replace_auth_headers(self, auth_headers: Mapping[str, str]) -> None:
         """Send these secret headers from now on (a renewed token); the old values stay redacted."""
@@ -301,9 +363,11 @@ class HttpConnection:
                     authenticated=authenticated,
                 )
             except _Retryable as retryable:
-                if not safe_to_repeat or retries_taken >= self.retry_policy.max_retries:
+                repeatable = safe_to_repeat or retryable.unsent
+                if not repeatable or retries_taken >= self.retry_policy.max_retries:
                     raise retryable.failure from retryable.__cause__
-                delay = self.retry_policy.delay(retries_taken, retryable.retry_after, random.random())
+                delay = 0.0 if retryable.unsent else self.retry_policy.delay(
+                    retries_taken, retryable.retry_after, random.random())
                 logger.info(
                     "%s %s failed (%s); retrying in %.2f s", method, path, retryable.failure.error, delay
                 )
@@ -322,11 +386,18 @@ class HttpConnection:
         authenticated: bool,
     ) -> ApiResponse:
         auth = httpx.USE_CLIENT_DEFAULT if authenticated else None
+        progress = _SendProgress()
         try:
-            async with self._in_flight, self._client.stream(
-                method, self.base_url + path, params=params, json=json, content=content, headers=headers, auth=auth
-            ) as response:
-                content = await self._read_bounded(response)
+            request = self._client.build_request(
+                method, self.base_url + path, params=params, json=json, content=content, headers=headers,
+                extensions={"trace": progress},
+            )
+            async with self._in_flight:
+                response = await self._client_for(request).send(request, auth=auth, stream=True)
+                try:
+                    content = await self._read_bounded(response)
+                finally:
+                    await response.aclose()
         except httpx.TimeoutException as exc:
             raise _Retryable(TimedOut(self._describe_timeout(exc))) from exc
         except httpx.ConnectError as exc:
@@ -339,7 +410,7 @@ class HttpConnection:
         except (httpx.NetworkError, httpx.RemoteProtocolError) as exc:
             what = "could not connect to" if isinstance(exc, httpx.ConnectError) else "lost the connection to"
             failure = ConnectionFailed(self._auth.redact(f"{what} {self.base_url}: {exc}"))
-            raise _Retryable(failure) from exc
+            raise _Retryable(failure, unsent=progress.unsent) from exc
         except httpx.DecodingError as exc:
             raise MalformedResponse(self._auth.redact(f"could not decode the answer: {exc}")) from exc
         except httpx.HTTPError as exc:
@@ -347,7 +418,9 @@ class HttpConnection:
         status = response.status_code
         if 200 <= status < 300:
             return ApiResponse(status, content)
-        failure = error_from_response(status, content, self._auth.redact)
+        location = response.headers.get("location")
+        redirected_to = urljoin(str(response.url), location) if location else None
+        failure = error_from_response(status, content, self._auth.redact, redirected_to)
         if status == 429 or status >= 500:
             raise _Retryable(failure, parse_retry_after(response.headers.get("retry-after")))
         raise failure
@@ -384,8 +457,18 @@ class HttpConnection:
             return f"could not send the request to {self.base_url} within {timeout.write} s"
         return f"{self.base_url} did not answer within {timeout.read} s"
 
+    def _client_for(self, request: httpx.Request) -> httpx.AsyncClient:
+        """The HTTP/2 client, or the HTTP/1.1 one for a body a server may answer before reading it all."""
+        if len(request.content) <= HTTP2_BODY_BYTES or self._client_settings["transport"] is not None:
+            return self._client
+        if self._http1_client is None:
+            self._http1_client = httpx.AsyncClient(http2=False, **self._client_settings)
+        return self._http1_client
+
     async def aclose(self) -> None:
         await self._client.aclose()
+        if self._http1_client is not None:
+            await self._http1_client.aclose()
 
     async def __aenter__(self) -> Self:
         return self

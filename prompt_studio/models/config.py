@@ -36,6 +36,22 @@ DEFAULT_MODEL = "openai/gpt-5"
 
 Identifier = Annotated[str, Field(min_length=1, pattern=r"\S")]
 
+MAX_TOKENS = 10_000_000
+"""Far beyond any model's output; a longer number (a 4,000-digit one was stored) is a mistake, not a setting."""
+INT64 = 2**63
+"""Seeds and counts beyond a signed 64-bit integer fit no model API (nor an SQLite integer)."""
+
+MAX_VERSION_ANSWER_BYTES = 4 * 1024 * 1024
+"""The largest answer `prompt-studio serve` writes for one version of a prompt.
+
+An answer repeats the system prompt (as `prompt` and as the first message) and the first JSON schema output (in
+`outputs` and as `responseFormat`), so the server takes request bodies of half this size at most
+(server/wire.py), and refuses an update that could grow a prompt past it (server/app.py)."""
+MAX_ANSWER_BYTES = 32 * MAX_VERSION_ANSWER_BYTES
+"""The most a client reads of one answer (128 MB): a list or a history of 32 prompts at the limit above, or of
+some 150,000 ordinary ones (about 800 bytes each). Fitting the two together keeps one writer from making a
+library unreadable; a server that still holds a longer list says which prompts make it so (server/app.py)."""
+
 
 class Message(WireModel):
     role: Role
@@ -137,12 +153,12 @@ class ConfigData(WireModel):
     inputs: list[Input] = Field(default_factory=list)
     outputs: Annotated[list[Output], Field(min_length=1)]
     temperature: Annotated[float, Field(ge=0, le=2)] | None = None
-    max_tokens: Annotated[int, Field(ge=1)] | None = None
+    max_tokens: Annotated[int, Field(ge=1, le=MAX_TOKENS)] | None = None
     top_p: Annotated[float, Field(ge=0, le=1)] | None = None
     frequency_penalty: Annotated[float, Field(ge=-2, le=2)] | None = None
     presence_penalty: Annotated[float, Field(ge=-2, le=2)] | None = None
-    seed: int | None = None
-    top_k: Annotated[int, Field(ge=0)] | None = None
+    seed: Annotated[int, Field(ge=-INT64, lt=INT64)] | None = None
+    top_k: Annotated[int, Field(ge=0, le=MAX_TOKENS)] | None = None
     min_p: Annotated[float, Field(ge=0, le=1)] | None = None
     repetition_penalty: Annotated[float, Field(gt=0)] | None = None
     reasoning: str | None = None

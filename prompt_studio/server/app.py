@@ -1,18 +1,18 @@
 """The LangWatch-compatible prompts API over the embedded library, as a Starlette app.
 
-One catch-all route hands every HTTP request to `PromptApi`, which checks the key first (so unknown routes
-answer 401 too), then matches the raw path itself (see `routing`), and turns every failure into the flat
-`{"error", "message"}` body the official clients parse.
+One catch-all route hands every HTTP request to `PromptApi`, which checks the Host header, the number of headers
+and the key first (so unknown routes answer 401 too), then matches the raw path itself (see `routing`), and turns
+every failure into the flat `{"error", "message"}` body the official clients parse.
 """
 
 from __future__ import annotations
 
 import hmac
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, NoReturn
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -23,7 +23,10 @@ from starlette.routing import BaseRoute, Match, NoMatchFound
 from starlette.types import Receive, Scope, Send
 
 from prompt_studio.models import CreatePromptBody, SyncRequest, UpdatePromptBody
+from prompt_studio.models.config import MAX_ANSWER_BYTES, MAX_VERSION_ANSWER_BYTES
 from prompt_studio.models.errors import PromptStudioError
+from prompt_studio.server.guards import AuthFailures, HostNames
+from prompt_studio.server.protocol import MAX_HEADERS
 from prompt_studio.server.response_cache import ResponseCache
 from prompt_studio.server.routing import ID, RoutePattern, UndecodablePath, match_route, split_raw_path
 from prompt_studio.server.wire import (
@@ -32,10 +35,12 @@ from prompt_studio.server.wire import (
     VersionIdBody,
     error_response,
     json_response,
+    megabytes,
     model_response,
     parse_json,
     read_body,
     validate_body,
+    wire_json,
 )
 from prompt_studio.store import PromptLibrary
 
@@ -87,10 +92,15 @@ class PromptHandlers:
 
     def __init__(self, library: PromptLibrary):
         self.library = library
-        self._versions_json = ResponseCache()
+        self.versions_json = ResponseCache()
 
     def list_prompts(self, call: ApiCall) -> Response:
-        return model_response(self.library.list_prompts())
+        prompts = self.library.list_prompts()
+        answer = wire_json(prompts)
+        if len(answer) > MAX_ANSWER_BYTES:
+            sizes = [(f"'{prompt.handle or prompt.id}'", len(wire_json(prompt))) for prompt in prompts]
+            raise _unreadable("The list of prompts", len(answer), sizes, "shorten those prompts")
+        return Response(answer, media_type="application/json")
 
     def create_prompt(self, call: ApiCall) -> Response:
         body = validate_body(CreatePromptBody, parse_json(call.body))
@@ -123,7 +133,13 @@ class PromptHandlers:
         parts = []
         for version, tag_names in versions:
             build = partial(self.library.response_for, prompt, version, tag_names)
-            parts.append(self._versions_json.json_of((prompt, version.id, tag_names), build))
+            parts.append(self.versions_json.json_of((prompt, version.id, tag_names), build))
+        size = sum(len(part) for part in parts) + len(parts) + 1
+        if size > MAX_ANSWER_BYTES:
+            sizes = [
+                (f"version {version.version}", len(part)) for (version, _), part in zip(versions, parts, strict=True)
+            ]
+            raise _unreadable(f"The history of '{prompt.handle}'", size, sizes, "read single versions instead")
         return Response(b"[" + b",".join(parts) + b"]", media_type="application/json")
 
     def restore_version(self, call: ApiCall) -> Response:
@@ -143,12 +159,44 @@ class PromptHandlers:
         return model_response(prompt)
 
     def update_prompt(self, call: ApiCall) -> Response:
+        """Refused when the new version's answer could pass MAX_VERSION_ANSWER_BYTES.
+
+        A create or a sync carries the whole prompt, so the body limit bounds its answer; an update keeps every
+        field it does not set, so its answer is at most today's plus twice the body (the system prompt and a
+        JSON schema are answered twice). Handlers run one at a time on the event loop: nothing writes between
+        this read and the update.
+        """
         body = validate_body(UpdatePromptBody, parse_json(call.body))
+        current = self.library.get_prompt(call.params["id"])
+        current_size = len(wire_json(current))
+        if current_size + 2 * len(call.body) > MAX_VERSION_ANSWER_BYTES:
+            raise HttpProblem(
+                413,
+                "Payload Too Large",
+                f"This change could make the answer for '{current.handle}' larger than "
+                f"{megabytes(MAX_VERSION_ANSWER_BYTES)}, the most one prompt may take (it is "
+                f"{megabytes(current_size)} now, and the change may add twice its {megabytes(len(call.body))}): "
+                "shorten the prompt, or send it whole with a sync.",
+            )
         return model_response(self.library.update_prompt(call.params["id"], body))
 
     def delete_prompt(self, call: ApiCall) -> Response:
         self.library.delete_prompt(call.params["id"])
         return json_response({"success": True})
+
+
+def _unreadable(what: str, size: int, sizes: list[tuple[str, int]], advice: str) -> HttpProblem:
+    """An answer no client would read (it passes MAX_ANSWER_BYTES), refused with the largest parts named.
+
+    The server never writes such a prompt; one can still come from the app's own library, which has no limit.
+    """
+    largest = sorted(sizes, key=lambda named: named[1], reverse=True)[:3]
+    named = ", ".join(f"{name} ({megabytes(part)})" for name, part in largest)
+    message = (
+        f"{what} would be {megabytes(size)}, more than the {megabytes(MAX_ANSWER_BYTES)} a client reads; "
+        f"the largest: {named}. Each prompt's answer may take {megabytes(MAX_VERSION_ANSWER_BYTES)}: {advice}."
+    )
+    return HttpProblem(500, "Answer too large", message)
 
 
 def _version_query(value: str | None) -> int | None:
@@ -171,12 +219,14 @@ def _header(scope: Scope, name: bytes) -> bytes | None:
 
 
 class PromptApi:
-    """The ASGI handler behind the catch-all route: auth, routing, body limits, and the error layer."""
+    """The ASGI handler behind the catch-all route: host, auth, routing, body limits, and the error layer."""
 
-    def __init__(self, library: PromptLibrary, api_key: str):
+    def __init__(self, library: PromptLibrary, api_key: str, allowed_hosts: Iterable[str] = ()):
         if not api_key:
             raise ValueError("the server needs a non-empty API key")
         self._api_key = api_key.encode("utf-8")
+        self._hosts = HostNames(allowed_hosts)
+        self._auth_failures = AuthFailures()
         self._handlers = PromptHandlers(library)
 
     def _is_authorised(self, scope: Scope) -> bool:
@@ -206,9 +256,30 @@ class PromptApi:
             response = internal_error_response()
         await response(scope, receive, send)
 
+    def _refuse_unauthorised(self, scope: Scope) -> NoReturn:
+        """401, or 429 once the client's address has sent too many different wrong keys (see `AuthFailures`).
+
+        A request without any key is no guess and is not counted."""
+        token, authorization = _header(scope, b"x-auth-token"), _header(scope, b"authorization")
+        if token is not None or authorization is not None:
+            address = scope["client"][0] if scope.get("client") else ""
+            wait = self._auth_failures.refusal(address, b"\n".join((token or b"", authorization or b"")))
+            if wait is not None:
+                raise HttpProblem(
+                    429,
+                    "Too Many Requests",
+                    f"Too many wrong keys from this address; try again in {wait} s.",
+                    headers={"Retry-After": str(wait)},
+                )
+        raise HttpProblem(401, "Unauthorized", "Send the right API key as X-Auth-Token or Authorization: Bearer.")
+
     async def _respond(self, scope: Scope, receive: Receive) -> Response:
+        if len(scope["headers"]) > MAX_HEADERS:
+            raise HttpProblem(431, "Request Header Fields Too Large", f"A request has at most {MAX_HEADERS} headers.")
+        if not self._hosts.allows(_header(scope, b"host")):
+            raise HttpProblem(400, "Bad Request", "Unknown host: this server answers only the names it serves.")
         if not self._is_authorised(scope):
-            raise HttpProblem(401, "Unauthorized", "Send the right API key as X-Auth-Token or Authorization: Bearer.")
+            self._refuse_unauthorised(scope)
         try:
             segments = split_raw_path(scope.get("raw_path") or scope["path"].encode("utf-8"))
         except UndecodablePath as error:
@@ -260,9 +331,12 @@ class _EveryRequest(BaseRoute):
         await self.app(scope, receive, send)
 
 
-def create_app(library: PromptLibrary, api_key: str) -> Starlette:
-    """The server as an ASGI app over `library`, which the caller keeps open and closes."""
+def create_app(library: PromptLibrary, api_key: str, allowed_hosts: Iterable[str] = ()) -> Starlette:
+    """The server as an ASGI app over `library`, which the caller keeps open and closes.
+
+    It answers requests whose Host header names this machine's loopback names or one of `allowed_hosts`.
+    """
     return Starlette(
-        routes=[_EveryRequest(PromptApi(library, api_key))],
+        routes=[_EveryRequest(PromptApi(library, api_key, allowed_hosts))],
         exception_handlers={Exception: _on_unhandled_exception},
     )

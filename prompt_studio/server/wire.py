@@ -10,10 +10,15 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from starlette.responses import Response
 
 from prompt_studio.models.base import CamelWireModel
+from prompt_studio.models.config import MAX_VERSION_ANSWER_BYTES
 from prompt_studio.models.errors import PromptStudioError
 from prompt_studio.models.problems import wire_summary
 
-MAX_BODY_BYTES = 10 * 1024 * 1024
+ANSWER_OVERHEAD = 64 * 1024
+"""What an answer adds to the body that wrote it: ids, timestamps, the tags on the version."""
+MAX_BODY_BYTES = (MAX_VERSION_ANSWER_BYTES - ANSWER_OVERHEAD) // 2
+"""Just under 2 MB: the answer to a write repeats the system prompt, so a bigger body could make a prompt whose
+answer does not fit the limit that keeps lists readable (models/config.py)."""
 BodyModel = TypeVar("BodyModel", bound=BaseModel)
 
 
@@ -52,8 +57,14 @@ async def read_body(stream: AsyncIterator[bytes], declared_length: str | None, l
 
 
 def _too_large(limit: int) -> HttpProblem:
-    megabytes = limit // (1024 * 1024)
-    return HttpProblem(413, "Payload Too Large", f"The request body is larger than {megabytes} MB.")
+    return HttpProblem(
+        413, "Payload Too Large", f"The request body is larger than {megabytes(limit)}, the most one prompt may hold."
+    )
+
+
+def megabytes(size: int) -> str:
+    """A size in words for a message: "2 MB", "19.8 MB"."""
+    return f"{size / (1024 * 1024):.3g} MB"
 
 
 def _refuse_constant(name: str) -> Any:

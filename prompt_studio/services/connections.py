@@ -5,14 +5,14 @@ Only names, kinds and addresses live here (a JSON file beside the settings); key
 
 from __future__ import annotations
 
-import ipaddress
 import json
-import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal, Protocol
 from urllib.parse import urlsplit
 
+from prompt_studio.models.names import is_loopback_host
+from prompt_studio.paths import write_private_file
 from prompt_studio.services.drafts import DraftStore
 from prompt_studio.services.prompts import PromptService
 
@@ -41,26 +41,22 @@ def connection_id_for(kind: ConnectionKind, url: str) -> str:
 
 
 def url_problem(url: str) -> str | None:
-    """Why a server address cannot be used, in plain words, or None."""
+    """Why a server address cannot be used, in plain words, or None.
+
+    An address with a user name or password is refused: it would show in the connection id, the drafts folder's
+    name and error messages. The message never repeats the address."""
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return "Enter the server's address, for example https://app.langwatch.ai"
+    if parts.username is not None or parts.password is not None:
+        return "Put the API key in the key field, not in the address."
     return None
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def insecure_url_warning(url: str) -> str | None:
     """A warning for plain http to another machine: the API key would cross the network unencrypted."""
     parts = urlsplit(url.strip())
-    if parts.scheme == "http" and parts.hostname and not _is_loopback(parts.hostname):
+    if parts.scheme == "http" and parts.hostname and not is_loopback_host(parts.hostname):
         return ("This address uses http://, so your API key would travel unencrypted. "
                 "Use https:// unless you trust every network in between.")
     return None
@@ -82,9 +78,7 @@ class ConnectionRegistry:
 
     def save(self, connections: list[Connection]) -> None:
         data = [asdict(connection) for connection in connections if connection.kind != "local"]
-        temporary = self.file.with_name(self.file.name + ".tmp")
-        temporary.write_text(json.dumps(data, indent=1))
-        os.replace(temporary, self.file)
+        write_private_file(self.file, json.dumps(data, indent=1).encode())
 
     def add(self, connection: Connection) -> list[Connection]:
         connections = [item for item in self.load() if item.id != connection.id] + [connection]

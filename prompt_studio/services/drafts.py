@@ -32,7 +32,8 @@ class DraftStore:
 
     def __init__(self, root: Path, connection_id: str):
         self.folder = root / _connection_folder_name(connection_id)
-        self.folder.mkdir(parents=True, exist_ok=True)
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.folder.mkdir(mode=0o700, exist_ok=True)
 
     def _path(self, handle: str) -> Path:
         return self.folder / (quote(handle, safe="") + _SUFFIX)

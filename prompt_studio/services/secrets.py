@@ -9,12 +9,13 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
 from pathlib import Path
 
 import keyring
 import keyring.errors
 from keyring.backends import fail
+
+from prompt_studio.paths import write_private_file
 
 log = logging.getLogger(__name__)
 
@@ -76,13 +77,5 @@ class SecretStore:
         return {str(key): str(value) for key, value in data.items()} if isinstance(data, dict) else {}
 
     def _write_file(self, secrets: dict[str, str]) -> None:
-        """Create the file 0600 from the start (no window in which others could read it), then rename."""
-        self.fallback_file.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.fallback_file.with_name(self.fallback_file.name + ".tmp")
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            json.dump(secrets, handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, self.fallback_file)
+        """0600 from the start, never through a planted link: see `write_private_file`."""
+        write_private_file(self.fallback_file, json.dumps(secrets).encode("utf-8"))

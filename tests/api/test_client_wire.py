@@ -8,6 +8,7 @@ import logging
 import httpx
 import pytest
 
+from prompt_studio.api import MAX_RESPONSE_BYTES
 from prompt_studio.api.langwatch import LangWatchClient
 from prompt_studio.models import (
     ConfigData,
@@ -280,8 +281,8 @@ async def test_an_unknown_sync_action_is_malformed(raw_server):
 
 
 @pytest.mark.parametrize("declare_length", [True, False])
-async def test_a_body_over_twenty_megabytes_is_refused(raw_server, declare_length):
-    raw_server.script = [endless_body(21 * 1024 * 1024, declare_length=declare_length)]
+async def test_a_body_over_the_size_limit_is_refused(raw_server, declare_length):
+    raw_server.script = [endless_body(MAX_RESPONSE_BYTES + 1024 * 1024, declare_length=declare_length)]
     async with client_for(raw_server) as client:
         with pytest.raises(MalformedResponse) as caught:
             await client.list_prompts()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from prompt_studio.api import LangWatchClient
+from prompt_studio.api import MAX_RESPONSE_BYTES, LangWatchClient
 from prompt_studio.models.draft import Draft
 from prompt_studio.models.errors import (
     AuthenticationError,
@@ -161,8 +161,8 @@ async def test_reads_ride_out_a_503_and_give_up_plainly_when_it_lasts(service, f
 
 
 @pytest.mark.parametrize("declare_length", [True, False], ids=["declared", "streamed"])
-async def test_a_twenty_megabyte_answer_is_refused_not_read(service, front, server, declare_length):
-    front.spoil(is_list, endless_body(21 * 1024 * 1024, declare_length=declare_length))
+async def test_an_answer_over_the_size_limit_is_refused_not_read(service, front, server, declare_length):
+    front.spoil(is_list, endless_body(MAX_RESPONSE_BYTES + 1024 * 1024, declare_length=declare_length))
 
     with pytest.raises(MalformedResponse) as failure:
         await service.list_prompts()

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox, QPlainTextEdit
 
-from prompt_studio.api import LangWatchClient
+from prompt_studio.api import MAX_RESPONSE_BYTES, LangWatchClient
 from prompt_studio.ui.dialogs import CommitMessageDialog
 from tests.api.raw_server import endless_body, hang_up
 from tests.faults.support import FaultyFront, is_list, is_save_sync, status_step
@@ -130,12 +130,12 @@ def test_a_failed_save_shows_a_plain_error_keeps_the_draft_and_the_next_save_wor
     qtbot.waitUntil(lambda: window.history_model.version_at(0).version == before[0] + 1, timeout=10000)
 
 
-def test_a_twenty_megabyte_list_is_refused_with_a_plain_error_and_the_next_refresh_works(
+def test_a_list_over_the_size_limit_is_refused_with_a_plain_error_and_the_next_refresh_works(
     qtbot, run_async, tmp_path, server, front
 ):
     window = _window(qtbot, run_async, tmp_path / "app", front.url, server.api_key)
     total = window.prompt_model.total
-    front.spoil(is_list, endless_body(21 * 1024 * 1024, declare_length=False))
+    front.spoil(is_list, endless_body(MAX_RESPONSE_BYTES + 1024 * 1024, declare_length=False))
 
     window.refresh()
     box = _error_box(window, qtbot)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 
+from starlette.datastructures import QueryParams
+
 from prompt_studio.models import CreatePromptBody, UpdatePromptBody
-from prompt_studio.server.response_cache import ResponseCache
+from prompt_studio.server.app import ApiCall, PromptHandlers
+from prompt_studio.server.response_cache import MAX_BYTES, ResponseCache
 from prompt_studio.server.wire import wire_value
 
 
@@ -40,18 +43,48 @@ def test_the_cached_answer_is_the_shaped_one_and_follows_every_change(library, c
     assert [tag["name"] for tag in moved[1]["tags"]] == []
 
 
-def test_the_cache_keeps_at_most_its_limit_and_drops_the_oldest():
-    cache = ResponseCache(max_entries=2)
-    built = []
-
-    def build(number: int):
+def _counting_builds(built: list[str]):
+    def build(handle: str):
         def make():
-            built.append(number)
-            return CreatePromptBody(handle=f"p-{number}")
+            built.append(handle)
+            return CreatePromptBody(handle=handle)
 
         return make
 
-    for number in (1, 2, 1, 3, 1):
-        cache.json_of(number, build(number))
-    assert built == [1, 2, 3, 1]
-    assert len(cache) == 2
+    return build
+
+
+def test_the_cache_keeps_at_most_its_bytes_and_drops_the_oldest():
+    """Each answer here is 16 bytes ({"handle":"p-1"}): a 64-byte cache holds four."""
+    built: list[str] = []
+    build = _counting_builds(built)
+    cache = ResponseCache(max_bytes=64)
+    for handle in ("p-1", "p-2", "p-3", "p-4", "p-1", "p-5", "p-1", "p-2"):
+        assert cache.json_of(handle, build(handle)) == f'{{"handle":"{handle}"}}'.encode()
+    assert built == ["p-1", "p-2", "p-3", "p-4", "p-5", "p-1", "p-2"]
+    assert (len(cache), cache.size) == (4, 64)
+
+
+def test_an_answer_over_a_quarter_of_the_budget_is_answered_but_not_kept():
+    built: list[str] = []
+    build = _counting_builds(built)
+    cache = ResponseCache(max_bytes=64)
+    cache.json_of("p-1", build("p-1"))
+    big = "p-" + "9" * 20
+    for _ in range(2):
+        assert cache.json_of(big, build(big)) == f'{{"handle":"{big}"}}'.encode()
+    assert built == ["p-1", big, big]
+    assert (len(cache), cache.size) == (1, 16)
+
+
+def test_a_history_read_after_every_write_stays_within_the_budget(library):
+    """The issue's case: big versions, their history read after each write (every write makes new keys)."""
+    handlers = PromptHandlers(library)
+    prompt = "x" * (1024 * 1024)
+    library.create_prompt(CreatePromptBody(handle="big", prompt=prompt))
+    for round_ in range(1, 16):
+        library.update_prompt("big", UpdatePromptBody(prompt=prompt + str(round_), commit_message=str(round_)))
+        answer = handlers.list_versions(ApiCall({"id": "big"}, QueryParams(), b""))
+        assert len(json.loads(answer.body)) == round_ + 1
+        assert handlers.versions_json.size <= MAX_BYTES
+    assert handlers.versions_json.size > MAX_BYTES - 3 * 1024 * 1024

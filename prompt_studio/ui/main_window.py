@@ -546,13 +546,17 @@ class MainWindow(QMainWindow):
         self.banner.hide()
         self.title_label.setText(draft.handle)
         self.editor.setEnabled(True)
-        self.editor.set_content(draft.config, draft.parameters, read_only=False)
+        self._edit(draft)
         self._show_history(self.session.versions)
         self._update_draft_status()
         self._update_actions()
         if self.session.read_note:
             self.statusBar().showMessage(self.session.read_note, 20000)
         self.sig_prompt_opened.emit(draft.handle)
+
+    def _edit(self, draft: Draft) -> None:
+        """The draft in the form, editable; what it started from tells the form which fields the author cleared."""
+        self.editor.set_content(draft.config, draft.parameters, read_only=False, base_config=draft.base_config)
 
     def _show_nothing(self) -> None:
         self.editor.setEnabled(False)
@@ -646,7 +650,7 @@ class MainWindow(QMainWindow):
         decision = MergeDecision(dialog.merged_draft(), dialog.commit_message) if accepted else None
         dialog.deleteLater()
         if decision is not None and self.session.viewing is None:
-            self.editor.set_content(decision.draft.config, decision.draft.parameters, read_only=False)
+            self._edit(decision.draft)
         return decision
 
     def _show_saved(self, handle: str, outcome: SaveOutcome | None) -> None:
@@ -662,7 +666,7 @@ class MainWindow(QMainWindow):
                                              "and choose Resolve conflict to merge.")
             return
         if self.session.handle == handle and self.session.viewing is None:
-            self.editor.set_content(self.draft.config, self.draft.parameters, read_only=False)
+            self._edit(self.draft)
         if outcome.action == "created" and outcome.recreated:
             self.statusBar().showMessage(
                 f"{handle} had been deleted on the server by someone else. Your draft was saved as a new "
@@ -707,7 +711,7 @@ class MainWindow(QMainWindow):
         self.session.back_to_draft()
         self.banner.hide()
         if self.draft is not None:
-            self.editor.set_content(self.draft.config, self.draft.parameters, read_only=False)
+            self._edit(self.draft)
         self._update_actions()
 
     def _on_banner_compare_clicked(self) -> None:

@@ -2,6 +2,8 @@
 
 The wire keeps them column by column (`inline.records: {column: [values]}` + `columnTypes`); the table shows
 them row by row. Lists of unequal length and columns without a type are kept as they came until edited.
+A cell of a column that is not text reads JSON; text that starts like JSON but does not read is kept as text,
+and the form says where it breaks.
 """
 
 from __future__ import annotations
@@ -12,20 +14,31 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from prompt_studio.models import COLUMN_TYPES
-from prompt_studio.ui.editor.widgets import TABLE_EDIT_TRIGGERS, FieldMessage, named, setup_small_table
+from prompt_studio.models.labels import COLUMN_TYPE_LABELS, choice_label
+from prompt_studio.models.problems import json_problem
+from prompt_studio.ui.editor.widgets import (
+    TABLE_EDIT_TRIGGERS,
+    FieldMessage,
+    named,
+    setup_small_table,
+    wheel_only_when_focused,
+)
 
 ModelIndex = QModelIndex | QPersistentModelIndex
+_JSON_OPENINGS = ("{", "[", '"')
 
 
 @dataclass
@@ -61,6 +74,17 @@ def cell_value(text: str, type_name: str) -> Any:
         return text
 
 
+def cell_problem(value: Any, type_name: str) -> str:
+    """What is wrong with a cell's value: text in a column that reads JSON, which starts like JSON but breaks."""
+    if type_name == "string" or not isinstance(value, str) or not value.strip().startswith(_JSON_OPENINGS):
+        return ""
+    try:
+        json.loads(value)
+    except json.JSONDecodeError as error:
+        return f"{json_problem(error, lines=False)} It is kept as text."
+    return ""
+
+
 class DemonstrationsModel(QAbstractTableModel):
     """The demonstration records, one row per example and one column per field."""
 
@@ -76,6 +100,7 @@ class DemonstrationsModel(QAbstractTableModel):
         self.sig_edited.connect(self._on_sig_edited)
         self._inline_extra: dict[str, Any] = {}
         self._columns: list[DemonstrationColumn] = []
+        self._warning_icon = QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
 
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
         if parent.isValid():
@@ -93,7 +118,8 @@ class DemonstrationsModel(QAbstractTableModel):
         if not 0 <= section < len(self._columns):
             return None
         column = self._columns[section]
-        return f"{column.name} ({column.type_name})" if column.type_name else column.name
+        return f"{column.name} ({choice_label(COLUMN_TYPE_LABELS, column.type_name)})" if column.type_name \
+            else column.name
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
@@ -101,12 +127,27 @@ class DemonstrationsModel(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+        if not index.isValid() or not 0 <= index.column() < len(self._columns):
             return None
-        if not 0 <= index.column() < len(self._columns):
-            return None
-        values = self._columns[index.column()].values or []
-        return cell_text(values[index.row()]) if index.row() < len(values) else ""
+        column = self._columns[index.column()]
+        values = column.values or []
+        value = values[index.row()] if index.row() < len(values) else None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return cell_text(value)
+        if role in (Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole):
+            problem = cell_problem(value, column.type_name)
+            if problem:
+                return self._warning_icon if role == Qt.ItemDataRole.DecorationRole else problem
+        return None
+
+    def cell_problems(self) -> list[tuple[int, str, str]]:
+        """(row, column name, problem) of every cell whose text does not read as the JSON it starts like."""
+        return [
+            (row, column.name, problem)
+            for column in self._columns
+            for row, value in enumerate(column.values or [])
+            if (problem := cell_problem(value, column.type_name))
+        ]
 
     def setData(self, index: ModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or not index.isValid():
@@ -266,8 +307,10 @@ class DemonstrationsEditor(QWidget):
         self.column_name_field = named(QLineEdit(), "demonstrationColumnNameField", "Column name")
         self.column_name_field.setPlaceholderText("column name")
         self.column_name_field.setMinimumWidth(220)
-        self.column_type_field = named(QComboBox(), "demonstrationColumnTypeField", "Column type")
-        self.column_type_field.addItems(list(COLUMN_TYPES))
+        self.column_type_field = named(wheel_only_when_focused(QComboBox()), "demonstrationColumnTypeField",
+                                       "Column type")
+        for type_name in COLUMN_TYPES:
+            self._add_column_type(type_name)
         self.message = FieldMessage("demonstrationsEditorMessage")
 
         rows = QHBoxLayout()
@@ -308,6 +351,20 @@ class DemonstrationsEditor(QWidget):
         self.column_type_field.currentIndexChanged.connect(self._on_column_type_field_current_index_changed)
         self._show_current_column()
 
+    def _add_column_type(self, type_name: str) -> None:
+        self.column_type_field.addItem(choice_label(COLUMN_TYPE_LABELS, type_name), type_name)
+        self.column_type_field.setItemData(self.column_type_field.count() - 1, f"Stored as {type_name}",
+                                           Qt.ItemDataRole.ToolTipRole)
+
+    def focus_order(self) -> list[QWidget]:
+        """The Tab stops in reading order: the table, its buttons, then the selected column's name and type."""
+        return [self.view, self.add_row_button, self.remove_row_button, self.add_column_button,
+                self.remove_column_button, self.column_name_field, self.column_type_field]
+
+    def cell_notes(self) -> list[str]:
+        """A line for every cell that does not read as the JSON it starts like."""
+        return [f"Example {row + 1} › {name}: {problem}" for row, name, problem in self.model.cell_problems()]
+
     def summary(self) -> str:
         rows, columns = self.model.rowCount(), self.model.columnCount()
         if not columns:
@@ -335,9 +392,9 @@ class DemonstrationsEditor(QWidget):
         self._setting_column = True
         self.column_name_field.setText(self.model.columns()[position].name if has_column else "")
         type_name = self.model.columns()[position].type_name if has_column else ""
-        if type_name and self.column_type_field.findText(type_name) < 0:
-            self.column_type_field.addItem(type_name)
-        self.column_type_field.setCurrentIndex(self.column_type_field.findText(type_name))
+        if type_name and self.column_type_field.findData(type_name) < 0:
+            self._add_column_type(type_name)
+        self.column_type_field.setCurrentIndex(self.column_type_field.findData(type_name) if type_name else -1)
         self._setting_column = False
         self.column_name_field.setEnabled(has_column)
         self.column_type_field.setEnabled(has_column and not self._read_only)
@@ -390,4 +447,4 @@ class DemonstrationsEditor(QWidget):
     def _on_column_type_field_current_index_changed(self, _index: int) -> None:
         position = self.current_column()
         if position is not None and not self._setting_column:
-            self.model.set_column_type(position, self.column_type_field.currentText())
+            self.model.set_column_type(position, self.column_type_field.currentData())

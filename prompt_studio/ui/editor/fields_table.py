@@ -5,6 +5,7 @@ Rows keep every key they came with (a newer server's extras included) and only t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -15,14 +16,21 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QStyle,
-    QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from prompt_studio.ui.editor.widgets import TABLE_EDIT_TRIGGERS, FieldMessage, named, setup_small_table
+from prompt_studio.models.labels import INPUT_TYPE_LABELS, OUTPUT_TYPE_LABELS, choice_label
+from prompt_studio.ui.editor.widgets import (
+    TABLE_EDIT_TRIGGERS,
+    FieldMessage,
+    TableItemDelegate,
+    named,
+    setup_small_table,
+    wheel_only_when_focused,
+)
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 NAME_COLUMN, TYPE_COLUMN, SCHEMA_COLUMN = 0, 1, 2
@@ -42,8 +50,16 @@ def schema_summary(schema: Any) -> str:
     return kind
 
 
+def type_labels(kind: str) -> Mapping[str, str]:
+    """The words for the types of an input or an output."""
+    return OUTPUT_TYPE_LABELS if kind == "output" else INPUT_TYPE_LABELS
+
+
 class FieldListModel(QAbstractTableModel):
-    """The rows of `inputs` or `outputs`; the Schema column appears for outputs only."""
+    """The rows of `inputs` or `outputs`; the Schema column appears for outputs only.
+
+    A type shows in words ("Text") and is edited and stored as its wire name (`str`), which its tooltip gives.
+    """
 
     sig_edited = Signal()
     """The user changed a row, added one or removed one."""
@@ -53,6 +69,7 @@ class FieldListModel(QAbstractTableModel):
         self.kind = kind
         self.types = types
         self._with_schema = kind == "output"
+        self._labels = type_labels(kind)
         self._rows: list[dict[str, Any]] = []
         self._problems: dict[int, str] = {}
         self._warning_icon = QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
@@ -87,7 +104,8 @@ class FieldListModel(QAbstractTableModel):
             if column == NAME_COLUMN:
                 return str(row.get("identifier", ""))
             if column == TYPE_COLUMN:
-                return str(row.get("type", ""))
+                wire = str(row.get("type", ""))
+                return choice_label(self._labels, wire) if role == Qt.ItemDataRole.DisplayRole else wire
             if row.get("type") == "json_schema":
                 return schema_summary(row.get("json_schema"))
             return ""
@@ -97,6 +115,8 @@ class FieldListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if problem:
                 return problem
+            if column == TYPE_COLUMN:
+                return f"Stored as {row.get('type', '')}"
             if column == SCHEMA_COLUMN and row.get("type") == "json_schema":
                 return "Double-click to edit the schema"
         return None
@@ -165,34 +185,46 @@ class FieldListModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, self.columnCount() - 1))
 
 
-class TypeDelegate(QStyledItemDelegate):
-    """An always-open drop-down of the allowed types: choosing a type should not need a double-click."""
+class TypeDelegate(TableItemDelegate):
+    """An always-open drop-down of the allowed types: choosing a type should not need a double-click.
 
-    def __init__(self, types: tuple[str, ...], parent: QWidget | None = None) -> None:
+    Each type reads in words, its wire name in the item's tooltip; a type from a newer server shows as its wire
+    name and is kept. The drop-down never takes the focus (the table keeps the keyboard: Space opens the list),
+    so neither Tab nor the wheel changes it on the way.
+    """
+
+    def __init__(self, types: tuple[str, ...], labels: Mapping[str, str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._types = types
+        self._labels = labels
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: ModelIndex) -> QWidget:
-        editor = QComboBox(parent)
+        editor = wheel_only_when_focused(QComboBox(parent), in_table=True)
         editor.setObjectName("typeField")
         editor.setAccessibleName(f"Type of row {index.row() + 1}")
-        editor.addItems(list(self._types))
+        for wire in self._types:
+            self._add_type(editor, wire)
         editor.setProperty("settingData", False)
         editor.currentIndexChanged.connect(lambda _index, editor=editor: self._on_editor_changed(editor))
         return editor
+
+    def _add_type(self, editor: QComboBox, wire: str) -> None:
+        editor.addItem(choice_label(self._labels, wire), wire)
+        editor.setItemData(editor.count() - 1, f"Stored as {wire}", Qt.ItemDataRole.ToolTipRole)
 
     def setEditorData(self, editor: QWidget, index: ModelIndex) -> None:
         assert isinstance(editor, QComboBox)
         value = index.data(Qt.ItemDataRole.EditRole)
         editor.setProperty("settingData", True)
-        if editor.findText(value) < 0:
-            editor.addItem(value)
-        editor.setCurrentIndex(editor.findText(value))
+        if editor.findData(value) < 0:
+            self._add_type(editor, value)
+        editor.setCurrentIndex(editor.findData(value))
+        editor.setToolTip(f"Stored as {value}")
         editor.setProperty("settingData", False)
 
     def setModelData(self, editor: QWidget, model: QAbstractTableModel, index: ModelIndex) -> None:
         assert isinstance(editor, QComboBox)
-        model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
+        model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
 
     def _on_editor_changed(self, editor: QComboBox) -> None:
         if not editor.property("settingData"):
@@ -216,7 +248,7 @@ class FieldListEditor(QWidget):
         self.view = named(QTableView(), f"{kind}sEditor", plural)
         self.view.setModel(self.model)
         setup_small_table(self.view, max_rows=8)
-        self.view.setItemDelegateForColumn(TYPE_COLUMN, TypeDelegate(types, self.view))
+        self.view.setItemDelegateForColumn(TYPE_COLUMN, TypeDelegate(types, type_labels(kind), self.view))
         title = QLabel(plural)
         font = title.font()
         font.setBold(True)
@@ -264,9 +296,15 @@ class FieldListEditor(QWidget):
         header = self.view.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(NAME_COLUMN, header.ResizeMode.Stretch)
-        header.resizeSection(TYPE_COLUMN, 124)
+        # Wide enough for the longest type in words and the drop-down's arrow ("JSON (with a schema)").
+        widest = max(self.view.fontMetrics().horizontalAdvance(label) for label in type_labels(kind).values())
+        header.resizeSection(TYPE_COLUMN, widest + 44)
         if self.schema_button is not None:
             header.resizeSection(SCHEMA_COLUMN, 140)
+
+    def focus_order(self) -> list[QWidget]:
+        """The Tab stops of this part, in reading order: the table (one stop), then its buttons."""
+        return [self.view, self.add_button, self.remove_button, *([self.schema_button] if self.schema_button else [])]
 
     def set_read_only(self, read_only: bool) -> None:
         self.view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers if read_only else TABLE_EDIT_TRIGGERS)

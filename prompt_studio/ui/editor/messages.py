@@ -22,10 +22,15 @@ from PySide6.QtWidgets import (
 )
 
 from prompt_studio.models import ROLES
-from prompt_studio.ui.editor.widgets import FieldMessage, TemplateTextEdit, UndoKeysToForm, named
+from prompt_studio.models.labels import ROLE_LABELS, choice_label
+from prompt_studio.ui.editor.widgets import (
+    FieldMessage,
+    TemplateTextEdit,
+    UndoKeysToForm,
+    named,
+    wheel_only_when_focused,
+)
 from prompt_studio.ui.highlighting import TemplateSyntax
-
-ROLE_LABELS: dict[str, str] = {"user": "User", "assistant": "Assistant", "system": "System"}
 
 
 class MessageRow(QFrame):
@@ -40,9 +45,9 @@ class MessageRow(QFrame):
 
     def __init__(self, syntax: TemplateSyntax, undo_keys: UndoKeysToForm, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.role_field = QComboBox()
+        self.role_field = wheel_only_when_focused(QComboBox())
         for role in ROLES:
-            self.role_field.addItem(ROLE_LABELS[role], role)
+            self.role_field.addItem(choice_label(ROLE_LABELS, role), role)
         self.role_field.setObjectName("messageRoleField")
         self.content_edit = TemplateTextEdit(syntax, min_lines=1, max_lines=12)
         self.content_edit.setObjectName("messageContentEdit")
@@ -84,6 +89,9 @@ class MessageRow(QFrame):
         button.setToolTip(description)
         button.setAutoRaise(True)
         return button
+
+    def focus_order(self) -> list[QWidget]:
+        return [self.role_field, self.content_edit, self.up_button, self.down_button, self.remove_button]
 
     def set_position(self, index: int, count: int) -> None:
         """Name the controls after the message's place, so a screen reader says which message it is on."""
@@ -155,22 +163,27 @@ class MessagesEditor(QWidget):
         self._rows_layout.setContentsMargins(0, 0, 0, 0)
         self._rows_layout.setSpacing(6)
 
-        heading = QHBoxLayout()
-        heading.addWidget(title)
-        heading.addStretch(1)
-        heading.addWidget(self.add_button)
+        # "+ Message" comes after the messages, where the new one appears, and where Tab reaches it.
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
-        layout.addLayout(heading)
+        layout.addWidget(title)
         layout.addWidget(self.empty_label)
         layout.addLayout(self._rows_layout)
+        layout.addLayout(buttons)
         layout.addWidget(self.section_message)
 
         self.add_button.clicked.connect(self._on_add_button_clicked)
 
     def messages(self) -> list[dict[str, Any]]:
         return [row.message_data() for row in self.rows]
+
+    def focus_order(self) -> list[QWidget]:
+        """The Tab stops in reading order: each message (role, text, its buttons), then "+ Message"."""
+        return [*(widget for row in self.rows for widget in row.focus_order()), self.add_button]
 
     def texts(self) -> list[str]:
         return [row.content_edit.text() for row in self.rows]

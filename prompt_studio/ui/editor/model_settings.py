@@ -2,7 +2,8 @@
 
 "Not set" differs from "set to the default": an empty field is absent from the content, so saving never
 invents a value. Fields hold text as typed; numbers are read from it and the model judges them, so the ranges
-live only in `ConfigData`.
+live only in `ConfigData`. Emptying a field that had a value cannot take the value away on LangWatch (a field
+left out of a sync is carried over), so the field says so.
 """
 
 from __future__ import annotations
@@ -15,7 +16,14 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QVBoxLa
 
 from prompt_studio.models import DEFAULT_MODEL
 from prompt_studio.models.labels import field_label
-from prompt_studio.ui.editor.widgets import FieldMessage, FoldingSection, UndoKeysToForm, named
+from prompt_studio.models.problems import cleared_parameter_note
+from prompt_studio.ui.editor.widgets import (
+    FieldMessage,
+    FoldingSection,
+    UndoKeysToForm,
+    named,
+    wheel_only_when_focused,
+)
 
 COMMON_MODELS: tuple[str, ...] = (
     DEFAULT_MODEL,
@@ -140,6 +148,7 @@ class OptionalChoiceField(QComboBox):
         super().__init__(parent)
         self._loaded_value: Any = None
         self._loaded_text = ""
+        wheel_only_when_focused(self)
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.addItems(list(suggestions))
@@ -178,7 +187,7 @@ class ModelSettings(QWidget):
 
     def __init__(self, undo_keys: UndoKeysToForm, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.model_field = named(QComboBox(), "modelField", "Model")
+        self.model_field = named(wheel_only_when_focused(QComboBox()), "modelField", "Model")
         self.model_field.setEditable(True)
         self.model_field.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.model_field.addItems(list(COMMON_MODELS))
@@ -187,6 +196,7 @@ class ModelSettings(QWidget):
         self.model_field.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.model_field.setMinimumContentsLength(26)
         self._loaded_model: Any = None
+        self._base: dict[str, Any] = {}
         self._setting_model = False
         self.labels: dict[str, QLabel] = {}
         self.fields: dict[str, OptionalNumberField | OptionalChoiceField] = {}
@@ -272,6 +282,16 @@ class ModelSettings(QWidget):
             field.set_value(config.get(wire_name))
         self._update_summary()
 
+    def set_base(self, config: dict[str, Any]) -> None:
+        """The version the content was edited from: what LangWatch keeps for a parameter left empty."""
+        self._base = {spec.wire_name: config.get(spec.wire_name) for spec in SAMPLING_FIELDS}
+
+    def focus_order(self) -> list[QWidget]:
+        """The Tab stops in reading order: model, the two everyday parameters, More parameters and what it holds."""
+        common = [self.fields[spec.wire_name] for spec in SAMPLING_FIELDS if spec.common]
+        folded = [self.fields[spec.wire_name] for spec in SAMPLING_FIELDS if not spec.common]
+        return [self.model_field, *common, self.more_section.toggle, *folded]
+
     def set_read_only(self, read_only: bool) -> None:
         self.model_field.setEnabled(not read_only)
         for field in self.fields.values():
@@ -282,14 +302,21 @@ class ModelSettings(QWidget):
                 field.setEnabled(not read_only)
 
     def show_messages(self, messages: dict[str, str]) -> None:
-        """Show each field's problem under it (a sentence naming the field, since a message may span columns)."""
+        """Show each field's problem under it (a sentence naming the field, since a message may span columns);
+        a field emptied that had a value says what LangWatch will do with it."""
+        shown = {key: messages.get(key) or self._cleared_note(key) for key in self.messages}
         for key, label in self.messages.items():
-            message = messages.get(key, "")
-            label.set_message(message)
+            label.set_message(shown[key])
             field = self.model_field if key == "model" else self.fields[key]
-            field.setToolTip(message or self._help_of(key))
+            field.setToolTip(shown[key] or self._help_of(key))
         if any(messages.get(spec.wire_name) for spec in SAMPLING_FIELDS if not spec.common):
             self.more_section.set_open(True)
+
+    def _cleared_note(self, key: str) -> str:
+        previous = self._base.get(key)
+        if key == "model" or previous is None or self.fields[key].value() is not None:
+            return ""
+        return cleared_parameter_note(previous)
 
     @staticmethod
     def _help_of(key: str) -> str:

@@ -96,6 +96,7 @@ class OrkesTemplateEditor(QWidget):
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no Tab stop of its own, with no visible focus
 
         body = QWidget()
         body.setObjectName("promptEditorBody")
@@ -140,8 +141,13 @@ class OrkesTemplateEditor(QWidget):
     def redo_action(self) -> QAction:
         return self._history.redo_action
 
-    def set_content(self, config: dict, parameters: dict | None, *, read_only: bool = False) -> None:
+    def set_content(
+        self, config: dict, parameters: dict | None, *, read_only: bool = False, base_config: dict | None = None,
+    ) -> None:
         """Show one version's `configData` (snake_case, as `ConfigData.to_wire()` gives it); starts a new history.
+
+        `base_config` is what a draft started from; the LangWatch form uses it to explain a cleared sampling field.
+        Orkes's settings are shown read-only, so none can be cleared here and it is not needed.
 
         Orkes has no runtime parameters: any given are kept and given back as they came.
         """

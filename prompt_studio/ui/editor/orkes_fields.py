@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from prompt_studio.models.labels import field_label
 from prompt_studio.models.orkes import KEPT_SETTINGS
-from prompt_studio.ui.editor.widgets import UndoKeysToForm, named
+from prompt_studio.ui.editor.widgets import FocusFrame, UndoKeysToForm, named
 
 _MODELS_HELP = ("Each line is integrationName:modelName, as the Orkes integrations name them. Test prompt runs on "
                 "the first one.")
@@ -63,6 +63,7 @@ class OrkesFields(QWidget):
         self.models_list.setModel(self.models_model)
         self.models_list.setToolTip(_MODELS_HELP)
         self.models_list.setEditTriggers(_EDITABLE)
+        FocusFrame(self.models_list)
         self.add_model_button = named(QPushButton("Add model"), "addModelButton", "Add a model")
         self.remove_model_button = named(QPushButton("Remove"), "removeModelButton", "Remove the selected model")
         self.first_model_button = named(QPushButton("Make first"), "firstModelButton",

@@ -5,6 +5,9 @@ error next to the field its `loc` names; it has no rules of its own. Keys it doe
 back, and parameters that are not set stay absent. Every edit is a snapshot on one undo history
 (`FormHistory`), so undo restores the whole form, whatever field had focus. An Orkes template has an editor of its
 own (`OrkesTemplateEditor`); this one holds LangWatch's shape, whose templates are Liquid.
+
+Tab goes through the form in reading order (`focus_order`) and leaves every table in one step; a combo box takes
+the wheel only once focused, so scrolling over the form never changes a setting.
 """
 
 from __future__ import annotations
@@ -37,7 +40,15 @@ from prompt_studio.models import (
     ConfigData,
     response_format_for,
 )
-from prompt_studio.models.labels import field_label, location_label, part_label
+from prompt_studio.models.labels import (
+    OUTPUT_TYPE_LABELS,
+    TECHNIQUE_LABELS,
+    choice_label,
+    choice_labels,
+    field_label,
+    location_label,
+    part_label,
+)
 from prompt_studio.models.problems import Problem, problems_of
 from prompt_studio.models.variables import DETECTED_INPUT_TYPE, prompt_variables
 from prompt_studio.ui.editor.demonstrations import DemonstrationsEditor
@@ -52,7 +63,9 @@ from prompt_studio.ui.editor.widgets import (
     FoldingSection,
     TemplateTextEdit,
     UndoKeysToForm,
+    focus_next_in_order,
     named,
+    wheel_only_when_focused,
 )
 from prompt_studio.ui.highlighting import TemplateSyntax
 
@@ -63,11 +76,6 @@ _FORM_KEYS = frozenset({
 })
 # Keys written even when empty, unless the loaded config did not have them (then "empty" means "still absent").
 _ALWAYS_WRITTEN = ("prompt", "model", "messages", "inputs", "outputs")
-_TECHNIQUE_LABELS = {
-    "few_shot": "Few-shot (learn from the demonstrations)",
-    "in_context": "In-context examples",
-    "chain_of_thought": "Chain of thought (think step by step)",
-}
 # Looking for variables reads every text of the prompt; after a keystroke it waits for a short pause instead.
 _VARIABLES_CHECK_DELAY_MS = 250
 _SYNTAX_HINT = "{{ name }} inserts an input"
@@ -135,10 +143,11 @@ class PromptEditor(QWidget):
         self.response_format_note.setWordWrap(True)
         self.response_format_note.setEnabled(False)
         self.response_format_message = FieldMessage("responseFormatFieldMessage")
-        self.technique_field = named(QComboBox(), "promptingTechniqueField", "Prompting technique")
+        self.technique_field = named(wheel_only_when_focused(QComboBox()), "promptingTechniqueField",
+                                     "Prompting technique")
         self.technique_field.addItem("None", None)
         for technique in PROMPTING_TECHNIQUES:
-            self.technique_field.addItem(_TECHNIQUE_LABELS.get(technique, technique), technique)
+            self.technique_field.addItem(choice_label(TECHNIQUE_LABELS, technique), technique)
         self.technique_message = FieldMessage("promptingTechniqueFieldMessage")
         self.demonstrations_editor = DemonstrationsEditor()
         self.demonstrations_section = FoldingSection("Demonstrations", self.demonstrations_editor,
@@ -150,6 +159,7 @@ class PromptEditor(QWidget):
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no Tab stop of its own: focus scrolls it
 
         self._build_layout()
         self._connect_signals()
@@ -255,11 +265,16 @@ class PromptEditor(QWidget):
     def redo_action(self) -> QAction:
         return self._history.redo_action
 
-    def set_content(self, config: dict, parameters: dict | None, *, read_only: bool = False) -> None:
+    def set_content(
+        self, config: dict, parameters: dict | None, *, read_only: bool = False, base_config: dict | None = None,
+    ) -> None:
         """Show one version's `configData` (snake_case, as `ConfigData.to_wire()` gives it) and parameters.
 
+        `base_config` is the version a draft was edited from, when `config` is such a draft: a parameter it has
+        and the author empties is kept by LangWatch, which the field then says. It defaults to `config`.
         This starts a new history: undo never goes back into the previous prompt.
         """
+        self.model_settings.set_base(config if base_config is None else base_config)
         with self._updating_form():
             self._load(config, parameters or {})
         self._history.clear()
@@ -322,6 +337,37 @@ class PromptEditor(QWidget):
 
     def is_read_only(self) -> bool:
         return self._read_only
+
+    # -- the keyboard -------------------------------------------------------------------------------------------
+
+    def focus_order(self) -> list[QWidget]:
+        """Every Tab stop of the form in reading order; Tab passes over those hidden or disabled at the time.
+
+        A table is one stop (arrows move inside it); the message rows come right after the system prompt.
+        """
+        return [
+            *self.model_settings.focus_order(),
+            self.system_prompt_edit,
+            *self.messages_editor.focus_order(),
+            self.add_missing_button,
+            *self.inputs_editor.focus_order(),
+            *self.outputs_editor.focus_order(),
+            self.response_format_field,
+            self.technique_field,
+            self.demonstrations_section.toggle,
+            *self.demonstrations_editor.focus_order(),
+            self.parameters_section.toggle,
+            *self.parameters_editor.focus_order(),
+        ]
+
+    def focusNextPrevChild(self, forward: bool) -> bool:
+        """Tab and Shift+Tab anywhere in the form: the next stop in reading order, scrolled into view."""
+        target = focus_next_in_order(self, self.focus_order(), forward)
+        if target is None:
+            return super().focusNextPrevChild(forward)
+        if self.scroll_area.widget().isAncestorOf(target):
+            self.scroll_area.ensureWidgetVisible(target, 0, 24)
+        return True
 
     # -- loading and history ------------------------------------------------------------------------------------
 
@@ -403,11 +449,12 @@ class PromptEditor(QWidget):
             if head in EDITED_KEYS:
                 header.setdefault(head, error.near(field_label(head)))
             elif head in lists and len(location) > 1 and isinstance(location[1], int):
-                lists[head][location[1]].append(error.about(part_label(location[2:])))
+                lists[head][location[1]].append(error.about(part_label(location[2:]), choice_labels(location)))
             elif head in lists or head in ("prompt", "demonstrations", "prompting_technique", "response_format"):
-                sections[head].append(error.near(part_label(location[1:]) or field_label(head)))
+                subject = part_label(location[1:]) or field_label(head)
+                sections[head].append(error.near(subject, choice_labels(location)))
             else:
-                sections[""].append(error.near(location_label(location)))
+                sections[""].append(error.near(location_label(location), choice_labels(location)))
         self.model_settings.show_messages(header)
         self.system_prompt_message.set_message("\n".join(sections["prompt"]))
         self.messages_editor.show_messages(
@@ -420,7 +467,9 @@ class PromptEditor(QWidget):
             singular = kind[:-1].capitalize()
             lines = [f"{singular} {position + 1} — {text}" for position, text in sorted(rows.items())]
             editor.message.set_message("\n".join([*sections[kind], *lines]))
-        self.demonstrations_editor.message.set_message("\n".join(sections["demonstrations"]))
+        self.demonstrations_editor.message.set_message(
+            "\n".join([*sections["demonstrations"], *self.demonstrations_editor.cell_notes()])
+        )
         if sections["demonstrations"]:
             self.demonstrations_section.set_open(True)
         self.technique_message.set_message("\n".join(sections["prompting_technique"]))
@@ -462,7 +511,8 @@ class PromptEditor(QWidget):
         elif derived is not None:
             note = f"Off: the answer is free text. Turn on to require the schema of “{derived['json_schema']['name']}”."
         else:
-            note = "Give an output the type json_schema to ask for structured answers."
+            note = (f"Give an output the type {choice_label(OUTPUT_TYPE_LABELS, 'json_schema')} to ask for "
+                    "structured answers.")
         self.response_format_note.setText(note)
 
     # -- prompting technique ------------------------------------------------------------------------------------

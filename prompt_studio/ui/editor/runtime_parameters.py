@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QPushButton, QStyle, QTableView, QVBoxLayout, QWidget
 
+from prompt_studio.models.problems import json_problem
 from prompt_studio.ui.editor.widgets import TABLE_EDIT_TRIGGERS, FieldMessage, named, setup_small_table
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -27,8 +28,8 @@ def read_value(text: str) -> tuple[Any, str]:
         return json.loads(stripped), ""
     except json.JSONDecodeError as error:
         if stripped.startswith(_JSON_OPENINGS):
-            return text, f"Not valid JSON at column {error.colno}: {error.msg}. Write plain text without quotes " \
-                         "or braces, or fix the JSON."
+            return text, f"{json_problem(error, lines=False)} Write plain text without quotes or braces, or fix " \
+                         "the JSON."
         return text, ""
 
 
@@ -179,6 +180,10 @@ class RuntimeParametersEditor(QWidget):
         self.model.sig_edited.connect(self.sig_edited)
         self.add_button.clicked.connect(self._on_add_button_clicked)
         self.remove_button.clicked.connect(self._on_remove_button_clicked)
+
+    def focus_order(self) -> list[QWidget]:
+        """The Tab stops in reading order: the table, then its buttons."""
+        return [self.view, self.add_button, self.remove_button]
 
     def summary(self) -> str:
         count = len(self.model.parameters())

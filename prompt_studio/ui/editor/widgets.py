@@ -1,18 +1,25 @@
-"""Small widgets the prompt editor is built from: highlighted text, field messages, folding sections."""
+"""Small widgets the prompt editor is built from: highlighted text, field messages, folding sections, and the
+keyboard and mouse rules every part of the form follows (Tab in reading order and out of tables, the wheel only
+for a control the author focused, a visible focus frame)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TypeVar
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QTextCursor
+from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QPalette, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractScrollArea,
+    QApplication,
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QSizePolicy,
     QStyle,
+    QStyledItemDelegate,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -71,6 +78,161 @@ class UndoKeysToForm(QObject):
         return super().eventFilter(watched, event)
 
 
+# -- the mouse wheel --------------------------------------------------------------------------------------------
+
+
+def _has_focus_within(widget: QWidget) -> bool:
+    focused = QApplication.focusWidget()
+    return focused is not None and (focused is widget or widget.isAncestorOf(focused))
+
+
+class _WheelNeedsFocus(QObject):
+    """Passes a wheel over an unfocused control on to what is behind it: the form scrolls, the setting stays."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Wheel and isinstance(watched, QWidget) and not _has_focus_within(watched):
+            event.ignore()  # ignored and filtered: Qt offers the wheel to the parents, up to the scroll area
+            return True
+        return super().eventFilter(watched, event)
+
+
+def wheel_only_when_focused(widget: W, *, in_table: bool = False) -> W:
+    """A combo box or spin box that takes the wheel only once the author has focused it (by click or Tab).
+
+    Scrolling over a form must scroll it: a combo that took the wheel changed the prompting technique and an
+    input's type on the way down, silently. A control `in_table` (a type in a cell) never takes the focus at all:
+    the table keeps the keyboard, its arrows move between cells and Space or F2 opens the control's list
+    (`setup_small_table`); a click opens it too.
+    """
+    widget.setFocusPolicy(Qt.FocusPolicy.NoFocus if in_table else Qt.FocusPolicy.StrongFocus)
+    widget.installEventFilter(_WheelNeedsFocus(widget))
+    return widget
+
+
+# -- focus: a visible frame, and Tab in reading order -----------------------------------------------------------
+
+
+def _blend(first: QColor, second: QColor, share: float) -> str:
+    """`share` of `first` over `second`, as #rrggbb."""
+    parts = (
+        round(share * one + (1 - share) * other)
+        for one, other in ((first.red(), second.red()), (first.green(), second.green()), (first.blue(), second.blue()))
+    )
+    return "#{:02x}{:02x}{:02x}".format(*parts)
+
+
+def _qt_class_name(widget: QWidget) -> str:
+    return next(cls.__name__ for cls in type(widget).__mro__ if cls.__module__.startswith("PySide6"))
+
+
+class FocusFrame(QObject):
+    """A frame that shows where the keyboard is: a thin line around a text box or list, and 2 px of the palette's
+    highlight colour while it has focus (the style draws none around a multi-line text or a table).
+
+    The colours come from the widget's palette, light or dark, and follow it when it changes.
+    """
+
+    def __init__(self, widget: QAbstractScrollArea) -> None:
+        super().__init__(widget)
+        self._widget = widget
+        self._selector = _qt_class_name(widget)
+        self._apply()
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._widget and event.type() == QEvent.Type.PaletteChange:
+            self._apply()
+        return super().eventFilter(watched, event)
+
+    def _apply(self) -> None:
+        palette = self._widget.palette()
+        line = _blend(palette.color(QPalette.ColorRole.Text), palette.color(QPalette.ColorRole.Base), 0.3)
+        focus = palette.color(QPalette.ColorRole.Highlight).name()
+        # 2 px in both states (line + padding, or the focus border), so the text never moves when focus comes.
+        sheet = (f"{self._selector} {{ border: 1px solid {line}; border-radius: 2px; padding: 1px; }} "
+                 f"{self._selector}:focus {{ border: 2px solid {focus}; padding: 0px; }}")
+        if self._widget.styleSheet() != sheet:
+            self._widget.setStyleSheet(sheet)
+
+
+def takes_tab_focus(widget: QWidget) -> bool:
+    """Whether Tab may stop at this widget now: shown, enabled, and a Tab stop."""
+    return (widget.isVisible() and widget.isEnabled()
+            and bool(widget.focusPolicy().value & Qt.FocusPolicy.TabFocus.value))
+
+
+def _position_in(order: Sequence[QWidget], widget: QWidget | None) -> int | None:
+    """Where `widget`, or the nearest of its parents (a table for the combo in one of its cells), is in `order`."""
+    while widget is not None:
+        for position, candidate in enumerate(order):
+            if candidate is widget:
+                return position
+        widget = widget.parentWidget()
+    return None
+
+
+def _outside(container: QWidget, start: QWidget, forward: bool) -> QWidget | None:
+    """The next (or previous) Tab stop of the window's focus chain that is not inside `container`."""
+    widget = start
+    while True:
+        widget = widget.nextInFocusChain() if forward else widget.previousInFocusChain()
+        if widget is None or widget is start:
+            return None
+        if widget is not container and not container.isAncestorOf(widget) and takes_tab_focus(widget):
+            return widget
+
+
+def focus_next_in_order(container: QWidget, order: Sequence[QWidget], forward: bool) -> QWidget | None:
+    """Move the focus from the focus widget to the next (or previous) widget of `order` that takes Tab.
+
+    `order` is the form in reading order; hidden and disabled widgets are passed over. Past either end the focus
+    leaves `container` for the window's next Tab stop (or comes round to the other end when there is none).
+    Returns the widget focused, or None when the focus widget is not in `order` (Qt's own order then applies).
+    """
+    current = QApplication.focusWidget()
+    position = _position_in(order, current)
+    if position is None or current is None:
+        return None
+    candidates = order[position + 1 :] if forward else order[:position][::-1]
+    target = next((widget for widget in candidates if takes_tab_focus(widget)), None)
+    if target is None:
+        target = _outside(container, current, forward)
+    if target is None:
+        target = next((widget for widget in (order if forward else order[::-1]) if takes_tab_focus(widget)), None)
+    if target is None:
+        return None
+    target.setFocus(Qt.FocusReason.TabFocusReason if forward else Qt.FocusReason.BacktabFocusReason)
+    return target
+
+
+def is_tab_key(event: QEvent) -> bool:
+    """A Tab or Shift+Tab key press (Ctrl+Tab and Alt+Tab belong to the window and the desktop)."""
+    return (
+        event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+        and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
+        and not event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+    )
+
+
+class TableItemDelegate(QStyledItemDelegate):
+    """Cell editors from which Tab leaves the table: the edit is kept and the focus goes on to the next part of
+    the form. Arrows move between cells; Qt's own delegate would make Tab walk cell after cell, a trap."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        view = self.parent()
+        if is_tab_key(event) and isinstance(watched, QWidget) and isinstance(view, QAbstractItemView):
+            assert isinstance(event, QKeyEvent)
+            forward = event.key() == Qt.Key.Key_Tab and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            index = view.indexAt(watched.geometry().center())
+            if not (index.isValid() and view.isPersistentEditorOpen(index)):
+                self.commitData.emit(watched)
+                self.closeEditor.emit(watched, QStyledItemDelegate.EndEditHint.NoHint)
+            key = Qt.Key.Key_Tab if forward else Qt.Key.Key_Backtab
+            QApplication.sendEvent(view, QKeyEvent(QEvent.Type.KeyPress, key, Qt.KeyboardModifier.NoModifier))
+            return True
+        return super().eventFilter(watched, event)
+
+
 class TemplateTextEdit(QPlainTextEdit):
     """Prompt text with template highlighting, a height that follows its content, and text read back exactly.
 
@@ -96,6 +258,7 @@ class TemplateTextEdit(QPlainTextEdit):
 
         self.setUndoRedoEnabled(False)
         self.setTabChangesFocus(True)
+        self.focus_frame = FocusFrame(self)
         if grows_with_text:
             self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self._fit_height()
@@ -174,7 +337,8 @@ class FieldMessage(QWidget):
         self._icon.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(size))
         self._icon.setAlignment(Qt.AlignmentFlag.AlignTop)
         self._label = QLabel()
-        self._label.setWordWrap(True)
+        self._label.setWordWrap(True)  # a long message takes more lines, never gets cut off
+        self._label.setTextFormat(Qt.TextFormat.PlainText)  # names in a message are the author's text, not HTML
         self._label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._label.setAccessibleName("Problem")
 
@@ -229,6 +393,25 @@ class FoldingSection(QWidget):
         self.toggle.setText(f"{self._title}  ·  {summary}" if summary else self._title)
 
 
+class _CellControlKeys(QObject):
+    """Space, F2, F4 or Alt+Down on a cell holding a drop-down opens its list, the keyboard staying on the table."""
+
+    _KEYS = (Qt.Key.Key_Space, Qt.Key.Key_F2, Qt.Key.Key_F4)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and isinstance(
+            watched, QAbstractItemView
+        ):
+            alt_arrow = event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up) and bool(
+                event.modifiers() & Qt.KeyboardModifier.AltModifier
+            )
+            control = watched.indexWidget(watched.currentIndex())
+            if (event.key() in self._KEYS or alt_arrow) and isinstance(control, QComboBox) and control.isEnabled():
+                control.showPopup()
+                return True
+        return super().eventFilter(watched, event)
+
+
 # Typing or double-clicking starts editing; merely moving the current cell does not.
 TABLE_EDIT_TRIGGERS = (
     QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
@@ -247,9 +430,15 @@ def setup_small_table(view: QTableView, *, max_rows: int = 8) -> None:
     view.setShowGrid(False)
     view.setAlternatingRowColors(True)
     view.setWordWrap(False)
-    view.setTabKeyNavigation(False)
+    view.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside it
+    view.setItemDelegate(TableItemDelegate(view))
+    view.installEventFilter(_CellControlKeys(view))
     view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
     view.setEditTriggers(TABLE_EDIT_TRIGGERS)
+    view.setAccessibleDescription("Arrows move between cells; F2 or typing edits a cell, Space opens a list of "
+                                  "choices; Tab goes on.")
+    FocusFrame(view)
+    view.ensurePolished()
 
     def fit() -> None:
         model = view.model()

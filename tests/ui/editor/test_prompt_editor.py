@@ -273,9 +273,10 @@ def test_an_unknown_type_from_a_newer_server_is_kept_and_reported(qtbot):
 
     assert editor.content()[0] == config
     assert not editor.is_valid()
-    assert message_of(editor, "inputsEditorMessage").startswith("Input 4 — Type must be one of str, float, bool")
+    assert message_of(editor, "inputsEditorMessage").startswith("Input 4 — Type must be one of Text, Number, Yes/No")
     type_combo = editor.inputs_editor.view.indexWidget(editor.inputs_editor.model.index(3, 1))
-    assert type_combo.currentText() == "audio"
+    assert type_combo.currentText() == "audio", "a type this version does not know shows as its wire name"
+    assert type_combo.currentData() == "audio"
 
 
 # -- undo and redo ----------------------------------------------------------------------------------------------

@@ -129,3 +129,34 @@ def test_screenshot_dark(qtbot, dark_application, screenshots):
     block = editor.system_prompt_edit.document().firstBlock()
     variable = next(piece for piece in block.layout().formats() if block.text()[piece.start:].startswith("product"))
     assert variable.format.foreground().color().lightness() > 128, "variables stay readable on a dark base"
+
+
+def test_screenshot_at_1280x720_with_the_keyboard_in_the_form(qtbot, screenshots):
+    """The editor as a 1280x720 screen leaves room for it: first with the keyboard on the system prompt (its focus
+    frame shows) and a temperature just emptied (LangWatch would keep 0.4); then scrolled down to the inputs,
+    outputs, demonstrations and runtime parameters, the keyboard on the inputs table."""
+    editor = PromptEditor()
+    qtbot.addWidget(editor)
+    editor.set_content(REALISTIC_CONFIG, {"shop_region": "EU", "max_turns": 6})
+    editor.resize(1280, 720)
+    editor.show()
+    qtbot.waitExposed(editor)
+    editor.activateWindow()
+    qtbot.waitUntil(editor.isActiveWindow)
+    editor.model_settings.fields["temperature"].clear()
+    editor.system_prompt_edit.setFocus()
+    QApplication.processEvents()
+
+    assert editor.system_prompt_edit.hasFocus()
+    assert editor.model_settings.messages["temperature"].isVisible()
+    screenshots.take(editor, "editor-1280x720.png")
+
+    editor.demonstrations_section.set_open(True)
+    editor.parameters_section.set_open(True)
+    editor.inputs_editor.view.setFocus()
+    QApplication.processEvents()
+    bar = editor.scroll_area.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    QApplication.processEvents()
+    assert editor.inputs_editor.view.visibleRegion().boundingRect().height() > 0, "the inputs stay in view"
+    screenshots.take(editor, "editor-1280x720-lower.png")

@@ -49,7 +49,7 @@ def test_adding_naming_typing_and_removing_inputs(editor, qtbot):
     view = editor.findChild(QTableView, "inputsEditor")
     qtbot.mouseClick(editor.findChild(QPushButton, "addInputButton"), Qt.MouseButton.LeftButton)
     type_into_cell(qtbot, view, 3, 0, "order_id")
-    type_combo(view, 3).setCurrentIndex(type_combo(view, 3).findText("float"))
+    type_combo(view, 3).setCurrentIndex(type_combo(view, 3).findData("float"))
 
     assert editor.content()[0]["inputs"][3] == {"identifier": "order_id", "type": "float"}
 
@@ -60,12 +60,12 @@ def test_adding_naming_typing_and_removing_inputs(editor, qtbot):
 
 def test_changing_an_output_to_json_schema_starts_a_schema_and_back_drops_it(editor):
     view = editor.findChild(QTableView, "outputsEditor")
-    type_combo(view, 1).setCurrentIndex(type_combo(view, 1).findText("json_schema"))
+    type_combo(view, 1).setCurrentIndex(type_combo(view, 1).findData("json_schema"))
     assert editor.content()[0]["outputs"][1] == {
         "identifier": "summary", "type": "json_schema", "json_schema": {"type": "object", "properties": {}},
     }
 
-    type_combo(view, 1).setCurrentIndex(type_combo(view, 1).findText("str"))
+    type_combo(view, 1).setCurrentIndex(type_combo(view, 1).findData("str"))
     assert editor.content()[0]["outputs"][1] == {"identifier": "summary", "type": "str"}
 
 
@@ -85,7 +85,10 @@ def test_editing_a_schema_in_the_dialog(editor, qtbot):
     dialog.text_edit.selectAll()
     qtbot.keyClicks(dialog.text_edit, '{"type": "object", "properties": {"reply": {"type": 5}}}')
     assert not ok_button.isEnabled()
-    assert dialog.status.text().startswith("Not a valid JSON schema at properties/reply/type")
+    assert dialog.status.text() == (
+        "Not a valid JSON schema: “type” of property “reply” must be one of string, number, integer, boolean, "
+        "object, array or null (or a list of them), not 5."
+    )
 
     dialog.text_edit.selectAll()
     qtbot.keyClicks(dialog.text_edit, '{"type": "object", "properties": {"reply": {"type": "string"}}}')
@@ -104,7 +107,10 @@ def test_cancelling_the_schema_dialog_changes_nothing(editor, qtbot):
     dialog.text_edit.selectAll()
     qtbot.keyClicks(dialog.text_edit, '{"type": "string"}')
     dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
+    qtbot.waitUntil(lambda: dialog.discard_question is not None and dialog.discard_question.isVisible())
+    dialog.discard_question.findChild(QPushButton, "discardSchemaButton").click()
 
+    qtbot.waitUntil(lambda: not dialog.isVisible())
     assert editor.content() == (RICH_CONFIG, RICH_PARAMETERS)
 
 
@@ -136,7 +142,7 @@ def test_editing_demonstration_cells_columns_and_rows(editor, qtbot):
     qtbot.keyClicks(name_field, "score")
     qtbot.keyClick(name_field, Qt.Key.Key_Return)
     type_field = editor.findChild(QComboBox, "demonstrationColumnTypeField")
-    type_field.setCurrentIndex(type_field.findText("number"))
+    type_field.setCurrentIndex(type_field.findData("number"))
     type_into_cell(qtbot, view, 0, 3, "4.5")
     qtbot.mouseClick(editor.findChild(QPushButton, "addDemonstrationRowButton"), Qt.MouseButton.LeftButton)
 

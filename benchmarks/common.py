@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import statistics
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,3 +74,64 @@ def print_table(title: str, their_name: str, comparisons: list[Comparison]) -> N
 
 def _runs(values: list[float]) -> str:
     return " ".join(f"{value:.3f}" for value in values)
+
+
+ROUND_TRIPS_MS = (0, 40, 150)
+"""The distances every side-by-side is measured at: loopback (no proxy), a nearby region, another continent."""
+
+
+def clear_proxy_settings() -> None:
+    """Drop proxy settings from this process's environment: every client here talks to 127.0.0.1 directly."""
+    for key in list(os.environ):
+        if key.lower() in {"http_proxy", "https_proxy", "all_proxy", "no_proxy"}:
+            del os.environ[key]
+
+
+def settle() -> None:
+    """Collect the garbage before a timed side, so that neither side pays for what the other left."""
+    gc.collect()
+
+
+def add_distance_arguments(parser, runs: tuple[int, ...]) -> None:
+    """`--rtt` (round trips in ms) and `--runs` (runs at each of them; the last figure repeats)."""
+    parser.add_argument("--rtt", type=float, nargs="+", default=list(ROUND_TRIPS_MS),
+                        help="round trips in ms, 0 for loopback without the proxy (default: %(default)s)")
+    parser.add_argument("--runs", type=int, nargs="+", default=list(runs),
+                        help="runs at each round trip, in the order of --rtt; the last repeats (default: %(default)s)")
+
+
+def runs_at(arguments, position: int) -> int:
+    return arguments.runs[min(position, len(arguments.runs) - 1)]
+
+
+def milliseconds(rtt: float) -> str:
+    return f"{rtt:g} ms"
+
+
+def round_trips(seconds: float, loopback: float, rtt_ms: float) -> str:
+    """How many round trips a time is beyond the same work at loopback ("-" at loopback itself)."""
+    if rtt_ms <= 0:
+        return "-"
+    return f"{(seconds - loopback) / (rtt_ms / 1000):.2f}"
+
+
+def print_grid(
+    title: str, columns: list[str], rows: list[list[str]], notes: Sequence[str] = (), left: int = 2
+) -> None:
+    """A plain table: the first `left` columns left-aligned, the others right-aligned, each as wide as it needs."""
+    widths = [max(len(str(row[index])) for row in [columns, *rows]) for index in range(len(columns))]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(
+            str(cell).ljust(width) if index < left else str(cell).rjust(width)
+            for index, (cell, width) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
+
+    print()
+    print(title)
+    print(line(columns))
+    print("-" * len(line(columns)))
+    for row in rows:
+        print(line(row))
+    for note in notes:
+        print(note)

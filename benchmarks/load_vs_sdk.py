@@ -1,31 +1,55 @@
-"""Loading a library of 1,000 prompts with each one's version history: our client against the official SDK's.
+"""Loading a library of 1,000 prompts with each one's version history, over a distance: ours against the SDK's.
 
-    python benchmarks/load_vs_sdk.py [--prompts 1000] [--runs 5]
+    python benchmarks/load_vs_sdk.py [--prompts 1000] [--far-prompts 200] [--rtt 0 40 150] [--runs 5 2 1]
 
-One `prompt-studio serve` on 127.0.0.1 holds 1,000 prompts with 1 to 5 versions each (3,000 versions). Both
-sides make the same calls: the list of prompts, then the versions of each one. The SDK side is the generated
-client of the official Python SDK (`langwatch.generated.langwatch_rest_api_client`, sync httpx, one keep-alive
-connection, as the SDK builds it); ours is `LangWatchClient` with `concurrency` requests in flight. Both parse
-every answer into their models. Target: ours at least 2x faster.
+One `prompt-studio serve` on 127.0.0.1 holds 1,000 prompts with 1 to 5 versions each (3,000 versions); both
+sides load from it at each round trip (0: loopback, no proxy; else through `latency_proxy.py`), alternating
+which goes first. Both make the same calls: the list of prompts, then the versions of each one. The SDK side is
+the generated client of the official Python SDK (`langwatch.generated.langwatch_rest_api_client`, sync httpx,
+one keep-alive connection, as the SDK builds it), one request after the other; ours is `LangWatchClient` with
+16 requests in flight (the transport's bound per server). Both parse every answer into their models and are
+timed from opening their client (a new connection costs a round trip) to the last answer.
+
+The SDK needs 1,001 round trips: at 150 ms that is 150 s a run, so round trips of 100 ms and more load a second
+server of `--far-prompts` prompts (200: 600 versions) instead. Each server is warmed once on loopback first.
+The test server is plain http: HTTP/1.1, so 16 in flight are 16 connections (HTTP/2 needs TLS for ALPN).
+
+Targets: ours at least 2x faster at loopback, at least 10x at 40 ms.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import statistics
 import time
 from pathlib import Path
 
-from common import Comparison, fresh_server, print_table, scratch_folder
+from common import (
+    add_distance_arguments,
+    clear_proxy_settings,
+    fresh_server,
+    milliseconds,
+    print_grid,
+    runs_at,
+    scratch_folder,
+    settle,
+)
 from langwatch.generated.langwatch_rest_api_client.api.default import get_api_prompts, get_api_prompts_by_id_versions
 from langwatch.generated.langwatch_rest_api_client.client import AuthenticatedClient
+from latency_proxy import latency_proxy
 
 from prompt_studio.api import LangWatchClient
+from prompt_studio.api.transport import MAX_IN_FLIGHT
 from prompt_studio.models import CreatePromptBody, UpdatePromptBody
 from prompt_studio.paths import DataPaths
 from prompt_studio.store import PromptLibrary
 
-TARGET = 2.0
+TARGETS = {0.0: 2.0, 40.0: 10.0}
+"""Ours over the SDK, by round trip in ms (none set at other distances)."""
+FAR = 100.0
+"""Round trips from this many ms on load the smaller library."""
 MAX_VERSIONS = 5
 
 
@@ -62,11 +86,11 @@ def seed(data_dir: Path, count: int) -> int:
     return versions
 
 
-def load_with_sdk(server) -> tuple[float, int]:
+def load_with_sdk(url: str, api_key: str) -> tuple[float, int]:
     """The official generated client, sequential, exactly one list and one versions call per prompt."""
     started = time.perf_counter()
     with AuthenticatedClient(
-        base_url=server.url, token=server.api_key, raise_on_unexpected_status=True, httpx_args={"trust_env": False}
+        base_url=url, token=api_key, raise_on_unexpected_status=True, httpx_args={"trust_env": False}
     ) as client:
         prompts = get_api_prompts.sync(client=client)
         loaded = 0
@@ -78,9 +102,9 @@ def load_with_sdk(server) -> tuple[float, int]:
     return time.perf_counter() - started, loaded
 
 
-async def load_with_ours(server, concurrency: int) -> tuple[float, int]:
+async def load_with_ours(url: str, api_key: str, concurrency: int) -> tuple[float, int]:
     started = time.perf_counter()
-    async with LangWatchClient(server.url, server.api_key) as client:
+    async with LangWatchClient(url, api_key) as client:
         prompts = await client.list_prompts()
         pending = iter(prompts)
         loaded = 0
@@ -97,41 +121,92 @@ async def load_with_ours(server, concurrency: int) -> tuple[float, int]:
     return time.perf_counter() - started, loaded
 
 
+def measure_at(server, rtt: float, runs: int, expected: int, concurrency: int) -> dict[str, list]:
+    """Both sides through one proxy: seconds per run, and the connections each run opened."""
+    figures: dict[str, list] = {"ours": [], "sdk": [], "ours connections": [], "sdk connections": []}
+    with latency_proxy(server.url, rtt) as url:
+        for run in range(runs):
+            sides = [("ours", lambda: asyncio.run(load_with_ours(url, server.api_key, concurrency))),
+                     ("sdk", lambda: load_with_sdk(url, server.api_key))]
+            if run % 2:
+                sides.reverse()
+            for side, measure in sides:
+                settle()
+                before = url.connections()
+                seconds, loaded = measure()
+                if loaded != expected:
+                    raise SystemExit(f"{side} loaded {loaded} versions, expected {expected}")
+                figures[side].append(seconds)
+                opened = ""
+                if before is not None:
+                    figures[f"{side} connections"].append(url.connections() - before)
+                    opened = f", {figures[f'{side} connections'][-1]} connections opened"
+                print(f"{milliseconds(rtt)} run {run + 1}: {side:<4} {seconds:.3f} s{opened}", flush=True)
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--prompts", type=int, default=1000)
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--concurrency", type=int, default=4, help="our requests in flight")
+    parser.add_argument("--far-prompts", type=int, default=200, help=f"prompts loaded at {FAR:g} ms and more")
+    add_distance_arguments(parser, runs=(5, 2, 1))
+    parser.add_argument("--concurrency", type=int, default=MAX_IN_FLIGHT, help="our requests in flight")
     arguments = parser.parse_args()
+    clear_proxy_settings()
+    concurrency = arguments.concurrency
 
-    with scratch_folder("load-vs-sdk-") as folder:
-        data_dir = folder / "server" / "data"
-        started = time.perf_counter()
-        expected = seed(data_dir, arguments.prompts)
-        print(f"seeded {arguments.prompts} prompts, {expected} versions in {time.perf_counter() - started:.1f} s")
-        ours: list[float] = []
-        sdk: list[float] = []
-        with fresh_server(folder, "server") as server:
-            load_with_sdk(server)
-            asyncio.run(load_with_ours(server, arguments.concurrency))
-            for run in range(arguments.runs):
-                sides = [("ours", lambda: asyncio.run(load_with_ours(server, arguments.concurrency))),
-                         ("sdk", lambda: load_with_sdk(server))]
-                if run % 2:
-                    sides.reverse()
-                for side, measure in sides:
-                    seconds, loaded = measure()
-                    if loaded != expected:
-                        raise SystemExit(f"{side} loaded {loaded} versions, expected {expected}")
-                    (ours if side == "ours" else sdk).append(seconds)
-                    print(f"run {run + 1}: {side:<4} {seconds:.3f} s", flush=True)
+    rows = []
+    details = []
+    with scratch_folder("load-vs-sdk-") as folder, contextlib.ExitStack() as servers:
+        libraries: dict[int, tuple[object, int]] = {}
 
-    print_table(
-        f"Load {arguments.prompts} prompts and their {expected} versions from prompt-studio serve on 127.0.0.1 "
-        f"(ours: LangWatchClient, {arguments.concurrency} in flight; SDK: generated client, sequential)",
-        "SDK",
-        [Comparison(f"{arguments.prompts} prompts + histories", ours, sdk, TARGET)],
+        def library_of(count: int):
+            """A server holding `count` seeded prompts, started (and warmed on loopback) the first time."""
+            if count not in libraries:
+                started = time.perf_counter()
+                expected = seed(folder / f"server-{count}" / "data", count)
+                server = servers.enter_context(fresh_server(folder, f"server-{count}"))
+                load_with_sdk(server.url, server.api_key)
+                asyncio.run(load_with_ours(server.url, server.api_key, concurrency))
+                print(f"seeded and warmed {count} prompts, {expected} versions in "
+                      f"{time.perf_counter() - started:.1f} s", flush=True)
+                libraries[count] = (server, expected)
+            return libraries[count]
+
+        for position, rtt in enumerate(arguments.rtt):
+            count = arguments.far_prompts if rtt >= FAR else arguments.prompts
+            server, expected = library_of(count)
+            runs = runs_at(arguments, position)
+            figures = measure_at(server, rtt, runs, expected, concurrency)
+            ours, sdk = statistics.median(figures["ours"]), statistics.median(figures["sdk"])
+            target = TARGETS.get(rtt)
+            connections = [f"{statistics.median(figures[f'{side} connections']):g}"
+                           if figures[f"{side} connections"] else "-" for side in ("ours", "sdk")]
+            rows.append([
+                milliseconds(rtt), f"{count} + {expected}", f"{ours:.3f}", connections[0], f"{sdk:.3f}",
+                connections[1], f"{sdk / ours:.1f}x", f"{target:g}x" if target else "-",
+                ("yes" if sdk / ours >= target else "NO") if target else "-", str(runs),
+            ])
+            details.append(f"  {milliseconds(rtt)}: ours {_runs(figures['ours'])}; SDK {_runs(figures['sdk'])}")
+
+    print_grid(
+        f"Load the prompts and all their versions from prompt-studio serve (ours: LangWatchClient, {concurrency} "
+        "in flight; SDK: generated client, sequential), the same server and proxy for both",
+        ["rtt", "prompts + versions", "ours s", "conns", "SDK s", "conns", "ratio", "target", "met", "runs"],
+        rows,
+        [
+            "Medians. ratio: the SDK's time over ours. conns: TCP connections opened per run, counted by the proxy.",
+            f"At {FAR:g} ms and more the smaller library is loaded (the SDK's sequential requests would take "
+            f"{arguments.prompts + 1} round trips a run); no target is set there.",
+            "Plain http: HTTP/1.1 for both (no ALPN, no HTTP/2).",
+        ],
     )
+    for line in details:
+        print(line)
+
+
+def _runs(values: list[float]) -> str:
+    return " ".join(f"{value:.3f}" for value in values)
 
 
 if __name__ == "__main__":

@@ -40,6 +40,11 @@ MAX_HEAD_BYTES = 16 * 1024
 MAX_HEADERS = 100
 """Checked by the app (server/app.py) once the head is parsed: 16 kB could otherwise carry 4,000 headers."""
 HEAD_TIMEOUT = 5.0
+"""Seconds from the first byte of a request to the end of its head."""
+IDLE_TIMEOUT = 65.0
+"""Seconds a kept-alive connection may wait, silent, for its next request. Longer than the app keeps an idle
+connection (30 s) and than the 60 s of common proxies, so a client always lets go first and never sends a request
+into a connection the server is closing; a flood of silent connections is met by making room, not by this."""
 MAX_CONNECTIONS = 1024
 FILE_DESCRIPTOR_MARGIN = 160
 """Descriptors kept for everything but connections: measured, an idle server holds 17, and about 100 once all 40
@@ -99,6 +104,9 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         before it is refused.
         """
         self._completed_in_read = False
+        if self._in_head and self._head_bytes == 0 and self._head_timer is not None:
+            self._head_timer.cancel()  # a request starts: its head has HEAD_TIMEOUT from now, not the idle time
+            self._head_timer = self.loop.call_later(HEAD_TIMEOUT, self._on_head_timeout)
         super().data_received(data)
         if self._in_head and not self._completed_in_read and not self.transport.is_closing():
             self._head_bytes += len(data)
@@ -127,7 +135,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
 
     def _wait_for_request(self) -> None:
         self.waiting_turn = next(self._turns)
-        self._head_timer = self.loop.call_later(HEAD_TIMEOUT, self._on_head_timeout)
+        self._head_timer = self.loop.call_later(IDLE_TIMEOUT, self._on_head_timeout)
 
     def _stop_waiting(self) -> None:
         self.waiting_turn = None

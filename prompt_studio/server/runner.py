@@ -13,7 +13,7 @@ from uvicorn.config import LOGGING_CONFIG
 from prompt_studio.models.names import is_loopback_host
 from prompt_studio.paths import DataPaths
 from prompt_studio.server.app import create_app
-from prompt_studio.server.protocol import bounded_protocol, fit_connections_to_file_limit
+from prompt_studio.server.protocol import IDLE_TIMEOUT, bounded_protocol, fit_connections_to_file_limit
 from prompt_studio.store import PromptLibrary
 
 MIN_EXPOSED_KEY_LENGTH = 32
@@ -78,6 +78,7 @@ def serve(
             port=port,
             http=bounded_protocol(fit_connections_to_file_limit()),
             ws="none",
+            timeout_keep_alive=int(IDLE_TIMEOUT),
             log_level=log_level,
             log_config=_logging_config(log_level),
             server_header=False,

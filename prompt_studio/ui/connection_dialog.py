@@ -16,6 +16,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from prompt_studio.models.errors import (
+    AuthenticationError,
+    CertificateRefused,
+    ConnectionFailed,
+    PermissionDeniedError,
+    PromptStudioError,
+)
 from prompt_studio.services.connections import (
     DEFAULT_LANGWATCH_URL,
     Connection,
@@ -29,6 +36,23 @@ Probe = Callable[[str, str, str | None], Awaitable[str]]
 OrkesProbe = Callable[[str, str, str], Awaitable[str]]
 """(server root, key id, key secret) -> a sentence saying the connection works."""
 _ORKES_URL_HINT = "https://yourcompany.orkesconductor.io (without /api)"
+
+
+_WHAT_TO_DO = {
+    AuthenticationError: "Check the key (and, for a key of the form sk-lw-<id>_<secret>, the project id).",
+    PermissionDeniedError: "Ask for a key that may read and save prompts.",
+    ConnectionFailed: "Check the address, and that the server is running and reachable from here.",
+}
+
+
+def _in_plain_words(error: BaseException) -> str:
+    """What a failed test means and what to do, without the protocol's words (header names, status codes)."""
+    if not isinstance(error, PromptStudioError):
+        return plain_message(error)
+    advice = next((words for kind, words in _WHAT_TO_DO.items() if isinstance(error, kind)), None)
+    if advice is None or isinstance(error, CertificateRefused):
+        return error.user_message
+    return f"{error.plain_words} {advice}"
 
 
 class ConnectionDialog(QDialog):
@@ -154,7 +178,8 @@ class ConnectionDialog(QDialog):
                 answer = await self._probe(self.url_edit.text().strip(), self.key_edit.text(), self.project_id)
             self.result_label.setText(f"✓ {answer}")
         except Exception as error:  # shown to the user, never raised past the dialog
-            self.result_label.setText(f"✗ {plain_message(error)}")
+            self.result_label.setText(f"✗ {_in_plain_words(error)}")
+            self.result_label.setToolTip(plain_message(error))  # the server's own words, for whoever asks
         finally:
             self.test_button.setEnabled(True)
 

@@ -85,6 +85,16 @@ class NameDialog(QDialog):
         problem = self._problem(text.strip())
         self.problem_label.setText(problem if text else "")
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(problem is None)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Grow (or shrink) to the wrapped problem text, so no word of it is cut off."""
+        layout = self.layout()
+        layout.activate()
+        width = self.width()
+        height = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else layout.totalSizeHint().height()
+        if height != self.height():
+            self.resize(width, max(height, layout.totalMinimumSize().height()))
 
     @property
     def name(self) -> str:

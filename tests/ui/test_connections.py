@@ -36,8 +36,11 @@ def test_test_connection_answers_in_plain_words(qtbot, run_async, tmp_path, serv
     _fill(qtbot, dialog, server.url, "sk-lw-wrong-key")
     dialog.test_button.click()
     qtbot.waitUntil(lambda: dialog.result_label.text().startswith("✗"), timeout=10000)
-    assert "did not accept the API key" in dialog.result_label.text()
-    assert "sk-lw-wrong-key" not in dialog.result_label.text()
+    assert dialog.result_label.text() == (
+        "✗ The server did not accept the API key. Check the key (and, for a key of the form sk-lw-<id>_<secret>, "
+        "the project id).")
+    assert "X-Auth-Token" in dialog.result_label.toolTip(), "the server's own words stay at hand"
+    assert "sk-lw-wrong-key" not in dialog.result_label.text() + dialog.result_label.toolTip()
 
     dialog.key_edit.clear()
     qtbot.keyClicks(dialog.key_edit, server.api_key)

@@ -145,3 +145,16 @@ def test_names_are_elided_in_the_middle_and_the_unsaved_mark_comes_first(window,
     assert window.prompt_model.data(window.prompt_model.index(row, 0)) == f"* {HANDLE}"
     tooltip = window.prompt_model.data(window.prompt_model.index(row, 0), Qt.ItemDataRole.ToolTipRole)
     assert tooltip.startswith(f"{HANDLE}, version ") and "unsaved draft" in tooltip
+
+
+def test_the_handle_problem_is_shown_whole(qtbot):
+    from prompt_studio.ui.dialogs import new_prompt_dialog
+
+    dialog = new_prompt_dialog(None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.name_edit, "Support / Refund Requests")
+    label = dialog.problem_label
+    assert label.text().startswith("A handle uses lowercase letters")
+    assert label.height() >= label.heightForWidth(label.width()), "no line of the explanation is cut off"
+    dialog.close()

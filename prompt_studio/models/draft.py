@@ -39,5 +39,10 @@ class Draft(BaseModel):
         return conflict.to_wire() if conflict is not None else None
 
     @property
+    def is_new(self) -> bool:
+        """A prompt created on this computer that no server has yet."""
+        return self.base_version is None and self.base_config is None
+
+    @property
     def differs_from_base(self) -> bool:
         return self.config != self.base_config or self.parameters != self.base_parameters

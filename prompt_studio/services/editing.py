@@ -94,6 +94,8 @@ class EditingSession:
         self.read_note: str | None = None
         """What the open prompt's last read could not get, in plain words (a key that may only read)."""
         self.draft_handles: set[str] = set()
+        self.new_handles: set[str] = set()
+        """The drafts of prompts that are not on the server yet (created here, never saved)."""
         """The prompts with a draft on disk, kept in memory so the list can mark them without reading files."""
         self._writes = asyncio.Lock()
         self._written: Draft | None = None
@@ -116,8 +118,10 @@ class EditingSession:
         return self.draft is not None and self.viewing is None
 
     async def start(self) -> None:
-        """Find the drafts kept on disk (a glob, in a worker thread)."""
-        self.draft_handles = set(await asyncio.to_thread(self.drafts.handles))
+        """Find the drafts kept on disk, and which of them are new prompts not saved yet (in a worker thread)."""
+        drafts = await asyncio.to_thread(self.drafts.load_all)
+        self.draft_handles = {draft.handle for draft in drafts}
+        self.new_handles = {draft.handle for draft in drafts if draft.is_new}
 
     # -- the draft on disk --------------------------------------------------------------------------------------
 
@@ -137,6 +141,7 @@ class EditingSession:
         async with self._writes:
             await _to_the_end(self.drafts.delete, handle)
             self.draft_handles.discard(handle)
+            self.new_handles.discard(handle)
 
     async def flush(self) -> None:
         """Put the current draft on disk now, unless it is there already."""
@@ -158,6 +163,12 @@ class EditingSession:
         round trip, not one per read.
         """
         await self.flush()
+        if handle in self.new_handles:
+            kept = await asyncio.to_thread(self.drafts.load, handle)
+            if kept is not None and kept.is_new:
+                self._show(kept)
+                self.versions, self.read_note = [], None
+                return self.draft
         opened, versions, kept = await _together(
             self.service.open_prompt(handle), self.service.history(handle),
             asyncio.to_thread(self.drafts.load, handle),
@@ -252,6 +263,7 @@ class EditingSession:
                 self.draft = pending
             await self._write(pending)
             return
+        self.new_handles.discard(sent.handle)  # on the server now
         if current is None:
             await self._forget(sent.handle)
         elif current.config == sent.config and current.parameters == sent.parameters:
@@ -287,15 +299,19 @@ class EditingSession:
         return opened
 
     async def create(self, handle: str) -> Draft:
+        """A new prompt, as a draft on this computer: its first save makes it version 1 on the server."""
         await self.flush()
-        opened = await self.service.create_prompt(handle)
-        await self._forget(handle)
-        self._show(opened.start_draft())
+        self._show(self.service.new_draft(handle))
+        self.versions = []
+        self.new_handles.add(handle)
+        await self._write(self.draft)
         return self.draft
 
     async def delete(self, handle: str) -> None:
-        """Delete a prompt and its draft; the window then shows nothing in its place."""
-        await self.service.delete_prompt(handle)
+        """Delete a prompt and its draft (a new prompt never saved is only a draft); the window then shows
+        nothing in its place."""
+        if handle not in self.new_handles:
+            await self.service.delete_prompt(handle)
         await self._forget(handle)
         if self.handle == handle:
             self._show(None)

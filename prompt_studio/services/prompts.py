@@ -17,7 +17,6 @@ from prompt_studio.models import (
     DEFAULT_MODEL,
     ConfigData,
     ConflictInfo,
-    CreatePromptBody,
     Prompt,
     SyncAction,
     SyncRequest,
@@ -29,7 +28,7 @@ from prompt_studio.models import (
 from prompt_studio.models.draft import Draft
 from prompt_studio.models.errors import NotFoundError, PermissionDeniedError, ValidationFailedError
 from prompt_studio.models.labels import location_label
-from prompt_studio.models.orkes import config_of_answer
+from prompt_studio.models.orkes import OrkesPromptTemplate, config_of_answer, config_of_template
 from prompt_studio.models.problems import first_problem
 from prompt_studio.models.variables import with_detected_inputs
 from prompt_studio.services.backends import Capabilities, PromptBackend
@@ -193,9 +192,17 @@ class PromptService:
             probe = refused
         return _completed(shown, probe) or shown
 
-    async def create_prompt(self, handle: str) -> OpenedPrompt:
-        body = CreatePromptBody(handle=handle, commit_message="First version", **NEW_PROMPT_CONTENT)
-        return await self._complete(await self.backend.create_prompt(body))
+    def new_draft(self, handle: str) -> Draft:
+        """A prompt that exists only on this computer until its first save makes it version 1.
+
+        Nothing is written to the server: the author's first save is the first version, with their content and
+        their commit message, not a placeholder. An Orkes template starts with no model; the author picks one.
+        """
+        if self.capabilities.prompt_shape == "orkes":
+            content = config_of_template(OrkesPromptTemplate(name=handle)).to_wire()
+        else:
+            content = dict(NEW_PROMPT_CONTENT)
+        return Draft(handle=handle, config=content)
 
     async def delete_prompt(self, handle: str) -> None:
         await self.backend.delete_prompt(handle)

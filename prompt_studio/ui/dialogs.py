@@ -101,10 +101,15 @@ class NameDialog(QDialog):
         return self.name_edit.text().strip()
 
 
-def new_prompt_dialog(parent: QWidget) -> NameDialog:
+def new_prompt_dialog(parent: QWidget, existing: set[str] | frozenset[str] = frozenset()) -> NameDialog:
+    def problem(handle: str) -> str | None:
+        if handle in existing:
+            return f"There is already a prompt called {handle}: open it from the list."
+        return handle_problem(handle)
+
     return NameDialog(parent, object_name="newPromptDialog", title="New prompt",
                       question="Name of the new prompt (its handle):", placeholder="for example support/triage",
-                      problem=handle_problem)
+                      problem=problem)
 
 
 def new_tag_dialog(parent: QWidget, existing: list[str]) -> NameDialog:

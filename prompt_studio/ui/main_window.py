@@ -492,7 +492,8 @@ class MainWindow(QMainWindow):
         history of the open prompt, so the list and the history never disagree about the newest version."""
         session = self.session
         self.tasks.run("tags", "Loading the tags", session.load_tags())
-        if session.handle is not None and not self.tasks.is_running("open"):
+        if session.handle is not None and session.handle not in session.new_handles \
+                and not self.tasks.is_running("open"):
             self.load_history(session.handle)
 
         async def load() -> list[Prompt]:
@@ -503,7 +504,7 @@ class MainWindow(QMainWindow):
         return self.tasks.run("list", "Loading the prompts", load(), self._show_prompts)
 
     def _show_prompts(self, prompts: list[Prompt]) -> None:
-        self.prompt_model.set_prompts(prompts)
+        self.prompt_model.set_prompts(prompts, self.session.new_handles)
         self.prompt_model.set_drafts(self.session.draft_handles)
         self._update_count()
         if self.draft is not None:
@@ -875,15 +876,16 @@ class MainWindow(QMainWindow):
     async def new_prompt(self, handle: str | None = None) -> Draft | None:
         session = self.session
         if handle is None:
-            dialog = new_prompt_dialog(self)
+            dialog = new_prompt_dialog(self, self.prompt_model.handles())
             if await wait_for_dialog(dialog) != QDialog.DialogCode.Accepted:
                 return None
             handle = dialog.name
         draft = await session.create(handle)
-        self.load_history(handle)
         await self.refresh()
         self._show_opened(draft)
         self._select_in_list(handle)
+        self.statusBar().showMessage(f"{handle} is a draft on this computer: your first save makes it version 1.",
+                                     10000)
         return draft
 
     def _on_delete_action_triggered(self) -> None:

@@ -44,9 +44,13 @@ class PromptListModel(FlatTableModel):
         self._filter = ""
         self._drafts: set[str] = set()
 
-    def set_prompts(self, prompts: list[Prompt]) -> None:
+    def set_prompts(self, prompts: list[Prompt], unsaved: set[str] | frozenset[str] = frozenset()) -> None:
+        """The server's prompts, and first the new ones that exist only as drafts here (`unsaved`)."""
         self.beginResetModel()
-        self._rows = [PromptRow.from_prompt(prompt) for prompt in prompts]
+        listed = [PromptRow.from_prompt(prompt) for prompt in prompts]
+        known = {row.handle for row in listed}
+        new = [PromptRow(handle, 0, (), "", handle.lower()) for handle in sorted(unsaved) if handle not in known]
+        self._rows = new + listed
         self._visible = self._matching_rows()
         self.endResetModel()
 
@@ -84,6 +88,10 @@ class PromptListModel(FlatTableModel):
                 return visible_row
         return None
 
+    def handles(self) -> frozenset[str]:
+        """Every prompt's handle, filtered out or not."""
+        return frozenset(row.handle for row in self._rows)
+
     def handle_at(self, row: int) -> str:
         return self._rows[self._visible[row]].handle
 
@@ -103,12 +111,14 @@ class PromptListModel(FlatTableModel):
             if column == 0:
                 return f"* {row.handle}" if row.handle in self._drafts else row.handle
             if column == 1:
-                return f"v{row.version}"
+                return f"v{row.version}" if row.version else "new"
             if column == 2:
                 return ", ".join(row.tags)
             return friendly_time(row.updated_at)
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
             draft = " - unsaved draft on this computer" if row.handle in self._drafts else ""
+            if not row.version:
+                return f"{row.handle}, not saved yet: your first save makes it version 1"
             return f"{row.handle}, version {row.version}, changed {full_time(row.updated_at)}{draft}"
         if role == Qt.ItemDataRole.AccessibleTextRole and column == 0:
             return row.handle + (", unsaved draft" if row.handle in self._drafts else "")

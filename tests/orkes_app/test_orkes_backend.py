@@ -206,12 +206,20 @@ async def test_restore_saves_the_old_version_again_as_the_newest(orkes, backend)
     )
 
 
-async def test_a_new_prompt_gets_an_orkes_model_and_version_one(orkes, backend):
+async def test_a_new_prompt_is_version_one_with_what_the_author_wrote_and_chose(orkes, backend):
     seed(orkes)
-    await backend.list_prompts()
-    opened = await PromptService(backend, backend.capabilities).create_prompt("fresh")
-    assert (opened.prompt.version, opened.config["model"]) == (1, "openai:gpt-4o")
-    assert stored(orkes, "fresh") == [(1, "You are a helpful assistant.")]
+    service = PromptService(backend, backend.capabilities)
+    draft = service.new_draft("fresh")
+    assert draft.is_new and draft.config["integrations"] == [], "no model until the author picks one"
+    assert stored(orkes, "fresh") == [], "nothing on the server before the first save"
+    edited = draft.model_copy(update={"config": {
+        **draft.config, "prompt": "Hello ${name}", "model": "openai:gpt-4o", "integrations": ["openai:gpt-4o"]}})
+
+    outcome = await service.save(edited, "first")
+
+    assert (outcome.action, outcome.draft.base_version) == ("created", 1)
+    assert stored(orkes, "fresh") == [(1, "Hello ${name}")]
+    assert outcome.draft.base_config["integrations"] == ["openai:gpt-4o"]
 
 
 async def test_tags_of_the_name_are_added_and_removed(orkes, backend):

@@ -27,8 +27,11 @@ async def session(tmp_path):
 
 
 async def _new(session: EditingSession) -> str:
+    """A prompt on the server (version 1), open in the session."""
     handle = f"team/faq-{next(_numbers)}"
     await session.create(handle)
+    outcome = await session.save("first", _never_asked)
+    assert outcome.action == "created" and session.draft.base_version == 1
     return handle
 
 
@@ -179,6 +182,19 @@ async def test_viewing_an_old_version_and_back(session):
     assert session.draft.config["prompt"] == "Second."
     assert not session.view(newest), "the draft's own version is the draft"
     assert session.editing
+
+
+async def test_a_new_prompt_is_only_a_draft_here_until_its_first_save(session, tmp_path):
+    handle = f"team/new-{next(_numbers)}"
+    draft = await session.create(handle)
+    assert draft.is_new and handle in session.new_handles
+    assert session.drafts.load(handle) == draft, "kept on disk at once"
+    assert handle not in {prompt.handle for prompt in await session.service.list_prompts()}
+
+    again = EditingSession(session.workspace)  # the next start
+    await again.start()
+    assert handle in again.new_handles
+    assert (await again.open(handle)).config == draft.config, "opened without asking the server"
 
 
 async def test_deleting_forgets_the_draft(session):

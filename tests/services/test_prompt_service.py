@@ -112,11 +112,16 @@ async def test_restore_tags_create_and_delete(service, handle):
     assert restored.prompt.version == 3 and restored.config["prompt"] == "draft"
     await service.move_tag(handle, "production", first.version_id)
     assert "production" in (await service.backend.get_prompt(handle, version=1)).tag_names
-    created = await service.create_prompt("fresh")
-    assert created.prompt.version == 1 and created.config["outputs"]
-    await service.delete_prompt("fresh")
+    fresh = f"{handle}-fresh"
+    new = service.new_draft(fresh)
     with pytest.raises(NotFoundError):
-        await service.open_prompt("fresh")
+        await service.open_prompt(fresh)  # a new draft is not on the server
+    created = await service.save(new, "first")
+    assert (created.action, created.draft.base_version) == ("created", 1)
+    assert created.draft.base_config == (await service.open_prompt(fresh)).config
+    await service.delete_prompt(fresh)
+    with pytest.raises(NotFoundError):
+        await service.open_prompt(fresh)
 
 
 async def test_the_library_backend_runs_off_the_event_loop(tmp_path):

@@ -155,13 +155,41 @@ def test_restore_asks_before_it_writes(window, qtbot, run_async):
     assert window.history_model.rowCount() == count
 
 
-def test_new_prompt_and_delete(window, qtbot, run_async, colleague):
+def test_a_new_prompt_is_a_draft_until_its_first_save_makes_it_version_1(window, qtbot, run_async, colleague):
+    from prompt_studio.models.errors import NotFoundError
+
     draft = run_async(window.new_prompt("team/new-one"))
-    assert draft.base_version == 1
-    assert window.prompt_model.row_of("team/new-one") is not None
-    assert window.title_label.text() == "team/new-one"
-    assert run_async(window.delete_prompt("team/new-one", confirm=False))
-    assert window.prompt_model.row_of("team/new-one") is None
+    assert draft.is_new and window.title_label.text() == "team/new-one"
+    row = window.prompt_model.row_of("team/new-one")
+    assert window.prompt_model.data(window.prompt_model.index(row, 1)) == "new"
+    with pytest.raises(NotFoundError):
+        run_async(colleague.get_prompt("team/new-one"))
+    _type_at_end(window.editor.findChild(QPlainTextEdit, "systemPromptEdit"), qtbot, " Answer briefly.")
+
+    outcome = run_async(window.save_with_message("The first real version"))
+
+    assert outcome.action == "created"
+    saved = run_async(colleague.get_prompt("team/new-one"))
+    assert (saved.version, saved.commit_message) == (1, "The first real version")
+    assert saved.prompt.endswith("Answer briefly.")
+    qtbot.waitUntil(lambda: window.prompt_model.data(
+        window.prompt_model.index(window.prompt_model.row_of("team/new-one"), 1)) == "v1", timeout=5000)
+
+
+def test_a_new_prompt_never_saved_is_deleted_without_asking_the_server(window, qtbot, run_async):
+    run_async(window.new_prompt("team/never-saved"))
+    assert run_async(window.delete_prompt("team/never-saved", confirm=False))
+    assert window.prompt_model.row_of("team/never-saved") is None
+    assert "team/never-saved" not in window.drafts.handles()
+
+
+def test_new_prompt_refuses_a_handle_already_in_the_list(window, qtbot):
+    from prompt_studio.ui.dialogs import new_prompt_dialog
+
+    dialog = new_prompt_dialog(window, window.prompt_model.handles())
+    qtbot.keyClicks(dialog.name_edit, HANDLE)
+    assert dialog.problem_label.text().startswith(f"There is already a prompt called {HANDLE}")
+    dialog.close()
 
 
 def test_filter_as_you_type(window, qtbot):

@@ -9,7 +9,18 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QRect, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QRect,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -98,6 +109,44 @@ class VersionBanner(QWidget):
     def show_version(self, prompt: Prompt) -> None:
         self.label.setText(f"Viewing v{prompt.version} (saved {full_time(prompt.created_at)}), read-only.")
         self.show()
+
+
+class RoomForWords(QObject):
+    """Keeps a table's words column readable: in a narrow panel (a 1280x720 screen) the optional columns step
+    aside, in order, until the words have room; their values stay in each row's tooltip."""
+
+    MIN_WORDS_WIDTH = 150
+
+    def __init__(self, view: QTableView, *, words_column: int, optional: tuple[int, ...]):
+        super().__init__(view)
+        self.view, self.words_column, self.optional = view, words_column, optional
+        header = view.horizontalHeader()
+        self._widths = {column: header.sectionSize(column) for column in range(header.count())}
+        """Measured once, shown: a hidden section reports no width."""
+        self._unneeded: set[int] = set()
+        view.viewport().installEventFilter(self)
+
+    def set_unneeded(self, column: int, unneeded: bool) -> None:
+        """A column with nothing to show (no authors in a local library) is hidden whatever the width."""
+        (self._unneeded.add if unneeded else self._unneeded.discard)(column)
+        self._fit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self._fit()
+        return False
+
+    def _fit(self) -> None:
+        room = self.view.viewport().width()
+        shown = [column for column in self._widths if column != self.words_column and column not in self._unneeded]
+        hidden: set[int] = set()
+        for column in self.optional:
+            if room - sum(self._widths[other] for other in shown if other not in hidden) >= self.MIN_WORDS_WIDTH:
+                break
+            hidden.add(column)
+        for column in self._widths:
+            if column != self.words_column:
+                self.view.setColumnHidden(column, column in hidden or column in self._unneeded)
 
 
 class MainWindow(QMainWindow):
@@ -198,6 +247,7 @@ class MainWindow(QMainWindow):
         self._setup_table(self.prompt_list, self.prompt_model, stretch_column=0)
         self.prompt_list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self._fit_columns(self.prompt_list, {1: "v12", 2: "production", 3: "Updated"})
+        self.prompt_list_room = RoomForWords(self.prompt_list, words_column=0, optional=(3, 2))
         self.prompt_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.prompt_count = QLabel()
         self.prompt_count.setObjectName("promptCount")
@@ -216,6 +266,7 @@ class MainWindow(QMainWindow):
         self.history_view = _named(QTableView(), "versionHistory", "Version history")
         self._setup_table(self.history_view, self.history_model, stretch_column=3)
         self._fit_columns(self.history_view, {0: "v12", 1: "00 Nov", 2: "someone", 4: "production"})
+        self.history_room = RoomForWords(self.history_view, words_column=3, optional=(1, 2))
         self.history_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
 
         self.busy_bar = QProgressBar()
@@ -571,8 +622,10 @@ class MainWindow(QMainWindow):
 
     def _show_history(self, versions: list[Prompt]) -> None:
         self.history_model.set_versions(versions)
+        if versions:
+            self.prompt_model.set_tag_places(versions[0].handle or versions[0].id, versions)
         # A library without users has no authors: give their column's room to the commit messages.
-        self.history_view.setColumnHidden(2, not any(version.author_id for version in versions))
+        self.history_room.set_unneeded(2, not any(version.author_id for version in versions))
 
     # -- drafts -------------------------------------------------------------------------------------------------
 

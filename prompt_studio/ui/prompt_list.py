@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 
-from prompt_studio.models import Prompt
+from prompt_studio.models import VIRTUAL_TAG, Prompt
 from prompt_studio.ui.table_model import FlatTableModel, Index
 from prompt_studio.ui.when import friendly_time, full_time
 
@@ -27,7 +27,7 @@ class PromptRow:
     @classmethod
     def from_prompt(cls, prompt: Prompt) -> PromptRow:
         handle = prompt.handle or prompt.id
-        tags = tuple(tag.name for tag in prompt.tags if tag.name != "latest")
+        tags = tuple(tag.name for tag in prompt.tags if tag.name != VIRTUAL_TAG)
         return cls(handle, prompt.version, tags, prompt.updated_at, " ".join((handle, *tags)).lower())
 
 
@@ -43,6 +43,20 @@ class PromptListModel(FlatTableModel):
         self._visible: list[int] = []
         self._filter = ""
         self._drafts: set[str] = set()
+        self._tag_places: dict[str, str] = {}
+        """Per handle, where its tags point ("production v1, staging v3"), once its history was seen."""
+
+    def set_tag_places(self, handle: str, versions: list[Prompt]) -> None:
+        """Show where each tag of this prompt is, from its history (the list itself only knows the newest)."""
+        places = [f"{tag} v{version.version}" for version in versions for tag in version.tag_names
+                  if tag != VIRTUAL_TAG]
+        text = ", ".join(places)
+        if self._tag_places.get(handle) == text:
+            return
+        self._tag_places[handle] = text
+        row = self.row_of(handle)
+        if row is not None:
+            self.dataChanged.emit(self.index(row, 2), self.index(row, 2))
 
     def set_prompts(self, prompts: list[Prompt], unsaved: set[str] | frozenset[str] = frozenset()) -> None:
         """The server's prompts, and first the new ones that exist only as drafts here (`unsaved`)."""
@@ -113,7 +127,7 @@ class PromptListModel(FlatTableModel):
             if column == 1:
                 return f"v{row.version}" if row.version else "new"
             if column == 2:
-                return ", ".join(row.tags)
+                return self._tag_places.get(row.handle, ", ".join(row.tags))
             return friendly_time(row.updated_at)
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
             draft = " - unsaved draft on this computer" if row.handle in self._drafts else ""

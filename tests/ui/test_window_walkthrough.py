@@ -9,6 +9,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QMessageBox
 
 from prompt_studio.models import ConfigData, SyncRequest
+from prompt_studio.ui.main_window import RoomForWords
 from tests.ui.main_window_support import open_window
 
 HANDLE = "support/triage"
@@ -158,3 +159,27 @@ def test_the_handle_problem_is_shown_whole(qtbot):
     assert label.text().startswith("A handle uses lowercase letters")
     assert label.height() >= label.heightForWidth(label.width()), "no line of the explanation is cut off"
     dialog.close()
+
+
+def test_the_list_says_where_each_tag_of_a_seen_prompt_is(window, qtbot):
+    row = window.prompt_model.row_of(HANDLE)
+    oldest = window.history_model.version_at(window.history_model.rowCount() - 1)
+    assert window.prompt_model.data(window.prompt_model.index(row, 2)) == f"production v{oldest.version}"
+
+
+def test_screenshot_main_window_at_1280_by_720(window, qtbot, screenshots):
+    window.fit_to_screen(area=QRect(0, 0, 1280, 720))
+    qtbot.waitUntil(lambda: window.width() == 1280, timeout=2000)
+    image = screenshots.take(window, "main-window-1280x720.png")
+    assert image.width() >= 1280
+
+
+def test_in_a_narrow_panel_the_names_keep_their_room(window, qtbot):
+    window.fit_to_screen(area=QRect(0, 0, 1280, 720))
+    qtbot.waitUntil(lambda: window.width() == 1280, timeout=2000)
+    window.splitter.setSizes([260, 760, 260])
+    qtbot.waitUntil(lambda: window.prompt_list.columnWidth(0) >= RoomForWords.MIN_WORDS_WIDTH - 30, timeout=2000)
+    assert window.prompt_list.isColumnHidden(3), "Updated steps aside first"
+    window.splitter.setSizes([520, 500, 260])
+    qtbot.waitUntil(lambda: not window.prompt_list.isColumnHidden(3), timeout=2000)
+    assert not window.prompt_list.isColumnHidden(2)

@@ -159,8 +159,8 @@ class EditingSession:
     async def open(self, handle: str) -> Draft:
         """A prompt's draft if one is kept on this computer, else its newest version as a new draft.
 
-        The prompt, its history and the draft file are read at once: over a real distance an open costs one
-        round trip, not one per read.
+        The prompt's full content, its history and the draft file are read at once: over a real distance an open
+        costs one round trip, not one per read.
         """
         await self.flush()
         if handle in self.new_handles:
@@ -169,9 +169,8 @@ class EditingSession:
                 self._show(kept)
                 self.versions, self.read_note = [], None
                 return self.draft
-        opened, versions, kept = await _together(
-            self.service.open_prompt(handle), self.service.history(handle),
-            asyncio.to_thread(self.drafts.load, handle),
+        (opened, versions), kept = await _together(
+            self.service.open_with_history(handle), asyncio.to_thread(self.drafts.load, handle),
         )
         self._show(kept if kept is not None else opened.start_draft())
         self.versions = versions

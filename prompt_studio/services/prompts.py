@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -139,12 +139,31 @@ class PromptService:
 
     async def open_prompt(self, handle: str) -> OpenedPrompt:
         """The newest version with everything it holds; its answer and its full content are read at once."""
+        return await self._open(handle, lambda: self.backend.get_prompt(handle))
+
+    async def open_with_history(self, handle: str) -> tuple[OpenedPrompt, list[Prompt]]:
+        """The newest version with everything it holds, and the history, in two requests sent at once.
+
+        The history's first entry is the newest version's own answer, so no separate read of the prompt is sent:
+        over HTTP/1.1 the two requests ride the two connections a start leaves open, one round trip in all.
+        """
+        async def newest() -> Prompt:
+            versions = await self.history(handle)
+            if not versions:
+                raise NotFoundError(f"{handle} has no versions on the server.")
+            listed.append(versions)
+            return versions[0]
+
+        listed: list[list[Prompt]] = []
+        opened = await self._open(handle, newest)
+        return opened, listed[-1]
+
+    async def _open(self, handle: str, read_answer: Callable[[], Awaitable[Prompt]]) -> OpenedPrompt:
+        """The newest version's answer (`read_answer`) and its full content, read at once."""
         if not self.capabilities.content_by_sync:
-            return self._as_shown(await self.backend.get_prompt(handle))
+            return self._as_shown(await read_answer())
         for _attempt in range(_READ_ATTEMPTS):
-            prompt, probe = await asyncio.gather(
-                self.backend.get_prompt(handle), self._read_content(handle), return_exceptions=True
-            )
+            prompt, probe = await asyncio.gather(read_answer(), self._read_content(handle), return_exceptions=True)
             if isinstance(probe, NotFoundError):
                 raise probe  # deleted meanwhile, and the read that would have created it again was undone
             if isinstance(prompt, BaseException):

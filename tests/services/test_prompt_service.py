@@ -201,3 +201,20 @@ async def test_a_key_that_may_not_sync_still_opens_the_prompt_and_says_what_is_m
     assert opened.config["prompt"] == BASE["prompt"] and opened.config["temperature"] == 0.5
     assert "top_p" not in opened.config, "a plain read does not have it"
     assert "may read prompts but not use LangWatch's sync" in opened.partial_note
+
+
+async def test_an_open_with_its_history_is_two_reads_sent_at_once(service, handle):
+    await _make(service, handle)
+    sent: list[str] = []
+    for name in ("get_prompt", "list_versions", "sync_prompt"):
+        real = getattr(service.backend, name)
+
+        async def counted(*args, _real=real, _name=name, **kwargs):
+            sent.append(_name)
+            return await _real(*args, **kwargs)
+
+        setattr(service.backend, name, counted)
+    opened, versions = await service.open_with_history(handle)
+    assert sorted(sent) == ["list_versions", "sync_prompt"], "no separate read of the prompt"
+    assert opened.prompt.version == versions[0].version == 2
+    assert opened.config["top_p"] == 0.9 and [version.version for version in versions] == [2, 1]

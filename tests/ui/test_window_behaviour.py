@@ -72,7 +72,7 @@ def test_closing_and_saving_makes_a_version_then_closes(qtbot, run_async, tmp_pa
 def test_selecting_another_prompt_wins_over_a_slow_earlier_load(qtbot, run_async, tmp_path):
     window = open_window(qtbot, run_async, tmp_path / "app")
     service = window.service
-    real_open = service.open_prompt
+    real_open = service.open_with_history
     release = asyncio.Event()
 
     async def slow_for_triage(handle: str):
@@ -80,7 +80,7 @@ def test_selecting_another_prompt_wins_over_a_slow_earlier_load(qtbot, run_async
             await release.wait()
         return await real_open(handle)
 
-    service.open_prompt = slow_for_triage
+    service.open_with_history = slow_for_triage
     slow = window.open_prompt(HANDLE)
     other = next(window.prompt_model.handle_at(row) for row in range(window.prompt_model.rowCount())
                  if window.prompt_model.handle_at(row) != HANDLE)

@@ -31,6 +31,9 @@ def _build_parser() -> argparse.ArgumentParser:
                                        "machine can see arguments, so prefer --api-key-env")
     key.add_argument("--api-key-env", dest="serve_api_key_env", metavar="VAR",
                      help="environment variable that holds the key")
+    from prompt_studio.commands.render import add_render_parser
+
+    add_render_parser(commands)
     return parser
 
 
@@ -44,6 +47,10 @@ def _key_from_env(parser: argparse.ArgumentParser, variable: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
+    if args.command == "render":
+        from prompt_studio.commands.render import run_render
+
+        return run_render(args)
     if args.command == "serve":
         from prompt_studio.server import UnsafeExposure, serve
 

@@ -201,7 +201,7 @@ def report(by_rtt: dict, runs_by_rtt: dict, arguments) -> None:
                 "yes" if ours.median <= limit else "NO", f"{len(ours.seconds)}/{len(sdk.seconds)}",
             ])
     print_grid(
-        f"Open a prompt of {PROMPTS} (text in the form, 5 versions listed): the real window (prompt, sync and "
+        f"Open a prompt of {PROMPTS} (text in the form, 5 versions listed): the real window (its sync and its "
         "versions at once) against the SDK (get prompt, then versions)",
         ["rtt", "scenario", "ours s", "RTs", "conns", "SDK s", "RTs", "conns", "ratio", "target s", "met", "n"],
         rows,
@@ -209,7 +209,8 @@ def report(by_rtt: dict, runs_by_rtt: dict, arguments) -> None:
             "Medians. RTs: round trips beyond the same scenario at loopback, (t - t0) / rtt. conns: new TCP "
             "connections per open, counted by the proxy.",
             "ratio: the SDK's time over ours. target: ours within 1 round trip + 50 ms.",
-            "Plain http: no ALPN, so no HTTP/2; our three reads sent at once need three HTTP/1.1 connections.",
+            "Plain http: no ALPN, so no HTTP/2; our two reads sent at once (sync and versions) need two HTTP/1.1 "
+            "connections.",
             "Runs per round trip: " + ", ".join(f"{milliseconds(rtt)} {runs}" for rtt, runs in runs_by_rtt.items())
             + f"; {arguments.opens} warm opens per run; the idle case in the first {arguments.idle_runs} run(s).",
         ],

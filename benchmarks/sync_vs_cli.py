@@ -9,7 +9,7 @@ first as new prompts (200 `created`), then unchanged (200 `up_to_date`, nothing 
 alternates. The CLI (npm `langwatch` 0.16.1, installed into `.cache/langwatch-cli` as
 tests/server/test_official_cli.py does) syncs a project of 200 `file:` prompts; it reports its own time
 ("Synced 200 pushed in 0.9s", to 0.1 s), which leaves out node's start-up, and its whole process is timed too.
-Ours is `PromptService.sync_many` (what "Save all" and import use) over `LangWatchClient`, 16 in flight, timed
+Ours is `PromptService.save_many` (what "Save all" and import use) over `LangWatchClient`, 16 in flight, timed
 from opening the client to closing it (its connections included). The test server is plain http: HTTP/1.1, so
 16 in flight are 16 connections (HTTP/2 is only negotiated over TLS).
 
@@ -168,8 +168,10 @@ async def _latest_versions(server, prefix: str) -> list[int]:
 
 
 def drafts(prefix: str, count: int, base_version: int | None) -> list[Draft]:
+    """New drafts, or drafts of prompts saved as version `base_version` (as the app keeps them: with their base)."""
     return [
-        Draft(handle=f"{prefix}prompt-{number}", base_version=base_version, config=prompt_content(number))
+        Draft(handle=f"{prefix}prompt-{number}", base_version=base_version, config=prompt_content(number),
+              base_config=prompt_content(number) if base_version is not None else None)
         for number in range(count)
     ]
 
@@ -178,9 +180,9 @@ async def timed_sync_many(url: str, api_key: str, to_save: list[Draft], expected
                           concurrency: int) -> float:
     started = time.perf_counter()
     async with LangWatchClient(url, api_key) as client:
-        outcomes = await PromptService(client).sync_many(to_save, "Save all", concurrency=concurrency)
+        outcomes = await PromptService(client).save_many(to_save, "Save all", concurrency=concurrency)
     elapsed = time.perf_counter() - started
-    actions = {outcome.result.action if outcome.result else repr(outcome.error) for outcome in outcomes}
+    actions = {outcome.outcome.action if outcome.outcome else repr(outcome.error) for outcome in outcomes}
     if actions != {expected_action} or len(outcomes) != len(to_save):
         raise SystemExit(f"expected {len(to_save)} x {expected_action}, got {actions}")
     return elapsed
@@ -248,7 +250,7 @@ def report(results: dict, runs_by_rtt: dict, count: int, concurrency: int) -> No
                 str(runs_by_rtt[rtt]),
             ])
     print_grid(
-        f"Save {count} drafts at once to prompt-studio serve (ours: PromptService.sync_many, {concurrency} in "
+        f"Save {count} drafts at once to prompt-studio serve (ours: PromptService.save_many, {concurrency} in "
         f"flight; CLI: langwatch@{CLI_VERSION} prompt sync), the same server and proxy for both",
         ["rtt", "scenario", "ours s", "CLI said s", "ratio", "CLI process s", "ratio", "target", "met", "runs"],
         rows,

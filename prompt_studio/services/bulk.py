@@ -8,7 +8,7 @@ prompt is reported with that prompt and does not stop the others.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from prompt_studio.models import SyncRequest, SyncResult
@@ -34,8 +34,12 @@ async def sync_many(
     requests: Sequence[tuple[str, SyncRequest]],
     *,
     concurrency: int = DEFAULT_CONCURRENCY,
+    on_answered: Callable[[str], None] | None = None,
 ) -> list[BulkSyncItem]:
-    """Sync every `(handle, request)` pair; the outcomes come back in the order of `requests`."""
+    """Sync every `(handle, request)` pair; the outcomes come back in the order of `requests`.
+
+    `on_answered(handle)` is called as each answer (or failure) comes in, for a progress display.
+    """
     if concurrency < 1:
         raise ValueError("concurrency must be at least 1")
     outcomes: list[BulkSyncItem | None] = [None] * len(requests)
@@ -47,6 +51,8 @@ async def sync_many(
                 outcomes[position] = BulkSyncItem(handle, result=await backend.sync_prompt(handle, request))
             except PromptStudioError as error:
                 outcomes[position] = BulkSyncItem(handle, error=error)
+            if on_answered is not None:
+                on_answered(handle)
 
     async with asyncio.TaskGroup() as workers:
         for _ in range(min(concurrency, len(requests))):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from prompt_studio.models import BUILT_IN_TAGS, VIRTUAL_TAG, Prompt, TagDefinition
@@ -34,6 +34,38 @@ class MergeDecision:
 
 MergeResolver = Callable[[MergeSession], Awaitable[MergeDecision | None]]
 """Shows a merge to the user; None means "keep my draft and the conflict for later"."""
+
+
+@dataclass
+class SaveAllSummary:
+    """What "Save all" did, prompt by prompt, for its closing summary."""
+
+    total: int
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    merged: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    """Still in conflict: the author kept the draft and its conflict for later."""
+    failed: list[tuple[str, PromptStudioError | None]] = field(default_factory=list)
+
+    def count(self, handle: str, action: str) -> None:
+        {"created": self.created, "updated": self.updated, "up_to_date": self.unchanged,
+         "conflict": self.conflicts}[action].append(handle)
+
+    @property
+    def text(self) -> str:
+        """One line per kind, in plain words ("2 saved as new versions", "1 kept with its conflict")."""
+        lines = []
+        for names, words in ((self.created, "saved as new prompts"), (self.updated, "saved as new versions"),
+                             (self.unchanged, "had nothing new"), (self.merged, "merged and saved"),
+                             (self.conflicts, "kept with their conflict, for Resolve conflict later")):
+            if names:
+                lines.append(f"{len(names)} {words}: {', '.join(names)}")
+        for handle, error in self.failed:
+            reason = error.user_message if error is not None else "it could not be saved"
+            lines.append(f"{handle} was not saved: {reason} Its draft is kept.")
+        return "\n".join(lines) or "There were no drafts to save."
 
 
 def draft_status(draft: Draft | None) -> str:
@@ -242,6 +274,35 @@ class EditingSession:
             if outcome.action != "conflict":
                 return outcome
         return None
+
+    async def save_all(
+        self, commit_message: str, merge: MergeResolver, *, on_answered: Callable[[str], None] | None = None,
+    ) -> SaveAllSummary:
+        """Save every draft of this connection with one commit message, a few at a time; then each conflict goes
+        to `merge` in turn (the prompt opens for it).
+
+        Each prompt gets at most one new version; a draft leaves the disk only once its own save succeeded, so a
+        cancel or a failure half-way loses nothing (a save whose answer was lost is recognised next time).
+        """
+        await self.flush()
+        kept = await asyncio.to_thread(self.drafts.load_all)
+        drafts = [self.draft if self.draft is not None and draft.handle == self.handle else draft
+                  for draft in kept if _worth_keeping(draft)]
+        items = await self.service.save_many(drafts, commit_message, on_answered=on_answered)
+        summary = SaveAllSummary(total=len(drafts))
+        for draft, item in zip(drafts, items, strict=True):
+            if item.outcome is None:
+                summary.failed.append((draft.handle, item.error))
+                continue
+            await self._apply(draft, item.outcome)
+            summary.count(draft.handle, item.outcome.action)
+        for handle in list(summary.conflicts):
+            await self.open(handle)
+            outcome = await self.merge(merge, intended_message=commit_message)
+            if outcome is not None and outcome.action != "conflict":
+                summary.conflicts.remove(handle)
+                summary.merged.append(handle)
+        return summary
 
     async def _version(self, handle: str, number: int) -> Prompt | None:
         """One version as the history lists it (author, message), or None when it cannot be read."""

@@ -26,7 +26,12 @@ from prompt_studio.models import (
     config_from_prompt,
 )
 from prompt_studio.models.draft import Draft
-from prompt_studio.models.errors import NotFoundError, PermissionDeniedError, ValidationFailedError
+from prompt_studio.models.errors import (
+    NotFoundError,
+    PermissionDeniedError,
+    PromptStudioError,
+    ValidationFailedError,
+)
 from prompt_studio.models.labels import location_label
 from prompt_studio.models.orkes import OrkesPromptTemplate, config_of_answer, config_of_template
 from prompt_studio.models.problems import first_problem
@@ -110,6 +115,24 @@ def _completed(shown: OpenedPrompt, probe: SyncResult | BaseException) -> Opened
         return None
     parameters = info.remote_parameters if info.remote_parameters is not None else prompt.parameters
     return OpenedPrompt(prompt, info.remote_config_data.to_wire(), dict(parameters))
+
+
+@dataclass(frozen=True)
+class BulkSaveItem:
+    """One draft of a bulk save: what its save did, or the error that stopped it (nothing was written then)."""
+
+    handle: str
+    outcome: SaveOutcome | None = None
+    error: PromptStudioError | None = None
+
+
+def _save_request(draft: Draft, commit_message: str) -> SyncRequest:
+    return SyncRequest(
+        config_data=validated_config(draft.config),
+        parameters=draft.parameters,
+        local_version=draft.base_version,
+        commit_message=commit_message.strip() or None,
+    )
 
 
 def _server_already_has(info: ConflictInfo, request: SyncRequest) -> bool:
@@ -228,13 +251,45 @@ class PromptService:
 
     async def save(self, draft: Draft, commit_message: str) -> SaveOutcome:
         """Save through sync with the version the draft started from; never overwrite a colleague's save."""
-        request = SyncRequest(
-            config_data=validated_config(draft.config),
-            parameters=draft.parameters,
-            local_version=draft.base_version,
-            commit_message=commit_message.strip() or None,
-        )
-        result = await self.backend.sync_prompt(draft.handle, request)
+        request = _save_request(draft, commit_message)
+        return await self._outcome(draft, request, await self.backend.sync_prompt(draft.handle, request))
+
+    async def save_many(
+        self, drafts: Sequence[Draft], commit_message: str, *, concurrency: int = DEFAULT_CONCURRENCY,
+        on_answered: Callable[[str], None] | None = None,
+    ) -> list[BulkSaveItem]:
+        """Save several drafts at once ("Save all", an import), each against its own base version, as `save` does.
+
+        The syncs go out a few at a time (`services.bulk`); a draft whose content is invalid fails alone, without a
+        request, and so does a save the server refuses. `on_answered(handle)` follows the progress.
+        """
+        items: list[BulkSaveItem | None] = [None] * len(drafts)
+        requests: list[tuple[str, SyncRequest]] = []
+        positions: list[int] = []
+        for position, draft in enumerate(drafts):
+            try:
+                requests.append((draft.handle, _save_request(draft, commit_message)))
+            except ValidationFailedError as error:
+                items[position] = BulkSaveItem(draft.handle, error=error)
+                continue
+            positions.append(position)
+        answers = await sync_many(self.backend, requests, concurrency=concurrency, on_answered=on_answered)
+
+        async def outcome_of(position: int, request: SyncRequest, answer: BulkSyncItem) -> None:
+            draft = drafts[position]
+            try:
+                if answer.error is not None:
+                    raise answer.error
+                items[position] = BulkSaveItem(draft.handle, await self._outcome(draft, request, answer.result))
+            except PromptStudioError as error:
+                items[position] = BulkSaveItem(draft.handle, error=error)
+
+        await asyncio.gather(*(outcome_of(position, request, answer) for position, (_handle, request), answer
+                               in zip(positions, requests, answers, strict=True)))
+        return [item for item in items if item is not None]
+
+    async def _outcome(self, draft: Draft, request: SyncRequest, result: SyncResult) -> SaveOutcome:
+        """What a save's answer means for its draft (reading the server only where the answer does not say)."""
         if result.action == "conflict":
             info = result.conflict_info
             if info is not None and _server_already_has(info, request):
@@ -279,37 +334,6 @@ class PromptService:
         texts = [content.get("prompt", ""), *(message.get("content", "") for message in content.get("messages", []))]
         content["inputs"] = [item.to_wire() for item in with_detected_inputs(texts, request.config_data.inputs)]
         return ConfigData.model_validate(content).to_wire(), dict(request.parameters or {})
-
-    async def sync_many(
-        self, drafts: Sequence[Draft], commit_message: str, *, concurrency: int = DEFAULT_CONCURRENCY
-    ) -> list[BulkSyncItem]:
-        """Save several drafts at once ("save all"), each against its own base version, as `save` does.
-
-        The answers are not re-read (`save` reads each prompt back for its draft): with many prompts that
-        doubled the requests. A draft whose content is invalid fails alone, without a request.
-        """
-        outcomes: list[BulkSyncItem | None] = [None] * len(drafts)
-        requests: list[tuple[str, SyncRequest]] = []
-        positions: list[int] = []
-        for position, draft in enumerate(drafts):
-            try:
-                config = validated_config(draft.config)
-            except ValidationFailedError as error:
-                outcomes[position] = BulkSyncItem(draft.handle, error=error)
-                continue
-            request = SyncRequest(
-                config_data=config,
-                parameters=draft.parameters,
-                local_version=draft.base_version,
-                commit_message=commit_message.strip() or None,
-            )
-            requests.append((draft.handle, request))
-            positions.append(position)
-        for position, outcome in zip(
-            positions, await sync_many(self.backend, requests, concurrency=concurrency), strict=True
-        ):
-            outcomes[position] = outcome
-        return [outcome for outcome in outcomes if outcome is not None]
 
     async def restore(self, handle: str, version_id: str) -> OpenedPrompt:
         return await self._complete(await self.backend.restore_version(handle, version_id))

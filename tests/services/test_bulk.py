@@ -1,4 +1,4 @@
-"""Saving many drafts at once: one sync each, in order, each failure kept with its own prompt."""
+"""Saving many drafts at once ("Save all"): one sync each, in order, each failure kept with its own prompt."""
 
 from __future__ import annotations
 
@@ -39,21 +39,23 @@ async def service(request, tmp_path):
 
 async def test_new_then_unchanged_then_edited_drafts(service):
     new = [Draft(handle=f"bulk/p-{number}", config=content(number)) for number in range(12)]
-    created = await service.sync_many(new, "Save all", concurrency=3)
-    assert [outcome.handle for outcome in created] == [draft.handle for draft in new]
-    assert {outcome.result.action for outcome in created} == {"created"}
+    answered: list[str] = []
+    created = await service.save_many(new, "Save all", concurrency=3, on_answered=answered.append)
+    assert [item.handle for item in created] == [draft.handle for draft in new]
+    assert {item.outcome.action for item in created} == {"created"}
+    assert sorted(answered) == sorted(draft.handle for draft in new), "progress for every prompt"
 
-    unchanged = [draft.model_copy(update={"base_version": 1}) for draft in new]
-    assert {outcome.result.action for outcome in await service.sync_many(unchanged, "Save all")} == {"up_to_date"}
+    unchanged = [item.outcome.draft for item in created]
+    assert {item.outcome.action for item in await service.save_many(unchanged, "Save all")} == {"up_to_date"}
 
-    edited = [unchanged[0].model_copy(update={"config": {**content(0), "top_p": 0.9}}), unchanged[1]]
-    outcomes = await service.sync_many(edited, "  ")
-    assert [outcome.result.action for outcome in outcomes] == ["updated", "up_to_date"]
-    latest = outcomes[0].result.prompt
+    edited = [unchanged[0].model_copy(update={"config": {**unchanged[0].config, "top_p": 0.9}}), unchanged[1]]
+    items = await service.save_many(edited, "  ")
+    assert [item.outcome.action for item in items] == ["updated", "up_to_date"]
+    latest = items[0].outcome.opened.prompt
     assert latest.version == 2
     assert latest.commit_message.startswith("Updated from local file")
     opened = await service.open_prompt("bulk/p-0")
-    assert opened.config["top_p"] == 0.9
+    assert opened.config["top_p"] == 0.9 and items[0].outcome.draft.base_config == opened.config
 
 
 async def test_a_bad_draft_or_a_refused_handle_fails_alone(service):
@@ -63,13 +65,13 @@ async def test_a_bad_draft_or_a_refused_handle_fails_alone(service):
         Draft(handle="Not A Handle", config=content(3)),
         Draft(handle="bulk/also-good", config=content(4)),
     ]
-    outcomes = await service.sync_many(drafts, "Save all", concurrency=2)
-    assert [outcome.handle for outcome in outcomes] == [draft.handle for draft in drafts]
-    assert [outcome.result.action if outcome.result else None for outcome in outcomes] == [
+    items = await service.save_many(drafts, "Save all", concurrency=2)
+    assert [item.handle for item in items] == [draft.handle for draft in drafts]
+    assert [item.outcome.action if item.outcome else None for item in items] == [
         "created", None, None, "created"
     ]
-    assert isinstance(outcomes[1].error, ValidationFailedError) and "Model" in outcomes[1].error.message
-    assert isinstance(outcomes[2].error, ValidationFailedError)
+    assert isinstance(items[1].error, ValidationFailedError) and "Model" in items[1].error.message
+    assert isinstance(items[2].error, ValidationFailedError)
 
 
 async def test_a_conflict_is_reported_and_writes_nothing(service):
@@ -79,9 +81,9 @@ async def test_a_conflict_is_reported_and_writes_nothing(service):
         "bulk/shared", SyncRequest(config_data=ConfigData.model_validate(content(2)), local_version=1)
     )
     stale = Draft(handle="bulk/shared", base_version=1, config={**content(1), "prompt": "mine"})
-    [outcome] = await service.sync_many([stale], "Save all")
-    assert outcome.result.action == "conflict"
-    assert outcome.result.conflict_info.remote_version == 2
+    [item] = await service.save_many([stale], "Save all")
+    assert item.outcome.action == "conflict"
+    assert item.outcome.draft.pending_conflict.remote_version == 2
     assert [version.version for version in await service.history("bulk/shared")] == [2, 1]
 
 

@@ -238,3 +238,53 @@ async def test_draft_files_are_written_off_the_event_loops_thread(session):
     await session.flush()
     assert writers and all(thread is not threading.main_thread() for thread in writers)
     assert session.drafts.load(handle).config["prompt"] == "Somewhere else."
+
+
+async def test_save_all_saves_every_draft_once_and_merges_the_conflict_in_turn(session):
+    handles = [await _new(session) for _ in range(3)]
+    for handle in handles:
+        await session.open(handle)
+        _edited(session, f"Edited {handle}.")
+        await session.flush()
+    await _colleague_saves(session, handles[1], "Theirs.")
+    fresh = f"team/new-{next(_numbers)}"
+    await session.create(fresh)
+    asked, answered = [], []
+
+    async def take_mine(merge):
+        asked.append(merge.draft.handle)
+        for field in merge.fields():
+            if field.state == "conflict":
+                merge = merge.resolve(field.path, "ours")
+        return MergeDecision(merge.merged_draft(), merge.commit_message)
+
+    summary = await session.save_all("Save all", take_mine, on_answered=answered.append)
+
+    assert sorted(summary.updated) == sorted([handles[0], handles[2]])
+    assert summary.created == [fresh] and summary.merged == [handles[1]] and asked == [handles[1]]
+    assert summary.conflicts == [] and summary.failed == []
+    assert sorted(answered) == sorted([*handles, fresh])
+    assert session.drafts.handles() == [], "every draft reached the server"
+    for handle in handles:
+        versions = await session.load_history(handle)
+        expected = 3 if handle == handles[1] else 2  # the colleague's version, then ours
+        assert versions[0].version == expected and versions[0].prompt == f"Edited {handle}."
+        assert versions[0].commit_message == "Save all"
+    assert "1 merged and saved" in summary.text and "2 saved as new versions" in summary.text
+
+
+async def test_save_all_keeps_a_draft_whose_save_failed(session):
+    handle = await _new(session)
+    _edited(session, "Fine.")
+    await session.flush()
+    broken = f"team/broken-{next(_numbers)}"
+    await session.create(broken)
+    session.edit({**session.draft.config, "model": ""}, session.draft.parameters)
+    await session.flush()
+
+    summary = await session.save_all("Save all", _never_asked)
+
+    assert summary.updated == [handle]
+    assert [name for name, _error in summary.failed] == [broken]
+    assert "Model cannot be empty" in summary.text
+    assert session.drafts.handles() == [broken]

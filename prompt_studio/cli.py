@@ -6,9 +6,13 @@ import argparse
 import os
 import sys
 
+from prompt_studio.version import installed_version
+
 
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="prompt-studio", description="Edit the prompts your team keeps.")
+    version = installed_version() or "unknown (not installed)"
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version}")
     parser.add_argument("--data-dir", help="keep every file (library, drafts, settings) in this folder")
     parser.add_argument("--server", metavar="URL", help="open a LangWatch server instead of the local library")
     parser.add_argument("--api-key-env", metavar="VAR", help="environment variable that holds the API key")

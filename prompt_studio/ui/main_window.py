@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from pathlib import Path
 
 from PySide6.QtCore import (
     QByteArray,
@@ -52,20 +53,25 @@ from prompt_studio.services.backends import Capabilities
 from prompt_studio.services.compare import compare_contents, unchanged_fields
 from prompt_studio.services.connections import LOCAL_LIBRARY, Connection, Connector, Workspace
 from prompt_studio.services.drafts import DraftStore
-from prompt_studio.services.editing import EditingSession, MergeDecision, draft_status
+from prompt_studio.services.editing import EditingSession, MergeDecision, SaveAllSummary, draft_status
 from prompt_studio.services.merging import MergeSession
 from prompt_studio.services.prompts import OpenedPrompt, PromptService, SaveOutcome
+from prompt_studio.ui.about_dialog import AboutDialog, bundled_licences
 from prompt_studio.ui.compare import CompareDialog
 from prompt_studio.ui.connection_dialog import ConnectionDialog
 from prompt_studio.ui.dialogs import CommitMessageDialog, new_prompt_dialog, new_tag_dialog
 from prompt_studio.ui.editor import editor_for
 from prompt_studio.ui.history import VersionHistoryModel
 from prompt_studio.ui.key_value_tags import KeyValueTagsDialog
+from prompt_studio.ui.menus import add_actions, menu, replace_action
 from prompt_studio.ui.merge_dialog import MergeDialog
 from prompt_studio.ui.prompt_list import PromptListModel
+from prompt_studio.ui.save_all_dialog import SaveAllDialog
+from prompt_studio.ui.shortcuts_dialog import ShortcutsDialog, shortcuts_of
 from prompt_studio.ui.tasks import ErrorBox, TaskRunner, wait_for_dialog
 from prompt_studio.ui.trial_run_dialog import TrialRunDialog
 from prompt_studio.ui.when import full_time
+from prompt_studio.version import installed_version
 
 log = logging.getLogger(__name__)
 
@@ -200,6 +206,9 @@ class MainWindow(QMainWindow):
         self.save_action = _named(QAction("Save", self), "saveAction", "Save a new version")
         self.save_action.setShortcut(QKeySequence.StandardKey.Save)
         self.save_action.setToolTip("Save a new version on the server (Ctrl+S)")
+        self.save_all_action = _named(QAction("Save all...", self), "saveAllAction", "Save every draft")
+        self.save_all_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
+        self.save_all_action.setToolTip("Save every draft of this connection as new versions, with one message")
         self.resume_merge_action = _named(QAction("Resolve conflict", self), "resumeMergeAction", "Resolve conflict")
         self.resume_merge_action.setToolTip("Someone saved a newer version: merge your draft with it")
         self.refresh_action = _named(QAction("Refresh", self), "refreshAction", "Refresh")
@@ -225,7 +234,23 @@ class MainWindow(QMainWindow):
         self.find_action = _named(QAction("Find prompt", self), "findPromptAction", "Find prompt")
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
         self.quit_action = _named(QAction("Quit", self), "quitAction", "Quit")
-        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        # Ctrl+Q where the platform names no Quit key (Windows, desktops Qt does not recognise)
+        self.quit_action.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Quit)
+                                      or [QKeySequence("Ctrl+Q")])
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.add_server_action = _named(QAction(self.ADD_SERVER, self), "addServerAction", "Add a server")
+        self.add_server_action.setToolTip("Connect to a LangWatch or Orkes server")
+        self.remove_connection_action = _named(QAction(self.REMOVE_CONNECTION, self), "removeConnectionAction",
+                                               "Remove this connection")
+        self.remove_connection_action.setToolTip("Forget this server on this computer: its key and its drafts")
+        self.history_panel_action = _named(QAction("History panel", self), "historyPanelAction",
+                                           "Show the history panel")
+        self.history_panel_action.setCheckable(True)
+        self.history_panel_action.setChecked(True)
+        self.shortcuts_action = _named(QAction("Keyboard shortcuts", self), "shortcutsAction", "Keyboard shortcuts")
+        self.shortcuts_action.setShortcut(QKeySequence("Ctrl+/"))
+        self.about_action = _named(QAction("About Prompt Studio", self), "aboutAction", "About Prompt Studio")
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.addActions([self.find_action, self.quit_action, self.move_tag_action])
 
     def _build_widgets(self) -> None:
@@ -341,7 +366,8 @@ class MainWindow(QMainWindow):
         center_layout.addWidget(self.banner)
         center_layout.addWidget(self.editor, 1)
 
-        right = QWidget()
+        self.history_panel = right = QWidget()
+        right.setObjectName("historyPanel")
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 6, 6, 6)
         history_title = QLabel("History")
@@ -361,7 +387,27 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.draft_status, 1)
         self.statusBar().addPermanentWidget(self.busy_bar)
         self.statusBar().addPermanentWidget(self.connection_status)
+        self._build_menus()
         self.fit_to_screen()
+
+    def _build_menus(self) -> None:
+        """Every action of the window in a menu, with its shortcut; the toolbar shows a few of them again."""
+        bar = self.menuBar()
+        bar.setObjectName("menuBar")
+        self.file_menu = menu(bar, "&File", "fileMenu")
+        add_actions(self.file_menu, self.new_action, self.save_action, self.save_all_action,
+                    self.resume_merge_action, None,
+                    self.refresh_action, self.delete_action, None, self.add_server_action,
+                    self.remove_connection_action, None, self.quit_action)
+        self.edit_menu = menu(bar, "&Edit", "editMenu")
+        add_actions(self.edit_menu, self.editor.undo_action, self.editor.redo_action, None, self.find_action)
+        self.view_menu = menu(bar, "&View", "viewMenu")
+        add_actions(self.view_menu, self.history_panel_action)
+        self.prompt_menu = menu(bar, "&Prompt", "promptMenu")
+        add_actions(self.prompt_menu, self.compare_action, self.restore_action, self.move_tag_action, None,
+                    self.prompt_tags_action, self.test_prompt_action)
+        self.help_menu = menu(bar, "&Help", "helpMenu")
+        add_actions(self.help_menu, self.shortcuts_action, None, self.about_action)
 
     def fit_to_screen(self, width: int = 1360, height: int = 860, area: QRect | None = None) -> None:
         """Open at this size, or smaller where the screen's free area is smaller (a 1280x720 laptop)."""
@@ -376,6 +422,7 @@ class MainWindow(QMainWindow):
     def _connect_signals(self) -> None:
         self.new_action.triggered.connect(self._on_new_action_triggered)
         self.save_action.triggered.connect(self._on_save_action_triggered)
+        self.save_all_action.triggered.connect(self._on_save_all_action_triggered)
         self.resume_merge_action.triggered.connect(self._on_resume_merge_action_triggered)
         self.refresh_action.triggered.connect(self.refresh)
         self.delete_action.triggered.connect(self._on_delete_action_triggered)
@@ -385,6 +432,11 @@ class MainWindow(QMainWindow):
         self.prompt_tags_action.triggered.connect(self._on_prompt_tags_action_triggered)
         self.find_action.triggered.connect(self.prompt_filter.setFocus)
         self.quit_action.triggered.connect(self.close)
+        self.add_server_action.triggered.connect(self._on_add_server_action_triggered)
+        self.remove_connection_action.triggered.connect(self._on_remove_connection_action_triggered)
+        self.history_panel_action.toggled.connect(self.history_panel.setVisible)
+        self.shortcuts_action.triggered.connect(self.show_shortcuts)
+        self.about_action.triggered.connect(self._on_about_action_triggered)
         self.move_tag_action.triggered.connect(self.tag_button.showMenu)
         self.explain_save_shortcut.activated.connect(self._on_explain_save_shortcut_activated)
         self.tag_menu.aboutToShow.connect(self._on_tag_menu_about_to_show)
@@ -423,6 +475,7 @@ class MainWindow(QMainWindow):
             new_action.setIconText(short)
             self.toolbar.insertAction(old_action, new_action)
             self.toolbar.removeAction(old_action)
+            replace_action(self.edit_menu, old_action, new_action)
         self.center_layout.replaceWidget(old, new)
         self.editor, self._editor_shape = new, capabilities.prompt_shape
         self._connect_editor()
@@ -437,6 +490,8 @@ class MainWindow(QMainWindow):
         capabilities = self.service.capabilities
         self._use_editor_for(capabilities)
         self.tag_button_action.setVisible(capabilities.version_tags)
+        self.move_tag_action.setVisible(capabilities.version_tags)
+        self.remove_connection_action.setVisible(self.workspace.connection.kind != "local")
         self.prompt_tags_action.setVisible(capabilities.key_value_tags)
         self.test_prompt_action.setVisible(capabilities.test_prompt)
         self.setWindowTitle(f"Prompt Studio - {self.connection_name}")
@@ -454,15 +509,30 @@ class MainWindow(QMainWindow):
 
     def _on_connection_selector_activated(self, row: int) -> None:
         connection = self.connection_selector.itemData(row)
-        if self.tasks.is_running("save-flow"):
-            self._show_connection()
-            self.statusBar().showMessage("Wait until the save has finished, then switch.", 5000)
-        elif connection == self.ADD_SERVER:
+        if self._wait_for_save_before_switching():
+            return
+        if connection == self.ADD_SERVER:
             self.tasks.run("connect-flow", "Adding the server", self.add_server())
         elif connection == self.REMOVE_CONNECTION:
             self.tasks.run("connect-flow", "Removing the connection", self.remove_connection())
         elif connection.id != self.workspace.connection.id:
             self.tasks.run("connect-flow", f"Opening {connection.name}", self.switch_connection(connection))
+
+    def _wait_for_save_before_switching(self) -> bool:
+        """A save in flight belongs to this connection: say so, rather than switching under it."""
+        if not self.tasks.is_running("save-flow"):
+            return False
+        self._show_connection()
+        self.statusBar().showMessage("Wait until the save has finished, then switch.", 5000)
+        return True
+
+    def _on_add_server_action_triggered(self) -> None:
+        if not self._wait_for_save_before_switching():
+            self.tasks.run("connect-flow", "Adding the server", self.add_server())
+
+    def _on_remove_connection_action_triggered(self) -> None:
+        if self.workspace.connection.kind != "local" and not self._wait_for_save_before_switching():
+            self.tasks.run("connect-flow", "Removing the connection", self.remove_connection())
 
     async def add_server(self) -> Connection | None:
         self._show_connection()
@@ -528,12 +598,14 @@ class MainWindow(QMainWindow):
         state = self.settings.value("window/splitter")
         if isinstance(state, QByteArray):
             self.splitter.restoreState(state)
+        self.history_panel_action.setChecked(str(self.settings.value("window/historyShown", "true")) != "false")
 
     def _save_layout(self) -> None:
         if self.settings is None:
             return
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.setValue("window/historyShown", "true" if self.history_panel_action.isChecked() else "false")
         self.settings.sync()
 
     # -- loading ------------------------------------------------------------------------------------------------
@@ -679,6 +751,57 @@ class MainWindow(QMainWindow):
             self._update_actions()
         self._show_saved(draft.handle, outcome)
         return outcome
+
+    def _on_save_all_action_triggered(self) -> None:
+        if not self.tasks.is_running("save-flow"):
+            self.tasks.run("save-flow", "Saving all drafts", self.save_all())
+
+    async def save_all(self, message: str | None = None) -> SaveAllSummary | None:
+        """Every draft of this connection as a new version, with one commit message; conflicts merge in turn.
+
+        A progress dialog counts the answers and can stop what has not gone out; the summary says what each
+        prompt became. Nothing is lost on cancel or failure: a draft leaves the disk only once it is saved.
+        """
+        session = self.session
+        await session.flush()
+        await session.start()
+        total = len(session.draft_handles)
+        if not total:
+            self.statusBar().showMessage("There are no drafts to save.", 8000)
+            return None
+        if message is None:
+            dialog = CommitMessageDialog(self, f"{total} draft{'s' if total != 1 else ''}", None)
+            if await wait_for_dialog(dialog) != QDialog.DialogCode.Accepted:
+                return None
+            message = dialog.message
+        progress = SaveAllDialog(self, total)
+        progress.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        progress.open()
+        saving = asyncio.ensure_future(
+            session.save_all(message, self._ask_to_merge, on_answered=progress.on_answered))
+        progress.sig_cancel_requested.connect(saving.cancel)
+        self.save_action.setEnabled(False)
+        try:
+            summary = await saving
+        except asyncio.CancelledError:
+            if not saving.cancelled():  # the window is closing: the saves go with it
+                saving.cancel()
+                raise
+            progress.show_summary("Stopped. The drafts not saved yet are kept on this computer; Save all again "
+                                  "to go on.")
+            self._after_bulk_save()
+            return None
+        finally:
+            self._update_actions()
+        progress.show_summary(summary.text)
+        self._after_bulk_save()
+        return summary
+
+    def _after_bulk_save(self) -> None:
+        self._show_drafts_kept()
+        if self.draft is not None and self.session.viewing is None:
+            self._edit(self.draft)
+        self.refresh()
 
     def _on_resume_merge_action_triggered(self) -> None:
         if self.draft is not None and self.draft.pending_conflict and not self.tasks.is_running("save-flow"):
@@ -963,6 +1086,32 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Deleted {handle}.", 8000)
         await self.refresh()
         return True
+
+    # -- help ---------------------------------------------------------------------------------------------------
+
+    @property
+    def data_folder(self) -> Path | None:
+        """Where this app keeps its library, drafts and settings (None for a connector that does not say)."""
+        root = getattr(getattr(self.connector, "paths", None), "root", None)
+        return Path(root) if root is not None else None
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        """The shortcuts of the menus as they are now (this connection's editor, its actions)."""
+        dialog = ShortcutsDialog(self, shortcuts_of(self.menuBar()))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def _on_about_action_triggered(self) -> None:
+        self.tasks.run("about", "Reading the version", self.show_about())
+
+    async def show_about(self) -> AboutDialog:
+        """The version and the licences, read from the installed packages (files: in a worker thread)."""
+        version, licences = await asyncio.to_thread(lambda: (installed_version(), bundled_licences()))
+        dialog = AboutDialog(self, version, licences, self.data_folder)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     # -- state --------------------------------------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QCheckBox,
     QComboBox,
     QDialog,
     QHBoxLayout,
@@ -38,6 +39,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QTableView,
     QToolBar,
     QToolButton,
@@ -176,6 +178,9 @@ class MainWindow(QMainWindow):
         self._connect_signals()
         self._restore_layout()
         self._show_connection()
+        self._listed = False
+        """Whether a list of prompts arrived yet (before it, an empty list means nothing)."""
+        self._update_welcome()
         self._update_actions()
 
     @property
@@ -267,6 +272,9 @@ class MainWindow(QMainWindow):
         self.prompt_filter = _named(QLineEdit(), "promptFilter", "Filter prompts")
         self.prompt_filter.setPlaceholderText("Filter prompts...")
         self.prompt_filter.setClearButtonEnabled(True)
+        self.search_in_text = _named(QCheckBox("Search in text"), "searchInTextToggle",
+                                     "Search in the prompts' texts too")
+        self.search_in_text.setToolTip("Match the words in the system prompts and messages too, not only in names")
         self.prompt_model = PromptListModel(self)
         self.prompt_list = _named(QTableView(), "promptList", "Prompts")
         self._setup_table(self.prompt_list, self.prompt_model, stretch_column=0)
@@ -286,6 +294,13 @@ class MainWindow(QMainWindow):
         self.editor = editor_for(self.service.capabilities)
         self._editor_shape = self.service.capabilities.prompt_shape
         self.editor.setEnabled(False)
+        self.welcome = _named(QLabel(), "welcome", "Welcome")
+        self.welcome.setWordWrap(True)
+        self.welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.welcome_new_button = _named(QPushButton("New prompt"), "welcomeNewPrompt", "New prompt")
+        self.history_note = _named(QLabel(), "historyNote", "About the history")
+        self.history_note.setWordWrap(True)
+        self.history_note.hide()
 
         self.history_model = VersionHistoryModel(self)
         self.history_view = _named(QTableView(), "versionHistory", "Version history")
@@ -356,6 +371,7 @@ class MainWindow(QMainWindow):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(6, 6, 0, 6)
         left_layout.addWidget(self.prompt_filter)
+        left_layout.addWidget(self.search_in_text)
         left_layout.addWidget(self.prompt_list, 1)
         left_layout.addWidget(self.prompt_count)
 
@@ -364,7 +380,17 @@ class MainWindow(QMainWindow):
         center_layout.setContentsMargins(6, 6, 6, 6)
         center_layout.addWidget(self.title_label)
         center_layout.addWidget(self.banner)
-        center_layout.addWidget(self.editor, 1)
+        welcome_page = QWidget()
+        welcome_layout = QVBoxLayout(welcome_page)
+        welcome_layout.addStretch(1)
+        welcome_layout.addWidget(self.welcome)
+        welcome_layout.addWidget(self.welcome_new_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        welcome_layout.addStretch(2)
+        self.editor_stack = QStackedWidget()
+        self.editor_stack.setObjectName("editorStack")
+        self.editor_stack.addWidget(welcome_page)
+        self.editor_stack.addWidget(self.editor)
+        center_layout.addWidget(self.editor_stack, 1)
 
         self.history_panel = right = QWidget()
         right.setObjectName("historyPanel")
@@ -373,6 +399,7 @@ class MainWindow(QMainWindow):
         history_title = QLabel("History")
         history_title.setBuddy(self.history_view)
         right_layout.addWidget(history_title)
+        right_layout.addWidget(self.history_note)
         right_layout.addWidget(self.history_view, 1)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -421,6 +448,7 @@ class MainWindow(QMainWindow):
 
     def _connect_signals(self) -> None:
         self.new_action.triggered.connect(self._on_new_action_triggered)
+        self.welcome_new_button.clicked.connect(self._on_new_action_triggered)
         self.save_action.triggered.connect(self._on_save_action_triggered)
         self.save_all_action.triggered.connect(self._on_save_all_action_triggered)
         self.resume_merge_action.triggered.connect(self._on_resume_merge_action_triggered)
@@ -442,6 +470,8 @@ class MainWindow(QMainWindow):
         self.tag_menu.aboutToShow.connect(self._on_tag_menu_about_to_show)
         self.prompt_filter.textChanged.connect(self.prompt_model.set_filter)
         self.prompt_filter.textChanged.connect(self._update_count)
+        self.search_in_text.toggled.connect(self.prompt_model.set_search_in_text)
+        self.search_in_text.toggled.connect(lambda _on: self._update_count())
         self.prompt_filter.returnPressed.connect(self._on_prompt_filter_return_pressed)
         self.prompt_list.selectionModel().currentRowChanged.connect(self._on_prompt_list_current_changed)
         self.history_view.selectionModel().selectionChanged.connect(self._on_history_selection_changed)
@@ -476,7 +506,11 @@ class MainWindow(QMainWindow):
             self.toolbar.insertAction(old_action, new_action)
             self.toolbar.removeAction(old_action)
             replace_action(self.edit_menu, old_action, new_action)
-        self.center_layout.replaceWidget(old, new)
+        showing = self.editor_stack.currentWidget() is old
+        self.editor_stack.insertWidget(self.editor_stack.indexOf(old), new)
+        self.editor_stack.removeWidget(old)
+        if showing:
+            self.editor_stack.setCurrentWidget(new)
         self.editor, self._editor_shape = new, capabilities.prompt_shape
         self._connect_editor()
         old.deleteLater()
@@ -583,6 +617,8 @@ class MainWindow(QMainWindow):
         self._show_nothing()
         self.prompt_model.set_prompts([])
         self._show_connection()
+        self._listed = False
+        self._update_welcome()
         self._update_actions()
         await self.connector.close(previous.workspace)
         await self.refresh()
@@ -628,6 +664,8 @@ class MainWindow(QMainWindow):
 
     def _show_prompts(self, prompts: list[Prompt]) -> None:
         self.prompt_model.set_prompts(prompts, self.session.new_handles)
+        self._listed = True
+        self._update_welcome()
         self.prompt_model.set_drafts(self.session.draft_handles)
         self._update_count()
         if self.draft is not None:
@@ -670,6 +708,7 @@ class MainWindow(QMainWindow):
         self.banner.hide()
         self.title_label.setText(draft.handle)
         self.editor.setEnabled(True)
+        self.editor_stack.setCurrentWidget(self.editor)
         self._edit(draft)
         self._show_history(self.session.versions)
         self._update_draft_status()
@@ -684,9 +723,22 @@ class MainWindow(QMainWindow):
 
     def _show_nothing(self) -> None:
         self.editor.setEnabled(False)
+        self.editor_stack.setCurrentIndex(0)
         self.title_label.clear()
         self.history_model.set_versions([])
+        self.history_note.hide()
+        self._update_welcome()
         self._update_draft_status()
+
+    def _update_welcome(self) -> None:
+        """What to do first, for a window with nothing open (and a library with nothing in it)."""
+        if self._listed and self.prompt_model.total == 0:
+            self.welcome.setText(f"<h3>{self.connection_name} has no prompts yet</h3>"
+                                 "<p>Create the first one: give it a name, write what the model should do, then "
+                                 "save it as version 1.</p>")
+        else:
+            self.welcome.setText("<h3>Choose a prompt on the left</h3><p>Or create a new one (Ctrl+N). Every "
+                                 "edit is kept on this computer until you save it as a version.</p>")
 
     def load_history(self, handle: str) -> asyncio.Task:
         return self.tasks.run("history", f"Loading the history of {handle}", self.session.load_history(handle),
@@ -694,6 +746,9 @@ class MainWindow(QMainWindow):
 
     def _show_history(self, versions: list[Prompt]) -> None:
         self.history_model.set_versions(versions)
+        new = not versions and self.draft is not None and self.draft.is_new
+        self.history_note.setText("Not saved yet: your first save makes version 1." if new else "")
+        self.history_note.setVisible(new)
         if versions:
             self.prompt_model.set_tag_places(versions[0].handle or versions[0].id, versions)
         # A library without users has no authors: give their column's room to the commit messages.

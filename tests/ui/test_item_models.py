@@ -83,3 +83,20 @@ def test_friendly_time_falls_back_to_the_raw_text():
     assert friendly_time("2001-02-03T12:00:00.000Z") == "03 Feb 2001"
     assert full_time("2001-02-03T12:00:00.000Z").startswith("3 Feb 2001, ")
     assert full_time("not a time") == "not a time"
+
+
+def test_search_in_text_finds_words_of_the_system_prompt_and_messages():
+    model = PromptListModel()
+    model.set_prompts([
+        Prompt.model_validate({**BASE, "handle": "a/one", "prompt": "Answer in French.",
+                               "messages": [{"role": "user", "content": "About {{ product }}"}]}),
+        Prompt.model_validate({**BASE, "handle": "a/two", "prompt": "Answer in German."}),
+    ])
+    model.set_filter("french")
+    assert model.rowCount() == 0, "names and tags only, by default"
+    model.set_search_in_text(True)
+    assert [model.handle_at(row) for row in range(model.rowCount())] == ["a/one"]
+    model.set_filter("a/ product")
+    assert [model.handle_at(row) for row in range(model.rowCount())] == ["a/one"], "each word anywhere"
+    model.set_search_in_text(False)
+    assert model.rowCount() == 0

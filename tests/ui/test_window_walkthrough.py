@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QMessageBox, QPushButton
 
 from prompt_studio.models import ConfigData, SyncRequest
 from prompt_studio.ui.main_window import RoomForWords
@@ -183,3 +183,22 @@ def test_in_a_narrow_panel_the_names_keep_their_room(window, qtbot):
     window.splitter.setSizes([520, 500, 260])
     qtbot.waitUntil(lambda: not window.prompt_list.isColumnHidden(3), timeout=2000)
     assert not window.prompt_list.isColumnHidden(2)
+
+
+def test_an_empty_window_welcomes_and_a_new_prompt_says_it_has_no_history_yet(qtbot, run_async, tmp_path):
+    window = open_window(qtbot, run_async, tmp_path / "app")
+    assert window.editor_stack.currentIndex() == 0
+    assert "Choose a prompt on the left" in window.welcome.text()
+    assert window.findChild(QPushButton, "welcomeNewPrompt").isVisible()
+    run_async(window.new_prompt("team/fresh"))
+    assert window.editor_stack.currentWidget() is window.editor
+    assert window.history_note.isVisible()
+    assert window.history_note.text() == "Not saved yet: your first save makes version 1."
+
+
+def test_an_empty_library_says_how_to_start(qtbot, run_async, tmp_path):
+    window = open_window(qtbot, run_async, tmp_path / "app")
+    for handle in [window.prompt_model.handle_at(row) for row in range(window.prompt_model.rowCount())]:
+        run_async(window.delete_prompt(handle, confirm=False))
+    assert window.prompt_model.total == 0
+    assert "has no prompts yet" in window.welcome.text()

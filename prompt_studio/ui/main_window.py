@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
+    QDockWidget,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -72,6 +73,7 @@ from prompt_studio.ui.save_all_dialog import SaveAllDialog
 from prompt_studio.ui.shortcuts_dialog import ShortcutsDialog, shortcuts_of
 from prompt_studio.ui.tasks import ErrorBox, TaskRunner, wait_for_dialog
 from prompt_studio.ui.trial_run_dialog import TrialRunDialog
+from prompt_studio.ui.try_it_panel import TryItPanel
 from prompt_studio.ui.when import full_time
 from prompt_studio.version import installed_version
 
@@ -252,6 +254,10 @@ class MainWindow(QMainWindow):
                                            "Show the history panel")
         self.history_panel_action.setCheckable(True)
         self.history_panel_action.setChecked(True)
+        self.try_it_action = _named(QAction("Try it", self), "tryItAction", "Show what the model receives")
+        self.try_it_action.setCheckable(True)
+        self.try_it_action.setShortcut(QKeySequence("Ctrl+Shift+T"))
+        self.try_it_action.setToolTip("Fill the inputs and see what the model receives, as you type")
         self.shortcuts_action = _named(QAction("Keyboard shortcuts", self), "shortcutsAction", "Keyboard shortcuts")
         self.shortcuts_action.setShortcut(QKeySequence("Ctrl+/"))
         self.about_action = _named(QAction("About Prompt Studio", self), "aboutAction", "About Prompt Studio")
@@ -298,6 +304,7 @@ class MainWindow(QMainWindow):
         self.welcome.setWordWrap(True)
         self.welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.welcome_new_button = _named(QPushButton("New prompt"), "welcomeNewPrompt", "New prompt")
+        self.try_it = TryItPanel()
         self.history_note = _named(QLabel(), "historyNote", "About the history")
         self.history_note.setWordWrap(True)
         self.history_note.hide()
@@ -410,6 +417,12 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([400, 660, 380])
         self.setCentralWidget(self.splitter)
+        self.try_it_dock = QDockWidget("Try it", self)
+        self.try_it_dock.setObjectName("tryItDock")
+        self.try_it_dock.setWidget(self.try_it)
+        self.try_it_dock.setAllowedAreas(Qt.DockWidgetArea.RightDockWidgetArea | Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.try_it_dock)
+        self.try_it_dock.hide()
 
         self.statusBar().addWidget(self.draft_status, 1)
         self.statusBar().addPermanentWidget(self.busy_bar)
@@ -429,7 +442,7 @@ class MainWindow(QMainWindow):
         self.edit_menu = menu(bar, "&Edit", "editMenu")
         add_actions(self.edit_menu, self.editor.undo_action, self.editor.redo_action, None, self.find_action)
         self.view_menu = menu(bar, "&View", "viewMenu")
-        add_actions(self.view_menu, self.history_panel_action)
+        add_actions(self.view_menu, self.history_panel_action, self.try_it_action)
         self.prompt_menu = menu(bar, "&Prompt", "promptMenu")
         add_actions(self.prompt_menu, self.compare_action, self.restore_action, self.move_tag_action, None,
                     self.prompt_tags_action, self.test_prompt_action)
@@ -463,6 +476,8 @@ class MainWindow(QMainWindow):
         self.add_server_action.triggered.connect(self._on_add_server_action_triggered)
         self.remove_connection_action.triggered.connect(self._on_remove_connection_action_triggered)
         self.history_panel_action.toggled.connect(self.history_panel.setVisible)
+        self.try_it_action.toggled.connect(self._on_try_it_action_toggled)
+        self.try_it_dock.visibilityChanged.connect(self.try_it_action.setChecked)
         self.shortcuts_action.triggered.connect(self.show_shortcuts)
         self.about_action.triggered.connect(self._on_about_action_triggered)
         self.move_tag_action.triggered.connect(self.tag_button.showMenu)
@@ -720,6 +735,7 @@ class MainWindow(QMainWindow):
     def _edit(self, draft: Draft) -> None:
         """The draft in the form, editable; what it started from tells the form which fields the author cleared."""
         self.editor.set_content(draft.config, draft.parameters, read_only=False, base_config=draft.base_config)
+        self._follow_in_try_it()
 
     def _show_nothing(self) -> None:
         self.editor.setEnabled(False)
@@ -762,6 +778,16 @@ class MainWindow(QMainWindow):
         self.session.edit(*self.editor.content())
         self.draft_timer.start()
         self._update_actions()
+        self._follow_in_try_it()
+
+    def _on_try_it_action_toggled(self, shown: bool) -> None:
+        self.try_it_dock.setVisible(shown)
+        self._follow_in_try_it()
+
+    def _follow_in_try_it(self) -> None:
+        """Try it shows the prompt on screen (the draft, or the old version on view) while it is open."""
+        if self.try_it_dock.isVisible() and self.draft is not None:
+            self.try_it.show_prompt(self.editor.content()[0], self.editor.template_syntax)
 
     def write_draft(self) -> asyncio.Task:
         """Put the current draft on disk now (in a worker thread); a draft equal to its base is removed instead."""
@@ -929,6 +955,7 @@ class MainWindow(QMainWindow):
         version = selected[0]
         self.banner.show_version(version)
         self.editor.set_content(config_from_prompt(version).to_wire(), version.parameters, read_only=True)
+        self._follow_in_try_it()
         self._update_actions()
 
     def _on_banner_back_clicked(self) -> None:

@@ -1,0 +1,58 @@
+"""Try it in the window: sample values typed for the inputs, and what the model receives, following the form."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
+
+from tests.ui.main_window_support import open_window
+
+HANDLE = "support/triage"
+
+
+def test_the_preview_follows_the_sample_inputs_and_the_form(qtbot, run_async, tmp_path, screenshots):
+    window = open_window(qtbot, run_async, tmp_path / "app")
+    with qtbot.waitSignal(window.sig_prompt_opened, timeout=15000):
+        window.open_prompt(HANDLE)
+    window.try_it_action.trigger()
+    panel = window.try_it
+    assert window.try_it_dock.isVisible() and panel.objectName() == "tryItPanel"
+    assert set(panel.inputs) == {"input", "product"}, "one editor per declared input"
+    preview = panel.preview
+    qtbot.waitUntil(lambda: "has no value" in preview.toPlainText(), timeout=2000)
+    assert "{{ product }} has no value" in preview.toPlainText()
+
+    product = panel.findChild(QPlainTextEdit, "sampleInputField_product")
+    qtbot.keyClicks(product, "Acme Mail")
+    qtbot.waitUntil(lambda: "support tickets for Acme Mail." in preview.toPlainText(), timeout=2000)
+    assert "{{ product }} has no value" not in preview.toPlainText()
+    assert preview.toPlainText().startswith("System"), "the system prompt first, with its role"
+
+    system = window.editor.findChild(QPlainTextEdit, "systemPromptEdit")
+    system.moveCursor(system.textCursor().MoveOperation.End)
+    qtbot.keyClicks(system, " Reply in {{ language }}.")
+    qtbot.waitUntil(lambda: "{{ language }} has no value" in preview.toPlainText(), timeout=2000)
+    window.resize(1440, 900)
+    qtbot.waitUntil(lambda: window.width() == 1440, timeout=2000)
+    screenshots.take(window, "try-it-panel.png")
+
+
+def test_json_inputs_are_checked_as_they_are_typed(qtbot):
+    from prompt_studio.ui.try_it_panel import TryItPanel
+
+    panel = TryItPanel()
+    qtbot.addWidget(panel)
+    panel.show_prompt({"prompt": "{% for item in items %}{{ item }} {% endfor %}", "model": "m",
+                       "inputs": [{"identifier": "items", "type": "list[str]"},
+                                  {"identifier": "weight", "type": "float"}],
+                       "outputs": [{"identifier": "o", "type": "str"}]})
+    items = panel.findChild(QPlainTextEdit, "sampleInputField_items")
+    qtbot.keyClicks(items, '["a", "b"')
+    problem = panel.findChild(type(panel.no_inputs), "sampleInputProblem_items")
+    assert not problem.isHidden() and "line 1" in problem.text()
+    qtbot.keyClicks(items, "]")
+    assert problem.isHidden()
+    panel.refresh()
+    assert panel.rendering.messages[0].content == "a b "
+    weight = panel.findChild(QLineEdit, "sampleInputField_weight")
+    qtbot.keyClicks(weight, "heavy")
+    assert panel.findChild(type(panel.no_inputs), "sampleInputProblem_weight").text().startswith("This needs")

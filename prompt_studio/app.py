@@ -14,6 +14,7 @@ from prompt_studio.paths import DataPaths
 from prompt_studio.services.connections import LOCAL_LIBRARY, Connection
 from prompt_studio.services.connector import AppConnector, langwatch_connection, orkes_connection
 from prompt_studio.services.secrets import SecretStore
+from prompt_studio.services.trying import Trials
 from prompt_studio.ui.event_loop import manage_async_generators, stop_managing_async_generators
 from prompt_studio.ui.main_window import MainWindow
 
@@ -26,13 +27,15 @@ async def _main(connector: AppConnector, first: Connection, settings: QSettings)
     app.lastWindowClosed.connect(lambda: closed.done() or closed.set_result(None))
 
     workspace = await connector.open(first)
-    window = MainWindow(connector, workspace, settings)
+    trials = Trials(connector.paths, connector.secrets)
+    window = MainWindow(connector, workspace, settings, trials)
     window.show()
     window.refresh()
     try:
         await closed
     finally:
         await connector.close(window.workspace)
+        await trials.aclose()
         await stop_managing_async_generators(loop)
     return 0
 

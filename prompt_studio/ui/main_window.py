@@ -59,6 +59,7 @@ from prompt_studio.services.drafts import DraftStore
 from prompt_studio.services.editing import EditingSession, MergeDecision, SaveAllSummary, draft_status
 from prompt_studio.services.merging import MergeSession
 from prompt_studio.services.prompts import OpenedPrompt, PromptService, SaveOutcome
+from prompt_studio.services.trying import Trials
 from prompt_studio.ui.about_dialog import AboutDialog, bundled_licences
 from prompt_studio.ui.compare import CompareDialog
 from prompt_studio.ui.connection_dialog import ConnectionDialog
@@ -68,6 +69,7 @@ from prompt_studio.ui.history import VersionHistoryModel
 from prompt_studio.ui.key_value_tags import KeyValueTagsDialog
 from prompt_studio.ui.menus import add_actions, menu, replace_action
 from prompt_studio.ui.merge_dialog import MergeDialog
+from prompt_studio.ui.model_providers_dialog import ModelProvidersDialog
 from prompt_studio.ui.prompt_list import PromptListModel
 from prompt_studio.ui.save_all_dialog import SaveAllDialog
 from prompt_studio.ui.shortcuts_dialog import ShortcutsDialog, shortcuts_of
@@ -165,9 +167,11 @@ class MainWindow(QMainWindow):
     sig_prompt_opened = Signal(str)
     """A prompt finished loading into the editor (its handle)."""
 
-    def __init__(self, connector: Connector, workspace: Workspace, settings: QSettings | None = None):
+    def __init__(self, connector: Connector, workspace: Workspace, settings: QSettings | None = None,
+                 trials: Trials | None = None):
         super().__init__()
         self.connector = connector
+        self.trials = trials
         self.session = EditingSession(workspace)
         self.settings = settings
         self.tasks = TaskRunner(self)
@@ -258,6 +262,10 @@ class MainWindow(QMainWindow):
         self.try_it_action.setCheckable(True)
         self.try_it_action.setShortcut(QKeySequence("Ctrl+Shift+T"))
         self.try_it_action.setToolTip("Fill the inputs and see what the model receives, as you type")
+        self.model_providers_action = _named(QAction("Model providers...", self), "modelProvidersAction",
+                                             "Model providers")
+        self.model_providers_action.setToolTip("The providers Try it runs prompts on, and their keys")
+        self.model_providers_action.setEnabled(self.trials is not None)
         self.shortcuts_action = _named(QAction("Keyboard shortcuts", self), "shortcutsAction", "Keyboard shortcuts")
         self.shortcuts_action.setShortcut(QKeySequence("Ctrl+/"))
         self.about_action = _named(QAction("About Prompt Studio", self), "aboutAction", "About Prompt Studio")
@@ -304,7 +312,8 @@ class MainWindow(QMainWindow):
         self.welcome.setWordWrap(True)
         self.welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.welcome_new_button = _named(QPushButton("New prompt"), "welcomeNewPrompt", "New prompt")
-        self.try_it = TryItPanel()
+        self.try_it = TryItPanel(trials=self.trials)
+        self.try_it.run_action.setEnabled(False)  # until Try it is shown
         self.history_note = _named(QLabel(), "historyNote", "About the history")
         self.history_note.setWordWrap(True)
         self.history_note.hide()
@@ -438,6 +447,7 @@ class MainWindow(QMainWindow):
         add_actions(self.file_menu, self.new_action, self.save_action, self.save_all_action,
                     self.resume_merge_action, None,
                     self.refresh_action, self.delete_action, None, self.add_server_action,
+                    self.model_providers_action,
                     self.remove_connection_action, None, self.quit_action)
         self.edit_menu = menu(bar, "&Edit", "editMenu")
         add_actions(self.edit_menu, self.editor.undo_action, self.editor.redo_action, None, self.find_action)
@@ -477,6 +487,9 @@ class MainWindow(QMainWindow):
         self.remove_connection_action.triggered.connect(self._on_remove_connection_action_triggered)
         self.history_panel_action.toggled.connect(self.history_panel.setVisible)
         self.try_it_action.toggled.connect(self._on_try_it_action_toggled)
+        self.model_providers_action.triggered.connect(
+            lambda: self.tasks.run("providers", "Opening the model providers", self.edit_model_providers()))
+        self.addAction(self.try_it.run_action)  # Ctrl+Enter runs from anywhere in the window
         self.try_it_dock.visibilityChanged.connect(self.try_it_action.setChecked)
         self.shortcuts_action.triggered.connect(self.show_shortcuts)
         self.about_action.triggered.connect(self._on_about_action_triggered)
@@ -780,8 +793,22 @@ class MainWindow(QMainWindow):
         self._update_actions()
         self._follow_in_try_it()
 
+    async def edit_model_providers(self) -> ModelProvidersDialog | None:
+        """The providers Try it runs on and their keys; what is saved is used from the next run on."""
+        if self.trials is None:
+            return None
+        trials = self.trials
+        dialog = ModelProvidersDialog(self, await trials.settings(), trials.secrets,
+                                      settings_path=trials.settings_path)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.sig_saved.connect(
+            lambda saved: self.tasks.run("providers", "Using the new model providers", trials.use(saved)))
+        dialog.open()
+        return dialog
+
     def _on_try_it_action_toggled(self, shown: bool) -> None:
         self.try_it_dock.setVisible(shown)
+        self.try_it.run_action.setEnabled(shown and self.trials is not None)
         self._follow_in_try_it()
 
     def _follow_in_try_it(self) -> None:

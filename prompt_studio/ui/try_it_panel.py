@@ -1,23 +1,29 @@
-"""Try it: sample values for the prompt's inputs, and what the model receives with them, as the author types.
+"""Try it: sample values for the prompt's inputs, what the model receives with them, and the model's answer.
 
-The rendering is `prompt_studio.rendering` (the official SDK's Liquid, or Orkes's `${name}`); this panel only
-collects values and shows the result: the messages with their roles, each variable without a value marked, and a
-template that cannot render said in words at its message, never as a dialog.
+The rendering is `prompt_studio.rendering` (the official SDK's Liquid, or Orkes's `${name}`), a run goes through
+`services.trying`; this panel only collects values and shows results: the messages with their roles, each
+variable without a value marked, a template that cannot render said at its message, and the answer as it streams
+in with its figures, or the provider's refusal in plain words, never as a dialog.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import html
 import json
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -27,6 +33,7 @@ from prompt_studio.models.labels import INPUT_TYPE_LABELS
 from prompt_studio.models.problems import json_problem
 from prompt_studio.models.variables import orkes_variables
 from prompt_studio.rendering import Rendering, preview_messages, templates_of_config
+from prompt_studio.services.trying import RunSummary, TextDelta, Trials
 
 PREVIEW_DELAY_MS = 80
 """A pause in typing before the preview follows: a typical prompt renders in well under a millisecond, so this
@@ -127,8 +134,13 @@ class SampleInput(QWidget):
 class TryItPanel(QWidget):
     """What the model receives for the prompt on screen (draft included) and the sample values given here."""
 
-    def __init__(self, parent: QWidget | None = None):
+    sig_run_finished = Signal(object)
+    """A run ended (its RunSummary), stopped or not."""
+
+    def __init__(self, parent: QWidget | None = None, trials: Trials | None = None):
         super().__init__(parent)
+        self.trials = trials
+        self._running: asyncio.Task | None = None
         self.setObjectName("tryItPanel")
         self.setAccessibleName("Try it")
         self._config: dict[str, Any] = {}
@@ -145,6 +157,25 @@ class TryItPanel(QWidget):
         self.preview = QTextBrowser()
         self.preview.setObjectName("renderedPreview")
         self.preview.setAccessibleName("What the model receives")
+        self.run_action = QAction("Run", self)
+        self.run_action.setObjectName("runAction")
+        self.run_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
+        self.run_button = QPushButton("Run  (Ctrl+Enter)")
+        self.run_button.setObjectName("runButton")
+        self.run_button.setAccessibleName("Run the prompt on its model")
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.setObjectName("stopRunButton")
+        self.stop_button.setAccessibleName("Stop the run")
+        self.stop_button.setEnabled(False)
+        self.answer = QPlainTextEdit()
+        self.answer.setObjectName("runAnswer")
+        self.answer.setAccessibleName("The model's answer")
+        self.answer.setReadOnly(True)
+        self.answer.setPlaceholderText("The model's answer appears here as it is written.")
+        self.stats = QLabel()
+        self.stats.setObjectName("runStats")
+        self.stats.setWordWrap(True)
+        self.stats.setTextFormat(Qt.TextFormat.PlainText)
         self.preview_timer = QTimer(self)
         self.preview_timer.setSingleShot(True)
         self.preview_timer.setInterval(PREVIEW_DELAY_MS)
@@ -155,8 +186,18 @@ class TryItPanel(QWidget):
         layout.addWidget(self.inputs_area)
         layout.addWidget(self.preview_title)
         layout.addWidget(self.preview, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.run_button)
+        buttons.addWidget(self.stop_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.answer, 1)
+        layout.addWidget(self.stats)
 
         self.preview_timer.timeout.connect(self.refresh)
+        self.run_action.triggered.connect(self.run)
+        self.run_button.clicked.connect(self.run)
+        self.stop_button.clicked.connect(self.stop)
 
     def show_prompt(self, config: dict[str, Any], syntax: str = "liquid") -> None:
         """The prompt as it is on screen now; the inputs follow its declared inputs, keeping values typed."""
@@ -196,6 +237,68 @@ class TryItPanel(QWidget):
         templates = templates_of_config(self._config, self._syntax)
         self.rendering = preview_messages(templates, self.values(), syntax=self._syntax)
         self.preview.setHtml(_rendering_html(self.rendering))
+
+    # -- running ------------------------------------------------------------------------------------------------
+
+    def run(self) -> asyncio.Task | None:
+        """Send what the model receives (as on screen now, draft included) to the prompt's model."""
+        if self.trials is None or self._running is not None or not self._config:
+            return None
+        self.refresh()
+        self.answer.clear()
+        self.stats.setText(f"Asking {self._config.get('model') or 'the model'}...")
+        self.run_button.setEnabled(False)
+        self.stop_button.setEnabled(True)
+        self._running = asyncio.ensure_future(self._run(dict(self._config), self.rendering))
+        return self._running
+
+    def stop(self) -> None:
+        """End the run now: the connection closes and no more of the answer arrives."""
+        if self._running is not None:
+            self._running.cancel()
+
+    async def _run(self, config: dict[str, Any], rendering: Rendering) -> RunSummary | None:
+        summary: RunSummary | None = None
+        try:
+            async with contextlib.aclosing(self.trials.run(config, rendering)) as events:
+                async for event in events:
+                    if isinstance(event, TextDelta):
+                        self.answer.moveCursor(self.answer.textCursor().MoveOperation.End)
+                        self.answer.insertPlainText(event.text)
+                    else:
+                        summary = event
+            self.stats.setText(_stats_words(summary) if summary is not None else "")
+        except asyncio.CancelledError:
+            self.stats.setText("Stopped: what arrived before Stop is shown; nothing more will come.")
+        finally:
+            self._running = None
+            self.run_button.setEnabled(True)
+            self.stop_button.setEnabled(False)
+            self.sig_run_finished.emit(summary)
+        return summary
+
+
+def _seconds(value: float | None) -> str:
+    if value is None:
+        return "unknown"
+    return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.1f} s"
+
+
+def _stats_words(summary: RunSummary) -> str:
+    """The run's figures in one or two lines, or what went wrong and what to do."""
+    if summary.error is not None:
+        return summary.error.message
+    tokens = (f"{summary.input_tokens} + {summary.output_tokens} tokens"
+              if summary.input_tokens is not None and summary.output_tokens is not None else "tokens unknown")
+    lines = [f"{_seconds(summary.time_to_first_token)} to the first token, {_seconds(summary.total_time)} in all, "
+             f"{tokens}, cost {summary.cost_words}, finished: {summary.finish_reason or 'unknown'}"]
+    if summary.cut_off:
+        lines.append("The answer was cut off: the provider ended the stream before saying it was complete.")
+    if summary.schema_check is not None and summary.schema_check.problem:
+        lines.append(summary.schema_check.problem)
+    lines += summary.parameters.notes
+    lines += [f"Not sent: {name}: {why}" for name, why in summary.parameters.left_out.items()]
+    return "\n".join(lines)
 
 
 def _rendering_html(rendering: Rendering) -> str:

@@ -1,0 +1,98 @@
+"""Try it in the real window, against the fake OpenAI server: the answer streams in piece by piece, Stop ends it,
+and a rejected key is said in plain words next to the answer."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPlainTextEdit
+
+from prompt_studio.paths import DataPaths
+from prompt_studio.providers import save_settings, settings_file
+from prompt_studio.services.trying import Trials
+from tests.ui.conftest import qt_loop, run_async  # noqa: F401  (the qasync fixtures, borrowed)
+from tests.ui.main_window_support import make_connector
+
+HANDLE = "support/triage"
+
+
+def _window(qtbot, run_async, tmp_path, fakes):  # noqa: F811
+    from prompt_studio.ui.main_window import MainWindow
+
+    data = tmp_path / "app"
+    connector, connection = make_connector(data)
+    save_settings(settings_file(DataPaths.resolve(data)), fakes.settings)
+    trials = Trials(connector.paths, fakes.secrets)
+    window = MainWindow(connector, run_async(connector.open(connection)), None, trials)
+    qtbot.addWidget(window)
+    window.show()
+    run_async(window.refresh())
+    with qtbot.waitSignal(window.sig_prompt_opened, timeout=15000):
+        window.open_prompt(HANDLE)
+    window.try_it_action.trigger()
+    return window, trials
+
+
+def test_a_run_streams_the_answer_in_pieces_with_its_figures(qtbot, run_async, tmp_path, fakes):  # noqa: F811
+    fakes.fake.script.delay = 0.05
+    window, trials = _window(qtbot, run_async, tmp_path, fakes)
+    panel = window.try_it
+    panel.findChild(QPlainTextEdit, "sampleInputField_product").setPlainText("Acme Mail")
+    answer = panel.findChild(QPlainTextEdit, "runAnswer")
+    seen: list[str] = []
+    answer.textChanged.connect(lambda: seen.append(answer.toPlainText()))
+
+    qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    with qtbot.waitSignal(panel.sig_run_finished, timeout=10000) as finished:
+        pass
+
+    assert answer.toPlainText() == "Arr, yer refund be on its way."
+    assert len({text for text in seen if text}) >= 2, "at least two partial states before the end"
+    summary = finished.args[0]
+    assert summary.ok and summary.model == "gpt-5"
+    sent = fakes.fake.last.body
+    assert sent["model"] == "gpt-5" and sent["stream"] is True, "the prefix is stripped on the wire"
+    assert "support tickets for Acme Mail." in sent["messages"][0]["content"]
+    stats = panel.findChild(QLabel, "runStats").text()
+    assert "to the first token" in stats and "tokens" in stats and "finished: stop" in stats
+    run_async(trials.aclose())
+
+
+def test_stop_ends_a_long_answer_at_once(qtbot, run_async, tmp_path, fakes):  # noqa: F811
+    fakes.fake.script.delay = 0.3
+    fakes.fake.script.tokens = [f"word{number} " for number in range(40)]
+    window, trials = _window(qtbot, run_async, tmp_path, fakes)
+    panel = window.try_it
+    answer = panel.findChild(QPlainTextEdit, "runAnswer")
+    panel.run()
+    qtbot.waitUntil(lambda: "word1" in answer.toPlainText(), timeout=10000)
+    with qtbot.waitSignal(panel.sig_run_finished, timeout=5000):
+        panel.stop_button.click()
+    stopped_at = answer.toPlainText()
+    qtbot.wait(700)  # the point of the test: nothing more arrives after Stop, even given time
+    assert answer.toPlainText() == stopped_at and "word39" not in stopped_at
+    assert panel.findChild(QLabel, "runStats").text().startswith("Stopped")
+    assert panel.run_button.isEnabled()
+    run_async(trials.aclose())
+
+
+def test_a_rejected_key_is_said_next_to_the_answer(qtbot, run_async, tmp_path, fakes):  # noqa: F811
+    fakes.secrets.set("model-provider:openai", "sk-wrong")
+    window, trials = _window(qtbot, run_async, tmp_path, fakes)
+    panel = window.try_it
+    with qtbot.waitSignal(panel.sig_run_finished, timeout=10000):
+        panel.run()
+    stats = panel.findChild(QLabel, "runStats").text()
+    assert stats == "The provider rejected the key for OpenAI. Check it in Model providers."
+    assert "sk-wrong" not in stats
+    run_async(trials.aclose())
+
+
+def test_file_model_providers_opens_the_dialog_on_the_apps_settings(qtbot, run_async, tmp_path, fakes):  # noqa: F811
+    from PySide6.QtWidgets import QDialog
+
+    window, trials = _window(qtbot, run_async, tmp_path, fakes)
+    assert window.model_providers_action in window.file_menu.actions()
+    dialog = run_async(window.edit_model_providers())
+    assert dialog is window.findChild(QDialog, "modelProvidersDialog") and dialog.isVisible()
+    dialog.reject()
+    run_async(trials.aclose())

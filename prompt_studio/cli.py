@@ -36,8 +36,10 @@ def _build_parser() -> argparse.ArgumentParser:
     key.add_argument("--api-key-env", dest="serve_api_key_env", metavar="VAR",
                      help="environment variable that holds the key")
     from prompt_studio.commands.render import add_render_parser
+    from prompt_studio.commands.transfer import add_transfer_parsers
 
     add_render_parser(commands)
+    add_transfer_parsers(commands)
     return parser
 
 
@@ -55,6 +57,10 @@ def main(argv: list[str] | None = None) -> int:
         from prompt_studio.commands.render import run_render
 
         return run_render(args)
+    if args.command in ("export", "import"):
+        from prompt_studio.commands.transfer import run_export, run_import
+
+        return run_export(args) if args.command == "export" else run_import(args)
     if args.command == "serve":
         from prompt_studio.server import UnsafeExposure, serve
 

@@ -14,24 +14,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import sys
 from dataclasses import dataclass
 from typing import Any
 
-FAILED = 2
-PROG = "prompt-studio render"
-
-_CONNECTION_OPTIONS = (
-    ("--data-dir", "data_dir", "DIR", "keep every file (library, drafts, settings) in this folder"),
-    ("--server", "server", "URL", "render a prompt of this LangWatch server instead of the local library"),
-    ("--api-key-env", "api_key_env", "VAR", "environment variable that holds the API key"),
-    ("--project-id", "project_id", "ID", "LangWatch project id, for sk-lw-<id>_<secret> keys"),
-    ("--orkes", "orkes", "URL", "render a prompt of this Orkes Conductor server (its root, without /api)"),
-    ("--key-id-env", "key_id_env", "VAR", "environment variable that holds the Orkes key id"),
-    ("--key-secret-env", "key_secret_env", "VAR", "environment variable that holds the Orkes key secret"),
+from prompt_studio.commands.connection_options import (
+    FAILED,
+    CommandFailed,
+    add_connection_options,
+    connect,
+    say,
 )
 
+PROG = "prompt-studio render"
 
 def add_render_parser(commands: argparse._SubParsersAction) -> None:
     """Register `render` on the `prompt-studio` command line."""
@@ -50,12 +45,7 @@ def add_render_parser(commands: argparse._SubParsersAction) -> None:
                         help="a JSON object of input values (lists and objects stay as they are; - reads stdin)")
     inputs.add_argument("--input", dest="input_pairs", metavar="NAME=VALUE", action="append", default=[],
                         help="one input value, as text (repeat for more)")
-    for flag, dest, metavar, text in _CONNECTION_OPTIONS:
-        render.add_argument(flag, dest=f"render_{dest}", metavar=metavar, help=text)
-
-
-class CommandFailed(Exception):
-    """A failure to report in one line, with exit status 2."""
+    add_connection_options(render, "render")
 
 
 @dataclass(frozen=True)
@@ -117,49 +107,6 @@ def read_inputs(path: str | None, pairs: list[str]) -> dict[str, Any]:
     return values
 
 
-def _option(args: argparse.Namespace, name: str) -> str | None:
-    return getattr(args, f"render_{name}", None) or getattr(args, name, None)
-
-
-def _key(variable: str) -> str:
-    value = os.environ.get(variable, "")
-    if not value:
-        raise CommandFailed(f"the environment variable {variable} is empty or not set")
-    return value
-
-
-def _connect(args: argparse.Namespace) -> tuple[Any, Any]:
-    """The connector and the connection the app would open for these options (keys from the environment)."""
-    from prompt_studio.paths import DataPaths
-    from prompt_studio.services.connections import LOCAL_LIBRARY
-    from prompt_studio.services.connector import AppConnector, langwatch_connection, orkes_connection
-    from prompt_studio.services.secrets import SecretStore
-
-    server, orkes = _option(args, "server"), _option(args, "orkes")
-    if server and orkes:
-        raise CommandFailed("choose one of --server and --orkes")
-    data_dir = _option(args, "data_dir")
-    try:
-        paths = DataPaths.resolve(data_dir)
-    except OSError as error:
-        raise CommandFailed(f"cannot use the data folder {data_dir}: {error.strerror or error}") from None
-    connector = AppConnector(paths, SecretStore(paths.fallback_secrets, use_keyring=False))
-    connection = LOCAL_LIBRARY
-    if server:
-        variable = _option(args, "api_key_env")
-        if not variable:
-            raise CommandFailed("--server needs --api-key-env VAR (the key is never given as an argument)")
-        connection = langwatch_connection(server, _option(args, "project_id"))
-        connector.use_for_this_session(connection, _key(variable))
-    elif orkes:
-        key_id_env, key_secret_env = _option(args, "key_id_env"), _option(args, "key_secret_env")
-        if not key_id_env or not key_secret_env:
-            raise CommandFailed("--orkes needs --key-id-env VAR and --key-secret-env VAR (keys are never arguments)")
-        connection = orkes_connection(orkes, _key(key_id_env))
-        connector.use_for_this_session(connection, _key(key_secret_env))
-    return connector, connection
-
-
 async def _fetch(connector: Any, connection: Any, reference: Reference) -> tuple[Any, str]:
     workspace = await connector.open(connection)
     try:
@@ -174,7 +121,7 @@ async def _fetch(connector: Any, connection: Any, reference: Reference) -> tuple
 def _fetched(args: argparse.Namespace, reference: Reference) -> tuple[Any, str]:
     from prompt_studio.models.errors import NotFoundError, PromptStudioError
 
-    connector, connection = _connect(args)
+    connector, connection = connect(args, "render")
     try:
         return asyncio.run(_fetch(connector, connection, reference))
     except NotFoundError as error:
@@ -198,7 +145,7 @@ def _write_json(document: dict[str, Any]) -> None:
 
 
 def _say(text: str) -> None:
-    print(f"{PROG}: {text}", file=sys.stderr, flush=True)
+    say(PROG, text)
 
 
 def run_render(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ thread the first time, and hands the window the run's events; `prompt_studio.pro
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -14,16 +15,47 @@ from typing import Any
 from prompt_studio.paths import DataPaths
 from prompt_studio.providers import (
     ProvidersSettings,
+    RunError,
     RunEvent,
     Runner,
     RunSummary,
     TextDelta,
+    key_id,
     load_settings,
+    resolve,
     settings_file,
 )
 from prompt_studio.rendering import Rendering
 
 __all__ = ["RunSummary", "TextDelta", "Trials"]
+
+
+class _KeysReadAhead:
+    """The secret store's shape, with the key of the next run read in a worker thread beforehand: the provider
+    layer asks for it where it builds a client, on the event loop's thread, and a keyring may wait on the desktop."""
+
+    def __init__(self, secrets: Any):
+        self._secrets = secrets
+        self._read: dict[str, str | None] = {}
+
+    async def read_ahead(self, name: str) -> None:
+        if name not in self._read:
+            self._read[name] = await asyncio.to_thread(self._secrets.get, name)
+
+    def get(self, name: str) -> str | None:
+        return self._read[name] if name in self._read else self._secrets.get(name)
+
+    def set(self, name: str, secret: str) -> None:
+        self._read.pop(name, None)
+        self._secrets.set(name, secret)
+
+    def delete(self, name: str) -> None:
+        self._read.pop(name, None)
+        self._secrets.delete(name)
+
+    def forget(self) -> None:
+        """Keys may have changed (Model providers was saved): read them again next time."""
+        self._read.clear()
 
 
 class Trials:
@@ -32,17 +64,21 @@ class Trials:
     def __init__(self, paths: DataPaths, secrets: Any):
         self.paths = paths
         self.secrets = secrets
+        self._keys = _KeysReadAhead(secrets)
         self._runner: Runner | None = None
 
     async def runner(self) -> Runner:
         if self._runner is None:
             settings = await asyncio.to_thread(load_settings, settings_file(self.paths))
-            self._runner = Runner(settings, self.secrets)
+            self._runner = Runner(settings, self._keys)
         return self._runner
 
     async def run(self, config: Mapping[str, Any], rendering: Rendering) -> AsyncIterator[RunEvent]:
         """The answer's pieces as they stream in, then the run's summary (an error in plain words included)."""
         runner = await self.runner()
+        with contextlib.suppress(RunError):  # an unknown provider is said by the run itself
+            target = resolve(str(config.get("model") or ""), runner.settings)
+            await self._keys.read_ahead(key_id(target.provider.prefix))
         async for event in runner.run(config, rendering):
             yield event
 
@@ -56,6 +92,7 @@ class Trials:
 
     async def use(self, settings: ProvidersSettings) -> None:
         """The providers as the author just saved them, for the next run."""
+        self._keys.forget()
         await (await self.runner()).reconfigure(settings)
 
     async def aclose(self) -> None:

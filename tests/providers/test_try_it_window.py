@@ -96,3 +96,25 @@ def test_file_model_providers_opens_the_dialog_on_the_apps_settings(qtbot, run_a
     assert dialog is window.findChild(QDialog, "modelProvidersDialog") and dialog.isVisible()
     dialog.reject()
     run_async(trials.aclose())
+
+
+async def test_the_key_of_a_run_is_read_off_the_event_loops_thread(tmp_path, fakes):
+    import threading
+
+    from prompt_studio.rendering import preview_messages, templates_of_config
+
+    readers = []
+
+    class Watched:
+        def get(self, name):
+            readers.append(threading.current_thread())
+            return fakes.secrets.get(name)
+
+    paths = DataPaths.resolve(tmp_path / "app")
+    save_settings(settings_file(paths), fakes.settings)
+    trials = Trials(paths, Watched())
+    config = {"prompt": "Hi", "model": "openai/gpt-5", "outputs": [{"identifier": "o", "type": "str"}]}
+    events = [event async for event in trials.run(config, preview_messages(templates_of_config(config), {}))]
+    await trials.aclose()
+    assert events[-1].ok
+    assert readers and all(thread is not threading.main_thread() for thread in readers)

@@ -66,11 +66,14 @@ class Trials:
         self.secrets = secrets
         self._keys = _KeysReadAhead(secrets)
         self._runner: Runner | None = None
+        self._making = asyncio.Lock()
 
     async def runner(self) -> Runner:
-        if self._runner is None:
-            settings = await asyncio.to_thread(load_settings, settings_file(self.paths))
-            self._runner = Runner(settings, self._keys)
+        """The one runner, made on first use (two runs starting together share it)."""
+        async with self._making:
+            if self._runner is None:
+                settings = await asyncio.to_thread(load_settings, settings_file(self.paths))
+                self._runner = Runner(settings, self._keys)
         return self._runner
 
     async def run(self, config: Mapping[str, Any], rendering: Rendering) -> AsyncIterator[RunEvent]:

@@ -3,7 +3,10 @@
 The rendering is `prompt_studio.rendering` (the official SDK's Liquid, or Orkes's `${name}`), a run goes through
 `services.trying`; this panel only collects values and shows results: the messages with their roles, each
 variable without a value marked, a template that cannot render said at its message, and the answer as it streams
-in with its figures, or the provider's refusal in plain words, never as a dialog.
+in with its figures, or the provider's refusal in plain words, never as a dialog. Compare side by side runs the
+draft and a version of the history at once with the same values, in two columns, and marks the words that changed
+between the two answers; Run 5 times repeats the draft and tells the spread of its times and how many different
+answers came back.
 """
 
 from __future__ import annotations
@@ -12,12 +15,14 @@ import asyncio
 import contextlib
 import html
 import json
+from collections.abc import Coroutine
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -29,15 +34,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from prompt_studio.models import config_from_prompt
 from prompt_studio.models.labels import INPUT_TYPE_LABELS
 from prompt_studio.models.problems import json_problem
+from prompt_studio.models.prompt import Prompt
 from prompt_studio.models.variables import orkes_variables
 from prompt_studio.rendering import Rendering, preview_messages, templates_of_config
+from prompt_studio.services.compare import WordChange, word_changes
 from prompt_studio.services.trying import RunSummary, TextDelta, Trials
 
 PREVIEW_DELAY_MS = 80
 """A pause in typing before the preview follows: a typical prompt renders in well under a millisecond, so this
 only spares a 1 MB one from rendering on every keystroke."""
+REPEAT_TIMES = 5
+"""How many runs "Run 5 times" makes, one after another (as Langfuse's repeated runs, a spread, not a benchmark)."""
 _JSON_TYPES = {"list", "dict", "chat_messages", "list[str]", "list[float]", "list[int]", "list[bool]"}
 
 
@@ -136,6 +146,10 @@ class TryItPanel(QWidget):
 
     sig_run_finished = Signal(object)
     """A run ended (its RunSummary), stopped or not."""
+    sig_comparison_finished = Signal(object, object)
+    """A side-by-side comparison ended, stopped or not: the draft's RunSummary and the version's (None if stopped)."""
+    sig_repeat_finished = Signal(object)
+    """Run 5 times ended, stopped or not: the RunSummary of every run that finished."""
 
     def __init__(self, parent: QWidget | None = None, trials: Trials | None = None):
         super().__init__(parent)
@@ -176,6 +190,49 @@ class TryItPanel(QWidget):
         self.stats.setObjectName("runStats")
         self.stats.setWordWrap(True)
         self.stats.setTextFormat(Qt.TextFormat.PlainText)
+        self.draft_title = QLabel("<b>Your draft</b>")
+        self.draft_title.setObjectName("runAnswerTitle")
+        self.compare_label = QLabel("Compare with:")
+        self.compare_selector = QComboBox()
+        self.compare_selector.setObjectName("compareWithSelector")
+        self.compare_selector.setAccessibleName("The version to compare the draft with")
+        self.compare_selector.setPlaceholderText("No saved version")
+        self.compare_label.setBuddy(self.compare_selector)
+        self.compare_button = QPushButton("Compare side by side")
+        self.compare_button.setObjectName("compareRunsButton")
+        self.compare_button.setAccessibleName("Run the draft and the chosen version side by side")
+        self.compare_button.setEnabled(False)
+        self.repeat_button = QPushButton(f"Run {REPEAT_TIMES} times")
+        self.repeat_button.setObjectName("runFiveTimesButton")
+        self.repeat_button.setAccessibleName(f"Run the draft {REPEAT_TIMES} times, one after another")
+        self.compare_column = QWidget()
+        self.compare_column.setObjectName("compareColumn")
+        self.compare_title = QLabel()
+        self.compare_title.setObjectName("compareRunAnswerTitle")
+        self.compare_title.setTextFormat(Qt.TextFormat.PlainText)
+        font = self.compare_title.font()
+        font.setBold(True)
+        self.compare_title.setFont(font)
+        self.compare_answer = QPlainTextEdit()
+        self.compare_answer.setObjectName("compareRunAnswer")
+        self.compare_answer.setAccessibleName("The chosen version's answer")
+        self.compare_answer.setReadOnly(True)
+        self.compare_stats = QLabel()
+        self.compare_stats.setObjectName("compareRunStats")
+        self.compare_stats.setWordWrap(True)
+        self.compare_stats.setTextFormat(Qt.TextFormat.PlainText)
+        self.compare_column.hide()
+        self.differences = QTextBrowser()
+        self.differences.setObjectName("compareRunDifferences")
+        self.differences.setAccessibleName("The words that changed between the two answers")
+        self.differences.setMaximumHeight(self.fontMetrics().lineSpacing() * 8)
+        self.differences.hide()
+        self.repeat_stats = QLabel()
+        self.repeat_stats.setObjectName("runRepeatStats")
+        self.repeat_stats.setWordWrap(True)
+        self.repeat_stats.setTextFormat(Qt.TextFormat.PlainText)
+        self.repeat_stats.hide()
+        self._versions: list[Prompt] = []
         self.preview_timer = QTimer(self)
         self.preview_timer.setSingleShot(True)
         self.preview_timer.setInterval(PREVIEW_DELAY_MS)
@@ -189,15 +246,36 @@ class TryItPanel(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.run_button)
         buttons.addWidget(self.stop_button)
+        buttons.addWidget(self.repeat_button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
-        layout.addWidget(self.answer, 1)
-        layout.addWidget(self.stats)
+        comparing = QHBoxLayout()
+        comparing.addWidget(self.compare_label)
+        comparing.addWidget(self.compare_selector, 1)
+        comparing.addWidget(self.compare_button)
+        layout.addLayout(comparing)
+        columns = QHBoxLayout()
+        draft_column = QVBoxLayout()
+        draft_column.addWidget(self.draft_title)
+        draft_column.addWidget(self.answer, 1)
+        draft_column.addWidget(self.stats)
+        version_column = QVBoxLayout(self.compare_column)
+        version_column.setContentsMargins(0, 0, 0, 0)
+        version_column.addWidget(self.compare_title)
+        version_column.addWidget(self.compare_answer, 1)
+        version_column.addWidget(self.compare_stats)
+        columns.addLayout(draft_column, 1)
+        columns.addWidget(self.compare_column, 1)
+        layout.addLayout(columns, 1)
+        layout.addWidget(self.differences)
+        layout.addWidget(self.repeat_stats)
 
         self.preview_timer.timeout.connect(self.refresh)
         self.run_action.triggered.connect(self.run)
         self.run_button.clicked.connect(self.run)
         self.stop_button.clicked.connect(self.stop)
+        self.compare_button.clicked.connect(self.compare)
+        self.repeat_button.clicked.connect(self.run_repeatedly)
 
     def show_prompt(self, config: dict[str, Any], syntax: str = "liquid") -> None:
         """The prompt as it is on screen now; the inputs follow its declared inputs, keeping values typed."""
@@ -240,42 +318,161 @@ class TryItPanel(QWidget):
 
     # -- running ------------------------------------------------------------------------------------------------
 
+    def set_versions(self, versions: list[Prompt]) -> None:
+        """The saved versions of the prompt on screen, newest first: what the draft can be compared with."""
+        chosen = self.compare_selector.currentData()
+        self._versions = list(versions)
+        self.compare_selector.clear()
+        for version in self._versions:
+            self.compare_selector.addItem(version_label(version), version.version)
+        kept = self.compare_selector.findData(chosen) if chosen is not None else -1
+        self.compare_selector.setCurrentIndex(kept if kept >= 0 else (0 if self._versions else -1))
+        self._set_running(self._running is not None)
+
+    def chosen_version(self) -> Prompt | None:
+        index = self.compare_selector.currentIndex()
+        return self._versions[index] if 0 <= index < len(self._versions) else None
+
     def run(self) -> asyncio.Task | None:
         """Send what the model receives (as on screen now, draft included) to the prompt's model."""
-        if self.trials is None or self._running is not None or not self._config:
+        if not self._can_start():
             return None
-        self.refresh()
-        self.answer.clear()
-        self.stats.setText(f"Asking {self._config.get('model') or 'the model'}...")
-        self.run_button.setEnabled(False)
-        self.stop_button.setEnabled(True)
-        self._running = asyncio.ensure_future(self._run(dict(self._config), self.rendering))
-        return self._running
+        self._show_columns(compare=False)
+        return self._start(self._run(dict(self._config), self.rendering))
+
+    def compare(self) -> asyncio.Task | None:
+        """Run the draft and the chosen version at once with the same sample values, in two columns."""
+        version = self.chosen_version()
+        if version is None or not self._can_start():
+            return None
+        version_config = config_from_prompt(version).to_wire()
+        version_rendering = preview_messages(templates_of_config(version_config, self._syntax), self.values(),
+                                             syntax=self._syntax)
+        self.compare_title.setText(version_label(version))
+        self._show_columns(compare=True)
+        self.compare_stats.setText(f"Asking {version_config.get('model') or 'the model'}...")
+        return self._start(self._compare(dict(self._config), self.rendering, version_config, version_rendering))
+
+    def run_repeatedly(self) -> asyncio.Task | None:
+        """Run the draft 5 times, one after another, then say the spread of the times and the distinct answers."""
+        if not self._can_start():
+            return None
+        self._show_columns(compare=False)
+        self.repeat_stats.setText(f"Run 1 of {REPEAT_TIMES}...")
+        self.repeat_stats.show()
+        return self._start(self._repeat(dict(self._config), self.rendering))
 
     def stop(self) -> None:
-        """End the run now: the connection closes and no more of the answer arrives."""
+        """End the run now (both runs of a comparison, the rest of Run 5 times): the connections close and no
+        more of the answers arrives."""
         if self._running is not None:
             self._running.cancel()
 
-    async def _run(self, config: dict[str, Any], rendering: Rendering) -> RunSummary | None:
+    def _can_start(self) -> bool:
+        """Whether a run can start now; when it can, the preview is rendered now (what the runs will send)."""
+        if self.trials is None or self._running is not None or not self._config:
+            return False
+        self.refresh()
+        return True
+
+    def _show_columns(self, compare: bool) -> None:
+        self.compare_column.setVisible(compare)
+        self.differences.clear()
+        self.differences.hide()
+        self.repeat_stats.hide()
+        self.compare_answer.clear()
+        self.compare_stats.clear()
+
+    def _start(self, work: Coroutine[Any, Any, Any]) -> asyncio.Task:
+        """The one place a run starts: the buttons say a run is on, Stop ends it."""
+        self.answer.clear()
+        self.stats.setText(f"Asking {self._config.get('model') or 'the model'}...")
+        self._set_running(True)
+        self._running = asyncio.ensure_future(work)
+        return self._running
+
+    def _set_running(self, running: bool) -> None:
+        self.run_button.setEnabled(not running)
+        self.repeat_button.setEnabled(not running)
+        self.compare_button.setEnabled(not running and bool(self._versions))
+        self.compare_selector.setEnabled(not running)
+        self.stop_button.setEnabled(running)
+
+    def _finish(self) -> None:
+        self._running = None
+        self._set_running(False)
+
+    async def _stream(self, config: dict[str, Any], rendering: Rendering, answer: QPlainTextEdit,
+                      stats: QLabel) -> RunSummary | None:
+        """One run into one column: its answer as it streams in, then its figures (or "Stopped")."""
         summary: RunSummary | None = None
         try:
             async with contextlib.aclosing(self.trials.run(config, rendering)) as events:
                 async for event in events:
                     if isinstance(event, TextDelta):
-                        self.answer.moveCursor(self.answer.textCursor().MoveOperation.End)
-                        self.answer.insertPlainText(event.text)
+                        answer.moveCursor(answer.textCursor().MoveOperation.End)
+                        answer.insertPlainText(event.text)
                     else:
                         summary = event
-            self.stats.setText(_stats_words(summary) if summary is not None else "")
         except asyncio.CancelledError:
-            self.stats.setText("Stopped: what arrived before Stop is shown; nothing more will come.")
+            stats.setText("Stopped: what arrived before Stop is shown; nothing more will come.")
+            raise
+        stats.setText(_stats_words(summary) if summary is not None else "")
+        return summary
+
+    async def _run(self, config: dict[str, Any], rendering: Rendering) -> RunSummary | None:
+        summary: RunSummary | None = None
+        try:
+            summary = await self._stream(config, rendering, self.answer, self.stats)
+        except asyncio.CancelledError:
+            pass
         finally:
-            self._running = None
-            self.run_button.setEnabled(True)
-            self.stop_button.setEnabled(False)
+            self._finish()
             self.sig_run_finished.emit(summary)
         return summary
+
+    async def _compare(self, config: dict[str, Any], rendering: Rendering, version_config: dict[str, Any],
+                       version_rendering: Rendering) -> tuple[RunSummary | None, RunSummary | None]:
+        draft: RunSummary | None = None
+        version: RunSummary | None = None
+        try:
+            await self.trials.runner()  # one runner for both runs, made before they start side by side
+            draft, version = await asyncio.gather(
+                self._stream(config, rendering, self.answer, self.stats),
+                self._stream(version_config, version_rendering, self.compare_answer, self.compare_stats))
+            self.differences.setHtml(_differences_html(draft, version, self.compare_title.text()))
+            self.differences.show()
+        except asyncio.CancelledError:
+            pass
+        finally:
+            self._finish()
+            self.sig_comparison_finished.emit(draft, version)
+        return draft, version
+
+    async def _repeat(self, config: dict[str, Any], rendering: Rendering) -> list[RunSummary]:
+        summaries: list[RunSummary] = []
+        try:
+            for number in range(1, REPEAT_TIMES + 1):
+                self.repeat_stats.setText(f"Run {number} of {REPEAT_TIMES}...")
+                if number > 1:
+                    self.answer.clear()
+                summary = await self._stream(config, rendering, self.answer, self.stats)
+                if summary is not None:
+                    summaries.append(summary)
+            self.repeat_stats.setText(_repeat_words(summaries))
+        except asyncio.CancelledError:
+            self.repeat_stats.setText(f"Stopped after {len(summaries)} of {REPEAT_TIMES} runs."
+                                      + (f" {_repeat_words(summaries)}" if summaries else ""))
+        finally:
+            self._finish()
+            self.sig_repeat_finished.emit(summaries)
+        return summaries
+
+
+def version_label(version: Prompt) -> str:
+    """"v3 (production)": a version as the compare selector and its column name it."""
+    tags = ", ".join(version.tag_names)
+    return f"v{version.version} ({tags})" if tags else f"v{version.version}"
 
 
 def _seconds(value: float | None) -> str:
@@ -299,6 +496,49 @@ def _stats_words(summary: RunSummary) -> str:
     lines += summary.parameters.notes
     lines += [f"Not sent: {name}: {why}" for name, why in summary.parameters.left_out.items()]
     return "\n".join(lines)
+
+
+def _repeat_words(summaries: list[RunSummary]) -> str:
+    """"5 runs: 1.2 s fastest, 1.4 s on average, 1.7 s slowest; 3 different answers" (failed runs said apart)."""
+    finished = [summary for summary in summaries if summary.ok]
+    failed = [summary for summary in summaries if not summary.ok]
+    words = []
+    if finished:
+        times = [summary.total_time for summary in finished]
+        distinct = len({summary.text for summary in finished})
+        words.append(f"{len(finished)} run{'s' if len(finished) != 1 else ''}: total time "
+                     f"{_seconds(min(times))} fastest, {_seconds(sum(times) / len(times))} on average, "
+                     f"{_seconds(max(times))} slowest; "
+                     + ("the same answer every time" if distinct == 1 and len(finished) > 1
+                        else f"{distinct} different answer{'s' if distinct != 1 else ''}"))
+    if failed:
+        words.append(f"{len(failed)} failed: {failed[-1].error.message}")
+    return "; ".join(words) + "." if words else "No run finished."
+
+
+_CHANGE_STYLES = {
+    "added": "background-color:#d7f5dd; color:#0b5a1e;",
+    "removed": "background-color:#fbdcdc; color:#8a1111; text-decoration:line-through;",
+}
+
+
+def _differences_html(draft: RunSummary | None, version: RunSummary | None, version_name: str) -> str:
+    """The version's answer turned into the draft's, word by word: added words green, removed ones red."""
+    if draft is None or version is None or not draft.ok or not version.ok:
+        return "<p>No comparison of the answers: one of the runs did not answer.</p>"
+    changes: list[WordChange] = word_changes(version.text, draft.text)
+    if all(change.kind == "same" for change in changes):
+        return "<p><b>The same answer</b> from your draft and from " + html.escape(version_name) + ".</p>"
+    pieces = []
+    for previous, change in zip([None, *changes], changes, strict=False):
+        text = html.escape(change.text).replace("\n", "<br>")
+        style = _CHANGE_STYLES.get(change.kind)
+        if previous is not None and previous.kind == "removed" and change.kind == "added":
+            pieces.append(" ")  # "a" replaced by "the" reads "a the", not "athe"
+        pieces.append(f"<span style='{style}'>{text}</span>" if style else text)
+    legend = (f"<span style='{_CHANGE_STYLES['added']}'>only in your draft's answer</span> "
+              f"<span style='{_CHANGE_STYLES['removed']}'>only in the answer of {html.escape(version_name)}</span>")
+    return f"<p><b>What changed between the answers</b> &nbsp; {legend}</p><p>{''.join(pieces)}</p>"
 
 
 def _rendering_html(rendering: Rendering) -> str:

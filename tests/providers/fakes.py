@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -38,6 +38,8 @@ Mode = Literal["answer", "cut", "drop", "error"]
 class Script:
     mode: Mode = "answer"
     tokens: list[str] = field(default_factory=lambda: ["Arr, ", "yer ", "refund ", "be ", "on its way."])
+    tokens_for: Callable[[Any], list[str] | None] | None = None
+    """The tokens of one request from its JSON body (None: `tokens`), for answers that differ between requests."""
     delay: float = 0.0
     """Seconds before each token (a slow stream, for Stop)."""
     usage: bool = True
@@ -94,9 +96,13 @@ class FakeProviders:
         self.requests.append(recorded)
         return recorded
 
-    async def _tokens(self) -> AsyncIterator[tuple[int, str]]:
+    def _tokens_of(self, body: Any) -> list[str]:
+        chosen = self.script.tokens_for(body) if self.script.tokens_for is not None else None
+        return self.script.tokens if chosen is None else chosen
+
+    async def _tokens(self, tokens: list[str]) -> AsyncIterator[tuple[int, str]]:
         try:
-            for index, token in enumerate(self.script.tokens):
+            for index, token in enumerate(tokens):
                 if self.script.delay:
                     await asyncio.sleep(self.script.delay)
                 self.tokens_sent += 1
@@ -150,15 +156,16 @@ class FakeProviders:
             return refusal
         body = recorded.body
         model = body["model"]
+        tokens = self._tokens_of(body)
         finish = self.script.finish_reason or "stop"
-        output_tokens = len(self.script.tokens)
+        output_tokens = len(tokens)
         usage = {"prompt_tokens": self.script.input_tokens, "completion_tokens": output_tokens,
                  "total_tokens": self.script.input_tokens + output_tokens}
         base = {"id": "chatcmpl-fake1", "created": 1_700_000_000, "model": model, "system_fingerprint": "fp_fake"}
         if not body.get("stream"):
-            await asyncio.sleep(self.script.delay * len(self.script.tokens))
+            await asyncio.sleep(self.script.delay * len(tokens))
             return JSONResponse({**base, "object": "chat.completion", "choices": [{
-                "index": 0, "message": {"role": "assistant", "content": "".join(self.script.tokens),
+                "index": 0, "message": {"role": "assistant", "content": "".join(tokens),
                                         "refusal": None},
                 "logprobs": None, "finish_reason": finish}], "usage": usage})
         with_usage = bool((body.get("stream_options") or {}).get("include_usage")) and self.script.usage
@@ -173,7 +180,7 @@ class FakeProviders:
         async def events() -> AsyncIterator[bytes]:
             self.stream_completed = False
             yield chunk({"role": "assistant", "content": "", "refusal": None}, None)
-            async for _index, token in self._tokens():
+            async for _index, token in self._tokens(tokens):
                 yield chunk({"content": token}, None)
             if self.script.mode == "cut":
                 return
@@ -224,13 +231,14 @@ class FakeProviders:
         if refusal is not None:
             return refusal
         body = recorded.body
+        tokens = self._tokens_of(body)
         stop_reason = self.script.finish_reason or "end_turn"
-        usage = {"input_tokens": self.script.input_tokens, "output_tokens": len(self.script.tokens),
+        usage = {"input_tokens": self.script.input_tokens, "output_tokens": len(tokens),
                  "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0}
         message = {"id": "msg_fake01", "type": "message", "role": "assistant", "model": body["model"],
                    "stop_reason": None, "stop_sequence": None}
         if not body.get("stream"):
-            return JSONResponse({**message, "content": [{"type": "text", "text": "".join(self.script.tokens)}],
+            return JSONResponse({**message, "content": [{"type": "text", "text": "".join(tokens)}],
                                  "stop_reason": stop_reason, "usage": usage})
 
         async def events() -> AsyncIterator[bytes]:
@@ -240,14 +248,14 @@ class FakeProviders:
             yield _sse({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
                        "content_block_start")
             yield _sse({"type": "ping"}, "ping")
-            async for _index, token in self._tokens():
+            async for _index, token in self._tokens(tokens):
                 yield _sse({"type": "content_block_delta", "index": 0,
                             "delta": {"type": "text_delta", "text": token}}, "content_block_delta")
             if self.script.mode == "cut":
                 return
             yield _sse({"type": "content_block_stop", "index": 0}, "content_block_stop")
             yield _sse({"type": "message_delta", "delta": {"stop_reason": stop_reason, "stop_sequence": None},
-                        "usage": {"output_tokens": len(self.script.tokens)}}, "message_delta")
+                        "usage": {"output_tokens": len(tokens)}}, "message_delta")
             yield _sse({"type": "message_stop"}, "message_stop")
             self.stream_completed = True
 

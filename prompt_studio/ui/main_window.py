@@ -71,6 +71,7 @@ from prompt_studio.ui.menus import add_actions, menu, replace_action
 from prompt_studio.ui.merge_dialog import MergeDialog
 from prompt_studio.ui.model_providers_dialog import ModelProvidersDialog
 from prompt_studio.ui.prompt_list import PromptListModel
+from prompt_studio.ui.quick_open import QuickOpenDialog, Reference, find_version, missing_version_message
 from prompt_studio.ui.save_all_dialog import SaveAllDialog
 from prompt_studio.ui.shortcuts_dialog import ShortcutsDialog, shortcuts_of
 from prompt_studio.ui.tasks import ErrorBox, TaskRunner, wait_for_dialog
@@ -176,6 +177,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.tasks = TaskRunner(self)
         self._closing_confirmed = False
+        self.quick_open_dialog: QuickOpenDialog | None = None
         self.setObjectName("mainWindow")
 
         self._build_actions()
@@ -244,6 +246,9 @@ class MainWindow(QMainWindow):
         self.prompt_tags_action.setToolTip("Key/value tags of the whole prompt")
         self.find_action = _named(QAction("Find prompt", self), "findPromptAction", "Find prompt")
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.quick_open_action = _named(QAction("Go to prompt...", self), "quickOpenAction", "Go to prompt")
+        self.quick_open_action.setShortcut(QKeySequence("Ctrl+P"))
+        self.quick_open_action.setToolTip("Open a prompt by a few letters of its name, or name:tag, name:2")
         self.quit_action = _named(QAction("Quit", self), "quitAction", "Quit")
         # Ctrl+Q where the platform names no Quit key (Windows, desktops Qt does not recognise)
         self.quit_action.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Quit)
@@ -444,7 +449,7 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         bar.setObjectName("menuBar")
         self.file_menu = menu(bar, "&File", "fileMenu")
-        add_actions(self.file_menu, self.new_action, self.save_action, self.save_all_action,
+        add_actions(self.file_menu, self.new_action, self.quick_open_action, self.save_action, self.save_all_action,
                     self.resume_merge_action, None,
                     self.refresh_action, self.delete_action, None, self.add_server_action,
                     self.model_providers_action,
@@ -482,11 +487,13 @@ class MainWindow(QMainWindow):
         self.test_prompt_action.triggered.connect(self._on_test_prompt_action_triggered)
         self.prompt_tags_action.triggered.connect(self._on_prompt_tags_action_triggered)
         self.find_action.triggered.connect(self.prompt_filter.setFocus)
+        self.quick_open_action.triggered.connect(self.show_quick_open)
         self.quit_action.triggered.connect(self.close)
         self.add_server_action.triggered.connect(self._on_add_server_action_triggered)
         self.remove_connection_action.triggered.connect(self._on_remove_connection_action_triggered)
         self.history_panel_action.toggled.connect(self.history_panel.setVisible)
         self.try_it_action.toggled.connect(self._on_try_it_action_toggled)
+        self.history_model.modelReset.connect(lambda: self.try_it.set_versions(self.history_model.versions))
         self.model_providers_action.triggered.connect(
             lambda: self.tasks.run("providers", "Opening the model providers", self.edit_model_providers()))
         self.addAction(self.try_it.run_action)  # Ctrl+Enter runs from anywhere in the window
@@ -1210,6 +1217,46 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
+
+    def show_quick_open(self) -> QuickOpenDialog:
+        """Go to prompt: the handles of this connection, fuzzy-matched as the user types (one dialog, kept)."""
+        dialog = self.quick_open_dialog
+        if dialog is None:
+            dialog = self.quick_open_dialog = QuickOpenDialog(self)
+            dialog.sig_chosen.connect(self._on_quick_open_dialog_chosen)
+            dialog.rejected.connect(lambda: self.tasks.cancel("quick-open"))
+        dialog.start(self.prompt_model.handles())
+        dialog.open()
+        return dialog
+
+    def _on_quick_open_dialog_chosen(self, handle: str, reference: Reference) -> None:
+        if not reference.wants_version:
+            self.open_prompt(handle)
+            return
+        self.tasks.run("quick-open", f"Opening {handle}", self.go_to_version(handle, reference, self.quick_open_dialog))
+
+    async def go_to_version(self, handle: str, reference: Reference, dialog: QuickOpenDialog | None = None) -> bool:
+        """Open `handle` and show the version `reference` names read-only, as selecting it in the history does;
+        a version or tag it does not have is said in the dialog, and nothing opens."""
+        opened = self.session.handle == handle and not self.tasks.is_running("open")
+        versions = self.session.versions if opened else await self.service.history(handle)
+        version = find_version(versions, reference)
+        if version is None:
+            if dialog is not None:
+                dialog.show_problem(missing_version_message(handle, reference))
+            return False
+        if dialog is not None:
+            dialog.accept()
+        if not opened:
+            await self.open_prompt(handle)
+            if self.session.handle != handle:  # another prompt was chosen meanwhile: it wins
+                return False
+        row = self.history_model.row_of_version(version.version)
+        if row is None:
+            return False
+        self.history_view.clearSelection()
+        self.history_view.selectRow(row)
+        return True
 
     def _on_about_action_triggered(self) -> None:
         self.tasks.run("about", "Reading the version", self.show_about())

@@ -56,3 +56,14 @@ def test_json_inputs_are_checked_as_they_are_typed(qtbot):
     weight = panel.findChild(QLineEdit, "sampleInputField_weight")
     qtbot.keyClicks(weight, "heavy")
     assert panel.findChild(type(panel.no_inputs), "sampleInputProblem_weight").text().startswith("This needs")
+
+
+def test_the_versions_to_compare_with_follow_the_history(qtbot, run_async, tmp_path):
+    from PySide6.QtWidgets import QComboBox
+
+    window = open_window(qtbot, run_async, tmp_path / "app")
+    with qtbot.waitSignal(window.sig_prompt_opened, timeout=15000):
+        window.open_prompt(HANDLE)
+    selector = window.try_it.findChild(QComboBox, "compareWithSelector")
+    qtbot.waitUntil(lambda: selector.count() == window.history_model.rowCount() > 0, timeout=5000)
+    assert "production" in " ".join(selector.itemText(row) for row in range(selector.count()))

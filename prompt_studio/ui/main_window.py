@@ -57,6 +57,7 @@ from prompt_studio.services.compare import compare_contents, unchanged_fields
 from prompt_studio.services.connections import LOCAL_LIBRARY, Connection, Connector, Workspace
 from prompt_studio.services.drafts import DraftStore
 from prompt_studio.services.editing import EditingSession, MergeDecision, SaveAllSummary, draft_status
+from prompt_studio.services.finding import Reference, find_version, missing_version_message
 from prompt_studio.services.merging import MergeSession
 from prompt_studio.services.prompts import OpenedPrompt, PromptService, SaveOutcome
 from prompt_studio.services.trying import Trials
@@ -71,7 +72,7 @@ from prompt_studio.ui.menus import add_actions, menu, replace_action
 from prompt_studio.ui.merge_dialog import MergeDialog
 from prompt_studio.ui.model_providers_dialog import ModelProvidersDialog
 from prompt_studio.ui.prompt_list import PromptListModel
-from prompt_studio.ui.quick_open import QuickOpenDialog, Reference, find_version, missing_version_message
+from prompt_studio.ui.quick_open import QuickOpenDialog
 from prompt_studio.ui.save_all_dialog import SaveAllDialog
 from prompt_studio.ui.shortcuts_dialog import ShortcutsDialog, shortcuts_of
 from prompt_studio.ui.tasks import ErrorBox, TaskRunner, wait_for_dialog

@@ -11,21 +11,14 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from prompt_studio.services.finding import Reference, find_version, fuzzy_score, parse_reference, rank
 from prompt_studio.ui.menus import walk_menus
-from prompt_studio.ui.quick_open import (
-    QuickOpenDialog,
-    QuickOpenModel,
-    Reference,
-    find_version,
-    fuzzy_score,
-    parse_reference,
-    rank,
-)
+from prompt_studio.ui.quick_open import QuickOpenDialog, QuickOpenModel
 from tests.ui.main_window_support import open_window
 
 HANDLE = "support/triage"
 
-# -- the matching, without Qt ----------------------------------------------------------------------------------
+# -- the matching (services/finding.py, Qt-free) ------------------------------------------------------------
 
 
 def test_the_typed_letters_must_come_in_order():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -50,6 +51,7 @@ from PySide6.QtWidgets import (
 
 from prompt_studio.models import Prompt, config_from_prompt
 from prompt_studio.models.draft import Draft
+from prompt_studio.models.errors import AuthenticationError, ConnectionFailed, PromptStudioError, TimedOut
 from prompt_studio.models.labels import location_label
 from prompt_studio.models.variables import variables_read
 from prompt_studio.services.backends import Capabilities
@@ -565,7 +567,7 @@ class MainWindow(QMainWindow):
         self.prompt_tags_action.setVisible(capabilities.key_value_tags)
         self.test_prompt_action.setVisible(capabilities.test_prompt)
         self.setWindowTitle(f"Prompt Studio - {self.connection_name}")
-        self.connection_status.setText(f"Connected: {self.connection_name}")
+        self.connection_status.setText(f"Reaching {self.connection_name}...")
         self.connection_selector.blockSignals(True)
         self.connection_selector.clear()
         for connection in self.connector.connections():
@@ -692,11 +694,30 @@ class MainWindow(QMainWindow):
             self.load_history(session.handle)
 
         async def load() -> list[Prompt]:
-            prompts = await session.service.list_prompts()
+            try:
+                prompts = await session.service.list_prompts()
+            except PromptStudioError as error:
+                if session is self.session:
+                    self._show_unreachable(error)
+                raise
+            if session is self.session:
+                self.connection_status.setText(f"Connected: {self.connection_name}")
             await session.start()
             return prompts
 
         return self.tasks.run("list", "Loading the prompts", load(), self._show_prompts)
+
+    def _show_unreachable(self, error: PromptStudioError) -> None:
+        """What is true about the connection when the list could not be read: never "Connected" then."""
+        name = self.connection_name
+        if isinstance(error, AuthenticationError):
+            words = f"{name} did not accept the key"
+        elif isinstance(error, ConnectionFailed | TimedOut):
+            words = f"Cannot reach {name} (since {datetime.now():%H:%M})"
+        else:
+            words = f"{name} answered with an error"
+        self.connection_status.setText(words)
+        self.connection_status.setToolTip(error.user_message)
 
     def _show_prompts(self, prompts: list[Prompt]) -> None:
         self.prompt_model.set_prompts(prompts, self.session.new_handles)

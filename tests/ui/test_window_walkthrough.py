@@ -202,3 +202,27 @@ def test_an_empty_library_says_how_to_start(qtbot, run_async, tmp_path):
         run_async(window.delete_prompt(handle, confirm=False))
     assert window.prompt_model.total == 0
     assert "has no prompts yet" in window.welcome.text()
+
+
+def test_the_status_says_connected_only_once_the_server_answered(qtbot, run_async, tmp_path):
+    from prompt_studio.services.connections import Connection, connection_id_for
+    from prompt_studio.ui.main_window import MainWindow
+    from tests.support.server_process import free_port
+    from tests.ui.main_window_support import make_connector
+
+    window = open_window(qtbot, run_async, tmp_path / "app")
+    assert window.connection_status.text() == "Connected: Local library"
+
+    url = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    connector, _ = make_connector(tmp_path / "other")
+    unreachable = Connection(connection_id_for("langwatch", url), "Nowhere", "langwatch", url)
+    connector.use_for_this_session(unreachable, "sk-lw-some-key")
+    lost = MainWindow(connector, run_async(connector.open(unreachable)))
+    qtbot.addWidget(lost)
+    assert lost.connection_status.text() == "Reaching Nowhere...", "never Connected before an answer"
+    listing = lost.refresh()
+    qtbot.waitUntil(listing.done, timeout=20000)
+    assert lost.connection_status.text().startswith("Cannot reach Nowhere (since ")
+    assert "Could not reach the server" in lost.connection_status.toolTip()
+    for box in lost.findChildren(QMessageBox):
+        box.done(QMessageBox.StandardButton.Ok)

@@ -14,23 +14,17 @@ and one undo history covers the whole form.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from pydantic_core import ValidationError
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from prompt_studio.models import ConfigData
 from prompt_studio.models.labels import location_label
 from prompt_studio.models.orkes import PLACEHOLDER_OUTPUTS, model_of, orkes_models, quote_stripping_warning
-from prompt_studio.models.problems import Problem, problems_of
 from prompt_studio.models.variables import orkes_variables
-from prompt_studio.ui.editor.form_history import FormHistory, Snapshot
+from prompt_studio.ui.editor.content_form import ContentForm
 from prompt_studio.ui.editor.orkes_fields import OrkesFields
-from prompt_studio.ui.editor.widgets import FieldMessage, TemplateTextEdit, UndoKeysToForm, named
+from prompt_studio.ui.editor.widgets import FieldMessage, TemplateTextEdit, named
 from prompt_studio.ui.highlighting import TemplateSyntax
 
 _SYNTAX_HINT = "${name} inserts a variable"
@@ -42,14 +36,9 @@ _BLANK_CONFIG: dict[str, Any] = {
 }
 
 
-class OrkesTemplateEditor(QWidget):
+class OrkesTemplateEditor(ContentForm):
     """Edits the template, description and models of one Orkes prompt version; shows its variables and the
     settings Orkes keeps. Offers the main window the same interface as `PromptEditor`."""
-
-    sig_edited = Signal()
-    """The user changed something."""
-    sig_validity_changed = Signal(bool)
-    """The form became valid or invalid."""
 
     template_syntax: TemplateSyntax = "orkes"
     """How the template writes variables (`${name}`), for the window's Test prompt."""
@@ -58,16 +47,10 @@ class OrkesTemplateEditor(QWidget):
         super().__init__(parent)
         self.setObjectName("orkesTemplateEditor")
         self.setAccessibleName("Orkes prompt template editor")
-        self._undo_keys = UndoKeysToForm(self)
-        self._history = FormHistory(self._restore, self)
-        self._updating = False
-        self._read_only = False
-        self._valid = True
         self._loaded: dict[str, Any] = {}
         self._loaded_description = ""
         self._loaded_models: list[str] = []
         self._parameters: dict[str, Any] = {}
-        self._snapshot: Snapshot = ({}, {})
 
         self.general_message = FieldMessage("promptEditorMessage")
         self.content_note = QLabel(content_note or "")
@@ -133,14 +116,6 @@ class OrkesTemplateEditor(QWidget):
 
     # -- the interface the main window uses (the same as PromptEditor's) ----------------------------------------
 
-    @property
-    def undo_action(self) -> QAction:
-        return self._history.undo_action
-
-    @property
-    def redo_action(self) -> QAction:
-        return self._history.redo_action
-
     def set_content(
         self, config: dict, parameters: dict | None, *, read_only: bool = False, base_config: dict | None = None,
     ) -> None:
@@ -171,18 +146,6 @@ class OrkesTemplateEditor(QWidget):
             config["integrations"] = models
         return config, copy.deepcopy(self._parameters)
 
-    def validation_errors(self) -> list[Problem]:
-        """What `ConfigData.model_validate` finds wrong with the content (empty when it is valid)."""
-        try:
-            ConfigData.model_validate(self.content()[0])
-        except ValidationError as error:
-            return problems_of(error)
-        return []
-
-    def is_valid(self) -> bool:
-        """Whether the content can be saved, as the model judges it."""
-        return self._valid
-
     def set_read_only(self, read_only: bool) -> None:
         """View without editing (an old version): the text stays selectable, nothing can be changed."""
         self._read_only = read_only
@@ -191,19 +154,7 @@ class OrkesTemplateEditor(QWidget):
         self.template_edit.setReadOnly(read_only)
         self.orkes_fields.set_read_only(read_only)
 
-    def is_read_only(self) -> bool:
-        return self._read_only
-
-    # -- loading and history ------------------------------------------------------------------------------------
-
-    @contextmanager
-    def _updating_form(self) -> Iterator[None]:
-        """Changes made by the form itself (loading, undo) are not edits of the author."""
-        previous, self._updating = self._updating, True
-        try:
-            yield
-        finally:
-            self._updating = previous
+    # -- loading ------------------------------------------------------------------------------------------------
 
     def _load(self, config: dict[str, Any], parameters: dict[str, Any]) -> None:
         self._loaded = copy.deepcopy(config)
@@ -212,24 +163,6 @@ class OrkesTemplateEditor(QWidget):
         self._loaded_models = orkes_models(config.get("model"), config.get("integrations"))
         self.template_edit.set_text(str(config.get("prompt", "")))
         self.orkes_fields.set_values(self._loaded_description, self._loaded_models, config)
-
-    def _record_edit(self, key: str, description: str, closes_step: bool) -> None:
-        """Turn one change of the author into a step of history, then re-check the form."""
-        if self._updating:
-            return
-        before, after = self._snapshot, self.content()
-        self._snapshot = after
-        self._history.record(before, after, key, description, closes_step)
-        self._refresh()
-        self.sig_edited.emit()
-
-    def _restore(self, snapshot: Snapshot) -> None:
-        """Put the whole form back as a snapshot had it (undo and redo)."""
-        with self._updating_form():
-            self._load(*snapshot)
-        self._snapshot = snapshot
-        self._refresh()
-        self.sig_edited.emit()
 
     # -- derived parts: variables, the quote warning, validation ------------------------------------------------
 
@@ -243,10 +176,7 @@ class OrkesTemplateEditor(QWidget):
                                                     if error.location[:1] == ("prompt",)))
         self.general_message.set_message("\n".join(error.near(location_label(error.location)) for error in errors
                                                    if error.location[:1] != ("prompt",)))
-        valid = not errors
-        if valid != self._valid:
-            self._valid = valid
-            self.sig_validity_changed.emit(valid)
+        self._set_valid(not errors)
 
     # -- slots --------------------------------------------------------------------------------------------------
 

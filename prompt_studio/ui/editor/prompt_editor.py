@@ -13,13 +13,9 @@ the wheel only once focused, so scrolling over the form never changes a setting.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from pydantic_core import ValidationError
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -37,7 +33,6 @@ from prompt_studio.models import (
     INPUT_TYPES,
     OUTPUT_TYPES,
     PROMPTING_TECHNIQUES,
-    ConfigData,
     response_format_for,
 )
 from prompt_studio.models.labels import (
@@ -49,11 +44,11 @@ from prompt_studio.models.labels import (
     location_label,
     part_label,
 )
-from prompt_studio.models.problems import Problem, problems_of
+from prompt_studio.models.problems import Problem
 from prompt_studio.models.variables import DETECTED_INPUT_TYPE, prompt_variables
+from prompt_studio.ui.editor.content_form import ContentForm
 from prompt_studio.ui.editor.demonstrations import DemonstrationsEditor
 from prompt_studio.ui.editor.fields_table import FieldListEditor
-from prompt_studio.ui.editor.form_history import FormHistory, Snapshot
 from prompt_studio.ui.editor.json_schema_editor import JsonSchemaEditor
 from prompt_studio.ui.editor.messages import MessagesEditor
 from prompt_studio.ui.editor.model_settings import EDITED_KEYS, ModelSettings
@@ -62,7 +57,6 @@ from prompt_studio.ui.editor.widgets import (
     FieldMessage,
     FoldingSection,
     TemplateTextEdit,
-    UndoKeysToForm,
     focus_next_in_order,
     named,
     wheel_only_when_focused,
@@ -86,13 +80,8 @@ _BLANK_CONFIG: dict[str, Any] = {
 }
 
 
-class PromptEditor(QWidget):
+class PromptEditor(ContentForm):
     """Edits the model, parameters, system prompt, messages, inputs, outputs and extras of one prompt version."""
-
-    sig_edited = Signal()
-    """The user changed something."""
-    sig_validity_changed = Signal(bool)
-    """The form became valid or invalid."""
 
     template_syntax: TemplateSyntax = "liquid"
     """How the texts write variables; the same attribute on the Orkes editor says "orkes"."""
@@ -101,20 +90,14 @@ class PromptEditor(QWidget):
         super().__init__(parent)
         self.setObjectName("promptEditor")
         self.setAccessibleName("Prompt editor")
-        self._undo_keys = UndoKeysToForm(self)
-        self._history = FormHistory(self._restore, self)
         self._variables_check = QTimer(self)
         self._variables_check.setSingleShot(True)
         self._variables_check.setInterval(_VARIABLES_CHECK_DELAY_MS)
-        self._updating = False
-        self._read_only = False
         self._unknown: dict[str, Any] = {}
         self._absent: set[str] = set()
         self._technique: dict[str, Any] | None = None
         self._response_format: Any = None
         self._missing: list[str] = []
-        self._valid = True
-        self._snapshot: Snapshot = ({}, {})
 
         self.general_message = FieldMessage("promptEditorMessage")
         self.prompt_title = self._title("System prompt")
@@ -257,14 +240,6 @@ class PromptEditor(QWidget):
 
     # -- public API ---------------------------------------------------------------------------------------------
 
-    @property
-    def undo_action(self) -> QAction:
-        return self._history.undo_action
-
-    @property
-    def redo_action(self) -> QAction:
-        return self._history.redo_action
-
     def set_content(
         self, config: dict, parameters: dict | None, *, read_only: bool = False, base_config: dict | None = None,
     ) -> None:
@@ -307,18 +282,6 @@ class PromptEditor(QWidget):
         config.update(self._unknown)
         return config, self.parameters_editor.model.parameters()
 
-    def validation_errors(self) -> list[Problem]:
-        """What `ConfigData.model_validate` finds wrong with the content (empty when it is valid)."""
-        try:
-            ConfigData.model_validate(self.content()[0])
-        except ValidationError as error:
-            return problems_of(error)
-        return []
-
-    def is_valid(self) -> bool:
-        """Whether the content can be saved: the model accepts it and every runtime parameter reads."""
-        return self._valid
-
     def set_read_only(self, read_only: bool) -> None:
         """View without editing (an old version): controls are disabled or read-only, text stays selectable."""
         self._read_only = read_only
@@ -334,9 +297,6 @@ class PromptEditor(QWidget):
         self.parameters_editor.set_read_only(read_only)
         self._refresh_response_format()
         self.add_missing_button.setVisible(not read_only)
-
-    def is_read_only(self) -> bool:
-        return self._read_only
 
     # -- the keyboard -------------------------------------------------------------------------------------------
 
@@ -369,16 +329,7 @@ class PromptEditor(QWidget):
             self.scroll_area.ensureWidgetVisible(target, 0, 24)
         return True
 
-    # -- loading and history ------------------------------------------------------------------------------------
-
-    @contextmanager
-    def _updating_form(self) -> Iterator[None]:
-        """Changes made by the form itself (loading, undo) are not edits of the author."""
-        previous, self._updating = self._updating, True
-        try:
-            yield
-        finally:
-            self._updating = previous
+    # -- loading ------------------------------------------------------------------------------------------------
 
     def _load(self, config: dict[str, Any], parameters: dict[str, Any]) -> None:
         self._unknown = {key: value for key, value in config.items() if key not in _FORM_KEYS}
@@ -399,28 +350,12 @@ class PromptEditor(QWidget):
         # Underlining after the texts are in redoes only the lines already coloured: a few hundred of a long text.
         self._show_missing_variables(self._missing_variables(texts, declared))
 
-    def _record_edit(self, key: str, description: str, closes_step: bool) -> None:
-        """Turn one change of the author into a step of history, then re-check the form."""
-        if self._updating:
-            return
-        before, after = self._snapshot, self.content()
-        self._snapshot = after
-        self._history.record(before, after, key, description, closes_step)
-        self._refresh()
+    def _after_edit(self, key: str) -> None:
+        """Typing waits for a pause before the variables are looked for again; a structural edit does not."""
         if key:
             self._variables_check.start()
         else:
             self._refresh_missing_variables()
-        self.sig_edited.emit()
-
-    def _restore(self, snapshot: Snapshot) -> None:
-        """Put the whole form back as a snapshot had it (undo and redo)."""
-        config, parameters = snapshot
-        with self._updating_form():
-            self._load(config, parameters)
-        self._snapshot = snapshot
-        self._refresh()
-        self.sig_edited.emit()
 
     # -- derived parts: validation, missing inputs, response format, summaries ---------------------------------
 
@@ -431,10 +366,7 @@ class PromptEditor(QWidget):
         self._refresh_response_format()
         self.demonstrations_section.set_summary(self.demonstrations_editor.summary())
         self.parameters_section.set_summary(self.parameters_editor.summary())
-        valid = not errors and not self.parameters_editor.model.problems()
-        if valid != self._valid:
-            self._valid = valid
-            self.sig_validity_changed.emit(valid)
+        self._set_valid(not errors and not self.parameters_editor.model.problems())
 
     def _show_errors(self, errors: list[Problem]) -> None:
         """Put each model error next to the field its `loc` names."""

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import (
     QByteArray,
@@ -125,6 +127,19 @@ class VersionBanner(QWidget):
     def show_version(self, prompt: Prompt) -> None:
         self.label.setText(f"Viewing v{prompt.version} (saved {full_time(prompt.created_at)}), read-only.")
         self.show()
+
+
+RETRY_DELAYS = (1, 2, 4, 8, 16, 30)
+"""Seconds before each new try to reach a server that did not answer; the last one repeats."""
+
+
+async def _quietly(read: Callable[[], Awaitable[Any]]) -> Any:
+    """A background read whose failure the list's own message already says (no dialog for it). `read` makes its
+    coroutine only once this one runs, so a read cancelled before it began leaves nothing never awaited."""
+    try:
+        return await read()
+    except PromptStudioError:
+        return None
 
 
 class RoomForWords(QObject):
@@ -291,6 +306,32 @@ class MainWindow(QMainWindow):
         self.tag_button.setMenu(self.tag_menu)
         self.tag_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
 
+        self.list_problem = _named(QWidget(), "listProblem", "Why the list is not up to date")
+        self.list_problem_text = _named(QLabel(), "listProblemText", "What went wrong")
+        self.list_problem_text.setWordWrap(True)
+        self.list_problem_details = _named(QLabel(), "listProblemDetails", "Details")
+        self.list_problem_details.setWordWrap(True)
+        self.list_problem_details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.list_problem_details.hide()
+        self.try_now_button = _named(QPushButton("Try now"), "tryNowButton", "Try now")
+        self.details_button = _named(QPushButton("Details"), "listProblemDetailsButton", "Details")
+        self.details_button.setCheckable(True)
+        problem_layout = QVBoxLayout(self.list_problem)
+        problem_layout.setContentsMargins(4, 4, 4, 4)
+        problem_layout.addWidget(self.list_problem_text)
+        problem_buttons = QHBoxLayout()
+        problem_buttons.addWidget(self.try_now_button)
+        problem_buttons.addWidget(self.details_button)
+        problem_buttons.addStretch(1)
+        problem_layout.addLayout(problem_buttons)
+        problem_layout.addWidget(self.list_problem_details)
+        self.list_problem.setAutoFillBackground(True)
+        self.list_problem.setBackgroundRole(self.list_problem.backgroundRole().AlternateBase)
+        self.list_problem.hide()
+        self.retry_timer = QTimer(self)
+        self.retry_timer.setSingleShot(True)
+        self._retries = 0
+        self._unreachable_since: datetime | None = None
         self.prompt_filter = _named(QLineEdit(), "promptFilter", "Filter prompts")
         self.prompt_filter.setPlaceholderText("Filter prompts...")
         self.prompt_filter.setClearButtonEnabled(True)
@@ -394,6 +435,7 @@ class MainWindow(QMainWindow):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(6, 6, 0, 6)
+        left_layout.addWidget(self.list_problem)
         left_layout.addWidget(self.prompt_filter)
         left_layout.addWidget(self.search_in_text)
         left_layout.addWidget(self.prompt_list, 1)
@@ -496,6 +538,9 @@ class MainWindow(QMainWindow):
         self.remove_connection_action.triggered.connect(self._on_remove_connection_action_triggered)
         self.history_panel_action.toggled.connect(self.history_panel.setVisible)
         self.try_it_action.toggled.connect(self._on_try_it_action_toggled)
+        self.try_now_button.clicked.connect(self.refresh)
+        self.details_button.toggled.connect(self.list_problem_details.setVisible)
+        self.retry_timer.timeout.connect(self.refresh)
         self.history_model.modelReset.connect(lambda: self.try_it.set_versions(self.history_model.versions))
         self.model_providers_action.triggered.connect(
             lambda: self.tasks.run("providers", "Opening the model providers", self.edit_model_providers()))
@@ -651,6 +696,9 @@ class MainWindow(QMainWindow):
         self.tasks.cancel_all(keep="connect-flow")
         self.draft_timer.stop()
         previous, self.session = self.session, EditingSession(workspace)
+        self.retry_timer.stop()
+        self.list_problem.hide()
+        self._unreachable_since, self._retries = None, 0
         self.banner.hide()
         self._show_nothing()
         self.prompt_model.set_prompts([])
@@ -688,36 +736,61 @@ class MainWindow(QMainWindow):
         """Reload the prompt list (and keep the selection), which prompts have drafts, the tag names, and the
         history of the open prompt, so the list and the history never disagree about the newest version."""
         session = self.session
-        self.tasks.run("tags", "Loading the tags", session.load_tags())
+        self.retry_timer.stop()
+        self.tasks.run("tags", "Loading the tags", _quietly(session.load_tags))
         if session.handle is not None and session.handle not in session.new_handles \
                 and not self.tasks.is_running("open"):
-            self.load_history(session.handle)
+            self.tasks.run("history", "Loading the history", _quietly(lambda: session.load_history(session.handle)),
+                           lambda versions: versions is not None and self._show_history(versions))
 
-        async def load() -> list[Prompt]:
+        async def load() -> list[Prompt] | None:
             try:
                 prompts = await session.service.list_prompts()
             except PromptStudioError as error:
                 if session is self.session:
                     self._show_unreachable(error)
-                raise
+                return None
             if session is self.session:
-                self.connection_status.setText(f"Connected: {self.connection_name}")
+                self._show_reached()
             await session.start()
             return prompts
 
-        return self.tasks.run("list", "Loading the prompts", load(), self._show_prompts)
+        return self.tasks.run("list", "Loading the prompts", load(),
+                              lambda prompts: prompts is not None and self._show_prompts(prompts))
 
     def _show_unreachable(self, error: PromptStudioError) -> None:
-        """What is true about the connection when the list could not be read: never "Connected" then."""
+        """What is true when the list could not be read, above the list and in the status bar, without a dialog
+        (no one asked for this load); and, unless the key was refused, another try by itself, waiting longer
+        each time (1, 2, 4 ... 30 s)."""
         name = self.connection_name
+        if self._unreachable_since is None:
+            self._unreachable_since = datetime.now()
+        since = f"{self._unreachable_since:%H:%M}"
         if isinstance(error, AuthenticationError):
-            words = f"{name} did not accept the key"
+            status, words = f"{name} did not accept the key", f"{name} did not accept the key."
         elif isinstance(error, ConnectionFailed | TimedOut):
-            words = f"Cannot reach {name} (since {datetime.now():%H:%M})"
+            status, words = f"Cannot reach {name} (since {since})", f"Cannot reach {name} since {since}."
         else:
-            words = f"{name} answered with an error"
-        self.connection_status.setText(words)
+            status, words = f"{name} answered with an error", f"{name} answered with an error: {error.plain_words}"
+        if not isinstance(error, AuthenticationError):
+            delay = RETRY_DELAYS[min(self._retries, len(RETRY_DELAYS) - 1)]
+            self._retries += 1
+            self.retry_timer.start(delay * 1000)
+            words += f" Trying again in {delay} s."
+        self.connection_status.setText(status)
         self.connection_status.setToolTip(error.user_message)
+        self.list_problem_text.setText(words)
+        self.list_problem_details.setText(f"{error.user_message}\n{type(error).__name__}: {error}")
+        self.list_problem.show()
+
+    def _show_reached(self) -> None:
+        self.connection_status.setText(f"Connected: {self.connection_name}")
+        self.connection_status.setToolTip("")
+        if self._unreachable_since is not None:
+            self.statusBar().showMessage(f"{self.connection_name} answers again.", 8000)
+        self._unreachable_since, self._retries = None, 0
+        self.retry_timer.stop()
+        self.list_problem.hide()
 
     def _show_prompts(self, prompts: list[Prompt]) -> None:
         self.prompt_model.set_prompts(prompts, self.session.new_handles)

@@ -15,7 +15,7 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
-from PySide6.QtWidgets import QLabel, QMessageBox
+from PySide6.QtWidgets import QLabel
 
 from prompt_studio.api import LangWatchClient
 from prompt_studio.models.errors import PromptStudioError
@@ -96,21 +96,21 @@ async def test_a_session_full_of_failures_never_shows_the_key(server, caplog):
     assert WRONG_KEY not in everything
 
 
-def test_error_dialogs_show_no_key_even_when_the_server_echoes_it(qtbot, run_async, tmp_path, server):
+def test_the_list_notice_shows_no_key_even_when_the_server_echoes_it(qtbot, run_async, tmp_path, server):
     context = FaultyFront(server.url).running()
     front = run_async(context.__aenter__())
     try:
         window = open_window(qtbot, run_async, tmp_path / "app", SimpleNamespace(url=front.url, api_key=server.api_key))
         front.spoil(is_list, echo_key(front, 401))
         window.refresh()
-        qtbot.waitUntil(lambda: window.findChild(QMessageBox, "errorDialog") is not None, timeout=10000)
-        box = window.findChild(QMessageBox, "errorDialog")
-        shown = [box.text(), box.informativeText(), box.detailedText(), window.statusBar().currentMessage()]
+        qtbot.waitUntil(lambda: not window.list_problem.isHidden(), timeout=10000)
+        window.details_button.click()
+        shown = [window.statusBar().currentMessage(), window.connection_status.toolTip()]
         shown += [label.text() for label in window.findChildren(QLabel)]
-        assert box.text().startswith("Loading the prompts: The server did not accept the API key.")
-        check_screenshot(box, tmp_path / "error-dialog.png")  # the dialog as drawn, not only its texts
+        assert "did not accept the key" in window.list_problem_text.text()
+        assert "API key" in window.list_problem_details.text()
+        check_screenshot(window, tmp_path / "list-problem.png")  # the notice as drawn, not only its texts
         assert not any(server.api_key in text for text in shown)
-        box.done(QMessageBox.StandardButton.Ok)
     finally:
         run_async(context.__aexit__(None, None, None))
 

@@ -224,5 +224,32 @@ def test_the_status_says_connected_only_once_the_server_answered(qtbot, run_asyn
     qtbot.waitUntil(listing.done, timeout=20000)
     assert lost.connection_status.text().startswith("Cannot reach Nowhere (since ")
     assert "Could not reach the server" in lost.connection_status.toolTip()
-    for box in lost.findChildren(QMessageBox):
-        box.done(QMessageBox.StandardButton.Ok)
+    assert lost.findChild(QMessageBox, "errorDialog") is None, "no dialog for a load no one asked for"
+    assert not lost.list_problem.isHidden() and "Trying again in 1 s." in lost.list_problem_text.text()
+    assert not lost.list_problem_details.isVisible()
+    lost.details_button.click()
+    assert "ConnectionFailed" in lost.list_problem_details.text()
+
+
+def test_the_window_tries_again_by_itself_and_recovers_when_the_server_is_back(qtbot, run_async, tmp_path):
+    from prompt_studio.services.connections import Connection, connection_id_for
+    from prompt_studio.ui.main_window import MainWindow
+    from tests.support.server_process import TEST_API_KEY, free_port, running_server
+    from tests.ui.main_window_support import make_connector
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    connector, _ = make_connector(tmp_path / "app")
+    connection = Connection(connection_id_for("langwatch", url), "Our server", "langwatch", url)
+    connector.use_for_this_session(connection, TEST_API_KEY)
+    window = MainWindow(connector, run_async(connector.open(connection)))
+    qtbot.addWidget(window)
+    window.show()
+    assert run_async(window.refresh(), timeout=30000) is None, "the load failed, quietly"
+    assert window.list_problem.isVisible() and window.prompt_model.total == 0
+
+    with running_server(tmp_path / "served", port=port):
+        qtbot.waitUntil(lambda: window.connection_status.text() == "Connected: Our server", timeout=40000)
+        qtbot.waitUntil(lambda: window.prompt_model.total > 0, timeout=10000)
+        assert not window.list_problem.isVisible()
+        assert window.findChild(QMessageBox, "errorDialog") is None

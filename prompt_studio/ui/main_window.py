@@ -26,6 +26,7 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -541,6 +542,8 @@ class MainWindow(QMainWindow):
         self.try_now_button.clicked.connect(self.refresh)
         self.details_button.toggled.connect(self.list_problem_details.setVisible)
         self.retry_timer.timeout.connect(self.refresh)
+        if QNetworkInformation.loadBackendByFeatures(QNetworkInformation.Feature.Reachability):
+            QNetworkInformation.instance().reachabilityChanged.connect(self._on_reachability_changed)
         self.history_model.modelReset.connect(lambda: self.try_it.set_versions(self.history_model.versions))
         self.model_providers_action.triggered.connect(
             lambda: self.tasks.run("providers", "Opening the model providers", self.edit_model_providers()))
@@ -782,6 +785,12 @@ class MainWindow(QMainWindow):
         self.list_problem_text.setText(words)
         self.list_problem_details.setText(f"{error.user_message}\n{type(error).__name__}: {error}")
         self.list_problem.show()
+
+    def _on_reachability_changed(self, reachability: QNetworkInformation.Reachability) -> None:
+        """The network came back (a train leaves the tunnel): try at once rather than wait out the backoff."""
+        if self._unreachable_since is not None and reachability in (
+                QNetworkInformation.Reachability.Online, QNetworkInformation.Reachability.Site):
+            self.refresh()
 
     def _show_reached(self) -> None:
         self.connection_status.setText(f"Connected: {self.connection_name}")

@@ -253,3 +253,34 @@ def test_the_window_tries_again_by_itself_and_recovers_when_the_server_is_back(q
         qtbot.waitUntil(lambda: window.prompt_model.total > 0, timeout=10000)
         assert not window.list_problem.isVisible()
         assert window.findChild(QMessageBox, "errorDialog") is None
+
+
+def test_the_network_coming_back_tries_at_once_without_waiting_out_the_backoff(qtbot, run_async, tmp_path):
+    from PySide6.QtNetwork import QNetworkInformation
+
+    from prompt_studio.services.connections import Connection, connection_id_for
+    from prompt_studio.ui.main_window import MainWindow
+    from tests.support.server_process import TEST_API_KEY, free_port, running_server
+    from tests.ui.main_window_support import make_connector
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    connector, _ = make_connector(tmp_path / "app")
+    connection = Connection(connection_id_for("langwatch", url), "Our server", "langwatch", url)
+    connector.use_for_this_session(connection, TEST_API_KEY)
+    window = MainWindow(connector, run_async(connector.open(connection)))
+    qtbot.addWidget(window)
+    window.show()
+    for _ in range(4):  # four failures: the next automatic try is 8 s away
+        assert run_async(window.refresh(), timeout=30000) is None
+    assert "Trying again in 8 s." in window.list_problem_text.text()
+
+    with running_server(tmp_path / "served", port=port):
+        window._on_reachability_changed(QNetworkInformation.Reachability.Local)  # not the network back: no try
+        assert not window.tasks.is_running("list")
+        assert window.retry_timer.remainingTime() > 3000, "the automatic try is still far off"
+        # What Qt sends when the platform reports the network back.
+        window._on_reachability_changed(QNetworkInformation.Reachability.Online)
+        qtbot.waitUntil(lambda: window.connection_status.text() == "Connected: Our server", timeout=3000)
+        qtbot.waitUntil(lambda: window.prompt_model.total > 0, timeout=3000)
+        assert window.list_problem.isHidden()

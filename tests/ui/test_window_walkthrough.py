@@ -231,10 +231,11 @@ def test_the_status_says_connected_only_once_the_server_answered(qtbot, run_asyn
     assert "ConnectionFailed" in lost.list_problem_details.text()
 
 
-def test_the_window_tries_again_by_itself_and_recovers_when_the_server_is_back(qtbot, run_async, tmp_path):
+def _window_on_a_silent_port(qtbot, run_async, tmp_path):
+    """A window on a server address where nothing listens yet; the test starts a server there later."""
     from prompt_studio.services.connections import Connection, connection_id_for
     from prompt_studio.ui.main_window import MainWindow
-    from tests.support.server_process import TEST_API_KEY, free_port, running_server
+    from tests.support.server_process import TEST_API_KEY, free_port
     from tests.ui.main_window_support import make_connector
 
     port = free_port()
@@ -245,6 +246,13 @@ def test_the_window_tries_again_by_itself_and_recovers_when_the_server_is_back(q
     window = MainWindow(connector, run_async(connector.open(connection)))
     qtbot.addWidget(window)
     window.show()
+    return window, port
+
+
+def test_the_window_tries_again_by_itself_and_recovers_when_the_server_is_back(qtbot, run_async, tmp_path):
+    from tests.support.server_process import running_server
+
+    window, port = _window_on_a_silent_port(qtbot, run_async, tmp_path)
     assert run_async(window.refresh(), timeout=30000) is None, "the load failed, quietly"
     assert window.list_problem.isVisible() and window.prompt_model.total == 0
 
@@ -258,19 +266,9 @@ def test_the_window_tries_again_by_itself_and_recovers_when_the_server_is_back(q
 def test_the_network_coming_back_tries_at_once_without_waiting_out_the_backoff(qtbot, run_async, tmp_path):
     from PySide6.QtNetwork import QNetworkInformation
 
-    from prompt_studio.services.connections import Connection, connection_id_for
-    from prompt_studio.ui.main_window import MainWindow
-    from tests.support.server_process import TEST_API_KEY, free_port, running_server
-    from tests.ui.main_window_support import make_connector
+    from tests.support.server_process import running_server
 
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    connector, _ = make_connector(tmp_path / "app")
-    connection = Connection(connection_id_for("langwatch", url), "Our server", "langwatch", url)
-    connector.use_for_this_session(connection, TEST_API_KEY)
-    window = MainWindow(connector, run_async(connector.open(connection)))
-    qtbot.addWidget(window)
-    window.show()
+    window, port = _window_on_a_silent_port(qtbot, run_async, tmp_path)
     for _ in range(4):  # four failures: the next automatic try is 8 s away
         assert run_async(window.refresh(), timeout=30000) is None
     assert "Trying again in 8 s." in window.list_problem_text.text()

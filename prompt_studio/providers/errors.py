@@ -8,10 +8,12 @@ import re
 from typing import Any
 
 import anthropic
-import httpx2  # the transport both packages use: `anthropic` lets its errors out of a stream unwrapped
 import openai
 
-TRANSPORT_ERRORS: tuple[type[Exception], ...] = (openai.OpenAIError, anthropic.AnthropicError, httpx2.TransportError)
+from prompt_studio.api.provider_transport import PROVIDER_TIMEOUTS, PROVIDER_TRANSPORT_ERRORS
+
+TRANSPORT_ERRORS: tuple[type[Exception], ...] = (openai.OpenAIError, anthropic.AnthropicError,
+                                                 *PROVIDER_TRANSPORT_ERRORS)
 """What a provider call may raise besides `RunError`: every one of them goes through `plain_error`."""
 
 
@@ -136,9 +138,9 @@ def plain_error(exc: BaseException, provider: str, model: str = "") -> RunError:
         return exc
     detail = _provider_message(exc) if isinstance(exc, Exception) else str(exc)
     status = getattr(exc, "status_code", None)
-    if isinstance(exc, openai.APITimeoutError | anthropic.APITimeoutError | httpx2.TimeoutException):
+    if isinstance(exc, (openai.APITimeoutError, anthropic.APITimeoutError, *PROVIDER_TIMEOUTS)):
         return TimedOut(f"{provider} did not answer in time. Run again, or try a smaller prompt.", detail=detail)
-    if isinstance(exc, openai.APIConnectionError | anthropic.APIConnectionError | httpx2.TransportError):
+    if isinstance(exc, (openai.APIConnectionError, anthropic.APIConnectionError, *PROVIDER_TRANSPORT_ERRORS)):
         return ProviderDown(
             f"Could not reach {provider}. Check that it is running and its address in Model providers.",
             detail=detail,

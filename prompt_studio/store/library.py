@@ -9,12 +9,9 @@ never both build on the same version.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import secrets
 import sqlite3
-import stat
 import string
 import threading
 from collections import defaultdict
@@ -49,6 +46,7 @@ from prompt_studio.models.prompt import PromptWriteBody
 from prompt_studio.models.variables import PRIMARY_INPUT, ordered_inputs, with_detected_inputs
 from prompt_studio.store.comparison import comparable, differences, parameters_equal
 from prompt_studio.store.examples import EXAMPLE_PROMPTS
+from prompt_studio.store.private_files import make_private_database
 from prompt_studio.store.responses import Owner, PromptRow, VersionRow, prompt_response
 from prompt_studio.store.schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -98,20 +96,6 @@ def _statements(script: str) -> Iterator[str]:
             pending = ""
     if pending.strip():
         raise ValueError(f"unterminated statement in a migration: {pending.strip()[:60]}")
-
-
-def _make_private(path: Path) -> None:
-    """Create the library file 0600 before SQLite opens it, and take others' access from one that exists.
-
-    SQLite creates a database 0644 (less the umask) and gives its -wal and -shm files the database's own mode,
-    so creating it first keeps all three the user's alone; an existing file and side files are tightened too.
-    """
-    with contextlib.suppress(FileExistsError):
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    for file in (path, *(path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal"))):
-        with contextlib.suppress(FileNotFoundError):
-            if stat.S_IMODE(file.stat().st_mode) & 0o077:
-                os.chmod(file, 0o600)
 
 
 def _validated_config(data: dict[str, Any], prefix: str = "configData") -> ConfigData:
@@ -222,7 +206,7 @@ class PromptLibrary:
         self._connections: list[sqlite3.Connection] = []
         self._connections_lock = threading.Lock()
         self._closed = False
-        _make_private(self.path)
+        make_private_database(self.path)
         self._open_schema(seed_examples)
 
     # --- connections and transactions -------------------------------------------------------------------

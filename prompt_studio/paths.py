@@ -62,6 +62,11 @@ class DataPaths:
         return self.root / "drafts"
 
     @property
+    def offline_copies(self) -> Path:
+        """What each server last gave (its list, the prompts opened), for when it cannot be reached."""
+        return self.root / "offline-copies.sqlite3"
+
+    @property
     def settings(self) -> Path:
         return self.root / "settings.ini"
 

@@ -13,6 +13,7 @@ import logging
 import math
 import random
 import re
+import socket
 import urllib.request
 from collections.abc import Callable, Collection, Generator, Mapping
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ from prompt_studio.models.errors import (
     PromptStudioError,
     RateLimitError,
     ServerError,
+    ServerNameNotFound,
     TimedOut,
     ValidationFailedError,
 )
@@ -153,6 +155,14 @@ def error_from_response(
     return error_class(
         redact(message) if message else None, error=redact(error) if error else None, status=status
     )
+
+
+def _caused_by(error: BaseException, kind: type[BaseException]) -> bool:
+    """Whether `kind` is among the causes of `error` (httpx wraps the socket's own error twice)."""
+    cause: BaseException | None = error
+    while cause is not None and not isinstance(cause, kind):
+        cause = cause.__cause__ or cause.__context__
+    return cause is not None
 
 
 def _error_and_message(content: bytes) -> tuple[str | None, str | None]:
@@ -405,8 +415,14 @@ class HttpConnection:
             problem = certificate_problem(exc, host)
             if problem is not None:
                 raise CertificateRefused(problem) from exc
-            failure = ConnectionFailed(self._auth.redact(f"could not connect to {self.base_url}: {exc}"))
+            kind = ServerNameNotFound if _caused_by(exc, socket.gaierror) else ConnectionFailed
+            failure = kind(self._auth.redact(f"could not connect to {self.base_url}: {exc}"))
             raise _Retryable(failure) from exc
+        except UnicodeError as exc:
+            if "idna" not in str(exc):
+                raise
+            # A host label the IDNA codec refuses (too long, empty): no server can have that name.
+            raise ServerNameNotFound(self._auth.redact(f"{self.base_url} is not a valid server name: {exc}")) from exc
         except (httpx.NetworkError, httpx.RemoteProtocolError) as exc:
             what = "could not connect to" if isinstance(exc, httpx.ConnectError) else "lost the connection to"
             failure = ConnectionFailed(self._auth.redact(f"{what} {self.base_url}: {exc}"))

@@ -86,6 +86,13 @@ class CertificateRefused(ConnectionFailed):
         return f"{self.plain_words} Why: {self.message}" if self.message else self.plain_words
 
 
+class ServerNameNotFound(ConnectionFailed):
+    """The server's name did not resolve: a typo in the address, or no network (or no VPN) to resolve it on."""
+
+    default_error = "name_not_found"
+    plain_words = "The server's name was not found: check the address, or the network (a VPN?)."
+
+
 class TimedOut(PromptStudioError):
     default_error = "timeout"
     plain_words = "The server did not answer in time."

@@ -16,10 +16,12 @@ from prompt_studio.paths import DataPaths
 from prompt_studio.services.backends import LocalLibraryBackend
 from prompt_studio.services.connections import Connection, ConnectionRegistry, Workspace, connection_id_for
 from prompt_studio.services.drafts import DraftStore
+from prompt_studio.services.offline import OfflineCopy
 from prompt_studio.services.orkes_backend import OrkesBackend
 from prompt_studio.services.prompts import PromptService
 from prompt_studio.services.secrets import SecretStore
 from prompt_studio.store import PromptLibrary
+from prompt_studio.store.offline_copies import OfflineCopies
 
 
 def langwatch_connection(url: str, project_id: str | None = None) -> Connection:
@@ -44,6 +46,7 @@ class AppConnector:
         self.registry = ConnectionRegistry(paths.connections)
         self._session_keys = dict(session_keys or {})
         self._session_connections: list[Connection] = []
+        self._offline_copies: OfflineCopies | None = None
 
     @property
     def secrets_where(self) -> str:
@@ -64,6 +67,13 @@ class AppConnector:
         await asyncio.to_thread(self.secrets.set, connection.id, api_key)
         await asyncio.to_thread(self.registry.add, connection)
 
+    async def change_key(self, connection: Connection, api_key: str) -> None:
+        """A new key for a known connection: in memory for one given on the command line, else in the keyring."""
+        if connection.id in self._session_keys:
+            self._session_keys[connection.id] = api_key
+        else:
+            await asyncio.to_thread(self.secrets.set, connection.id, api_key)
+
     async def remove(self, connection: Connection) -> None:
         """Forget a connection on this computer: its key, its drafts and its entry (the server is not touched)."""
         self._session_connections = [item for item in self._session_connections if item.id != connection.id]
@@ -71,6 +81,14 @@ class AppConnector:
         await asyncio.to_thread(self.secrets.delete, connection.id)
         await asyncio.to_thread(self.registry.remove, connection.id)
         await asyncio.to_thread(lambda: DraftStore(self.paths.drafts, connection.id).remove_all())
+        copies = await self._copies()
+        await asyncio.to_thread(copies.forget, connection.id)
+
+    async def _copies(self) -> OfflineCopies:
+        """The offline copies' file, opened at the first connection to a server (in a worker thread)."""
+        if self._offline_copies is None:
+            self._offline_copies = await asyncio.to_thread(OfflineCopies, self.paths.offline_copies)
+        return self._offline_copies
 
     def _api_key(self, connection: Connection) -> str:
         key = self._session_keys.get(connection.id) or self.secrets.get(connection.id)
@@ -86,14 +104,18 @@ class AppConnector:
             secret = await asyncio.to_thread(self._api_key, connection)
             client = OrkesClient(connection.url, connection.key_id or "", secret)
             backend = OrkesBackend(client)
-            service = PromptService(backend, backend.capabilities)
+            offline = OfflineCopy(await self._copies(), connection.id)
+            service = PromptService(backend, backend.capabilities, offline=offline)
         else:
             api_key = await asyncio.to_thread(self._api_key, connection)
-            service = PromptService(LangWatchClient(connection.url, api_key, project_id=connection.project_id))
+            client = LangWatchClient(connection.url, api_key, project_id=connection.project_id)
+            service = PromptService(client, offline=OfflineCopy(await self._copies(), connection.id))
         drafts = await asyncio.to_thread(DraftStore, self.paths.drafts, connection.id)
         return Workspace(connection, service, drafts)
 
     async def close(self, workspace: Workspace) -> None:
+        if workspace.service.offline is not None:
+            await workspace.service.offline.settled()
         await workspace.service.backend.aclose()
 
     async def probe(self, url: str, api_key: str, project_id: str | None) -> str:

@@ -68,8 +68,8 @@ class SaveAllSummary:
         return "\n".join(lines) or "There were no drafts to save."
 
 
-def draft_status(draft: Draft | None) -> str:
-    """One line for the status bar: where the draft stands."""
+def draft_status(draft: Draft | None, *, server_away: bool = False) -> str:
+    """One line for the status bar: where the draft stands (and that Save waits, while the server is away)."""
     if draft is None:
         return "Choose a prompt on the left, or create a new one (Ctrl+N)."
     base = f"based on v{draft.base_version}" if draft.base_version else "not saved yet"
@@ -77,6 +77,8 @@ def draft_status(draft: Draft | None) -> str:
         return (f"Draft kept on this computer, {base}. Someone saved v{draft.pending_conflict.remote_version} "
                 "meanwhile: Resolve conflict to merge your edits with it.")
     if draft.differs_from_base:
+        if server_away:
+            return f"Draft saved on this computer, {base}. Save works again once the server answers."
         return f"Draft saved on this computer, {base}. Save (Ctrl+S) to make a version."
     return f"No changes, {base}."
 
@@ -125,6 +127,8 @@ class EditingSession:
         self.tag_names: list[str] = list(BUILT_IN_TAGS)
         self.read_note: str | None = None
         """What the open prompt's last read could not get, in plain words (a key that may only read)."""
+        self.offline_seen_at: float | None = None
+        """Set while the open prompt is the offline copy (the server could not be reached): when it was seen."""
         self.draft_handles: set[str] = set()
         self.new_handles: set[str] = set()
         """The drafts of prompts that are not on the server yet (created here, never saved)."""
@@ -199,7 +203,7 @@ class EditingSession:
             kept = await asyncio.to_thread(self.drafts.load, handle)
             if kept is not None and kept.is_new:
                 self._show(kept)
-                self.versions, self.read_note = [], None
+                self.versions, self.read_note, self.offline_seen_at = [], None, None
                 return self.draft
         (opened, versions), kept = await _together(
             self.service.open_with_history(handle), asyncio.to_thread(self.drafts.load, handle),
@@ -207,6 +211,7 @@ class EditingSession:
         self._show(kept if kept is not None else opened.start_draft())
         self.versions = versions
         self.read_note = opened.partial_note
+        self.offline_seen_at = opened.offline_seen_at
         return self.draft
 
     def _show(self, draft: Draft | None) -> None:

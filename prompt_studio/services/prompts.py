@@ -38,6 +38,7 @@ from prompt_studio.models.problems import first_problem
 from prompt_studio.models.variables import with_detected_inputs
 from prompt_studio.services.backends import Capabilities, PromptBackend
 from prompt_studio.services.bulk import DEFAULT_CONCURRENCY, BulkSyncItem, sync_many
+from prompt_studio.services.offline import UNREACHABLE, OfflineCopy, OfflineList
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,8 @@ class OpenedPrompt:
     parameters: dict[str, Any]
     partial_note: str | None = None
     """Said to the user when only part of the content could be read (a key that may not sync)."""
+    offline_seen_at: float | None = None
+    """Set when the server could not be reached and this is the offline copy: when the server gave it."""
 
     def start_draft(self) -> Draft:
         return Draft(
@@ -153,12 +156,22 @@ def _server_already_has(info: ConflictInfo, request: SyncRequest) -> bool:
 class PromptService:
     """One connection's prompts."""
 
-    def __init__(self, backend: PromptBackend, capabilities: Capabilities | None = None):
+    def __init__(self, backend: PromptBackend, capabilities: Capabilities | None = None,
+                 offline: OfflineCopy | None = None):
         self.backend = backend
         self.capabilities = capabilities or Capabilities()
+        self.offline = offline
+        """What the server last gave, kept for when it cannot be reached (None for the local library)."""
 
     async def list_prompts(self) -> list[Prompt]:
-        return await self.backend.list_prompts()
+        prompts = await self.backend.list_prompts()
+        if self.offline is not None:
+            self.offline.keep_list(prompts)
+        return prompts
+
+    async def offline_list(self) -> OfflineList | None:
+        """The list as the server last gave it, or None where nothing was kept."""
+        return await self.offline.read_list() if self.offline is not None else None
 
     async def open_prompt(self, handle: str) -> OpenedPrompt:
         """The newest version with everything it holds; its answer and its full content are read at once."""
@@ -169,6 +182,7 @@ class PromptService:
 
         The history's first entry is the newest version's own answer, so no separate read of the prompt is sent:
         over HTTP/1.1 the two requests ride the two connections a start leaves open, one round trip in all.
+        When the server cannot be reached, the offline copy stands in (`OpenedPrompt.offline_seen_at` says so).
         """
         async def newest() -> Prompt:
             versions = await self.history(handle)
@@ -178,7 +192,16 @@ class PromptService:
             return versions[0]
 
         listed: list[list[Prompt]] = []
-        opened = await self._open(handle, newest)
+        try:
+            opened = await self._open(handle, newest)
+        except UNREACHABLE:
+            kept = await self.offline.read_prompt(handle) if self.offline is not None else None
+            if kept is None:
+                raise
+            opened = OpenedPrompt(kept.prompt, kept.config, kept.parameters, offline_seen_at=kept.seen_at)
+            return opened, kept.versions
+        if self.offline is not None:
+            self.offline.keep_prompt(opened.prompt, opened.config, opened.parameters, listed[-1])
         return opened, listed[-1]
 
     async def _open(self, handle: str, read_answer: Callable[[], Awaitable[Prompt]]) -> OpenedPrompt:
@@ -252,7 +275,10 @@ class PromptService:
     async def save(self, draft: Draft, commit_message: str) -> SaveOutcome:
         """Save through sync with the version the draft started from; never overwrite a colleague's save."""
         request = _save_request(draft, commit_message)
-        return await self._outcome(draft, request, await self.backend.sync_prompt(draft.handle, request))
+        outcome = await self._outcome(draft, request, await self.backend.sync_prompt(draft.handle, request))
+        if self.offline is not None and outcome.opened is not None:
+            self.offline.keep_prompt(outcome.opened.prompt, outcome.opened.config, outcome.opened.parameters)
+        return outcome
 
     async def save_many(
         self, drafts: Sequence[Draft], commit_message: str, *, concurrency: int = DEFAULT_CONCURRENCY,

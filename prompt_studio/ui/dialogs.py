@@ -1,4 +1,4 @@
-"""Small dialogs of the main window: commit message, new prompt, new tag."""
+"""Small dialogs of the main window: commit message, new prompt, new tag, a new key."""
 
 from __future__ import annotations
 
@@ -121,3 +121,37 @@ def new_tag_dialog(parent: QWidget, existing: list[str]) -> NameDialog:
     return NameDialog(parent, object_name="newTagDialog", title="New tag",
                       question="Name of the new tag (for example canary):", placeholder="canary", problem=problem)
 
+
+
+class ChangeKeyDialog(QDialog):
+    """Asks for the new key of a server that refused the old one; the key is never shown as it is typed."""
+
+    def __init__(self, parent: QWidget, connection_name: str, secrets_where: str):
+        super().__init__(parent)
+        self.setObjectName("changeKeyDialog")
+        self.setAccessibleName("Change the key")
+        self.setWindowTitle("Change the key")
+        self.explanation = QLabel(f"{connection_name} did not accept the key. Paste the new one; it is kept in "
+                                  f"{secrets_where}.")
+        self.explanation.setWordWrap(True)
+        self.key_edit = QLineEdit()
+        self.key_edit.setObjectName("newKeyEdit")
+        self.key_edit.setAccessibleName("New key")
+        self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(False)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.explanation)
+        layout.addWidget(self.key_edit)
+        layout.addWidget(self.buttons)
+
+        self.key_edit.textChanged.connect(
+            lambda text: self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(bool(text.strip())))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.resize(460, self.sizeHint().height())
+
+    @property
+    def key(self) -> str:
+        return self.key_edit.text().strip()

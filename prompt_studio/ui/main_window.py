@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +53,7 @@ from PySide6.QtWidgets import (
 
 from prompt_studio.models import Prompt, config_from_prompt
 from prompt_studio.models.draft import Draft
-from prompt_studio.models.errors import AuthenticationError, ConnectionFailed, PromptStudioError, TimedOut
+from prompt_studio.models.errors import AuthenticationError, PromptStudioError
 from prompt_studio.models.labels import location_label
 from prompt_studio.models.variables import variables_read
 from prompt_studio.services.backends import Capabilities
@@ -64,12 +63,14 @@ from prompt_studio.services.drafts import DraftStore
 from prompt_studio.services.editing import EditingSession, MergeDecision, SaveAllSummary, draft_status
 from prompt_studio.services.finding import Reference, find_version, missing_version_message
 from prompt_studio.services.merging import MergeSession
+from prompt_studio.services.offline import OfflineList
 from prompt_studio.services.prompts import OpenedPrompt, PromptService, SaveOutcome
+from prompt_studio.services.reachability import Reachability, clock
 from prompt_studio.services.trying import Trials
 from prompt_studio.ui.about_dialog import AboutDialog, bundled_licences
 from prompt_studio.ui.compare import CompareDialog
 from prompt_studio.ui.connection_dialog import ConnectionDialog
-from prompt_studio.ui.dialogs import CommitMessageDialog, new_prompt_dialog, new_tag_dialog
+from prompt_studio.ui.dialogs import ChangeKeyDialog, CommitMessageDialog, new_prompt_dialog, new_tag_dialog
 from prompt_studio.ui.editor import editor_for
 from prompt_studio.ui.history import VersionHistoryModel
 from prompt_studio.ui.key_value_tags import KeyValueTagsDialog
@@ -79,6 +80,7 @@ from prompt_studio.ui.model_providers_dialog import ModelProvidersDialog
 from prompt_studio.ui.prompt_list import PromptListModel
 from prompt_studio.ui.quick_open import QuickOpenDialog
 from prompt_studio.ui.save_all_dialog import SaveAllDialog
+from prompt_studio.ui.server_notice import ServerNotice
 from prompt_studio.ui.shortcuts_dialog import ShortcutsDialog, shortcuts_of
 from prompt_studio.ui.tasks import ErrorBox, TaskRunner, wait_for_dialog
 from prompt_studio.ui.trial_run_dialog import TrialRunDialog
@@ -128,10 +130,6 @@ class VersionBanner(QWidget):
     def show_version(self, prompt: Prompt) -> None:
         self.label.setText(f"Viewing v{prompt.version} (saved {full_time(prompt.created_at)}), read-only.")
         self.show()
-
-
-RETRY_DELAYS = (1, 2, 4, 8, 16, 30)
-"""Seconds before each new try to reach a server that did not answer; the last one repeats."""
 
 
 async def _quietly(read: Callable[[], Awaitable[Any]]) -> Any:
@@ -307,32 +305,12 @@ class MainWindow(QMainWindow):
         self.tag_button.setMenu(self.tag_menu)
         self.tag_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
 
-        self.list_problem = _named(QWidget(), "listProblem", "Why the list is not up to date")
-        self.list_problem_text = _named(QLabel(), "listProblemText", "What went wrong")
-        self.list_problem_text.setWordWrap(True)
-        self.list_problem_details = _named(QLabel(), "listProblemDetails", "Details")
-        self.list_problem_details.setWordWrap(True)
-        self.list_problem_details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.list_problem_details.hide()
-        self.try_now_button = _named(QPushButton("Try now"), "tryNowButton", "Try now")
-        self.details_button = _named(QPushButton("Details"), "listProblemDetailsButton", "Details")
-        self.details_button.setCheckable(True)
-        problem_layout = QVBoxLayout(self.list_problem)
-        problem_layout.setContentsMargins(4, 4, 4, 4)
-        problem_layout.addWidget(self.list_problem_text)
-        problem_buttons = QHBoxLayout()
-        problem_buttons.addWidget(self.try_now_button)
-        problem_buttons.addWidget(self.details_button)
-        problem_buttons.addStretch(1)
-        problem_layout.addLayout(problem_buttons)
-        problem_layout.addWidget(self.list_problem_details)
-        self.list_problem.setAutoFillBackground(True)
-        self.list_problem.setBackgroundRole(self.list_problem.backgroundRole().AlternateBase)
-        self.list_problem.hide()
+        self.server_notice = ServerNotice()
+        self.reachability = Reachability(self.connection_name)
         self.retry_timer = QTimer(self)
         self.retry_timer.setSingleShot(True)
-        self._retries = 0
-        self._unreachable_since: datetime | None = None
+        self.countdown_timer = QTimer(self)
+        self.countdown_timer.setInterval(1000)
         self.prompt_filter = _named(QLineEdit(), "promptFilter", "Filter prompts")
         self.prompt_filter.setPlaceholderText("Filter prompts...")
         self.prompt_filter.setClearButtonEnabled(True)
@@ -355,6 +333,9 @@ class MainWindow(QMainWindow):
         font.setBold(True)
         self.title_label.setFont(font)
         self.banner = VersionBanner()
+        self.offline_note = _named(QLabel(), "offlineNote", "About the offline copy")
+        self.offline_note.setWordWrap(True)
+        self.offline_note.hide()
         self.editor = editor_for(self.service.capabilities)
         self._editor_shape = self.service.capabilities.prompt_shape
         self.editor.setEnabled(False)
@@ -436,7 +417,7 @@ class MainWindow(QMainWindow):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(6, 6, 0, 6)
-        left_layout.addWidget(self.list_problem)
+        left_layout.addWidget(self.server_notice)
         left_layout.addWidget(self.prompt_filter)
         left_layout.addWidget(self.search_in_text)
         left_layout.addWidget(self.prompt_list, 1)
@@ -447,6 +428,7 @@ class MainWindow(QMainWindow):
         center_layout.setContentsMargins(6, 6, 6, 6)
         center_layout.addWidget(self.title_label)
         center_layout.addWidget(self.banner)
+        center_layout.addWidget(self.offline_note)
         welcome_page = QWidget()
         welcome_layout = QVBoxLayout(welcome_page)
         welcome_layout.addStretch(1)
@@ -539,9 +521,10 @@ class MainWindow(QMainWindow):
         self.remove_connection_action.triggered.connect(self._on_remove_connection_action_triggered)
         self.history_panel_action.toggled.connect(self.history_panel.setVisible)
         self.try_it_action.toggled.connect(self._on_try_it_action_toggled)
-        self.try_now_button.clicked.connect(self.refresh)
-        self.details_button.toggled.connect(self.list_problem_details.setVisible)
+        self.server_notice.try_now_button.clicked.connect(self.refresh)
+        self.server_notice.change_key_button.clicked.connect(self._on_change_key_button_clicked)
         self.retry_timer.timeout.connect(self.refresh)
+        self.countdown_timer.timeout.connect(self._show_reachability)
         if QNetworkInformation.loadBackendByFeatures(QNetworkInformation.Feature.Reachability):
             QNetworkInformation.instance().reachabilityChanged.connect(self._on_reachability_changed)
         self.history_model.modelReset.connect(lambda: self.try_it.set_versions(self.history_model.versions))
@@ -615,7 +598,7 @@ class MainWindow(QMainWindow):
         self.prompt_tags_action.setVisible(capabilities.key_value_tags)
         self.test_prompt_action.setVisible(capabilities.test_prompt)
         self.setWindowTitle(f"Prompt Studio - {self.connection_name}")
-        self.connection_status.setText(f"Reaching {self.connection_name}...")
+        self._show_reachability()
         self.connection_selector.blockSignals(True)
         self.connection_selector.clear()
         for connection in self.connector.connections():
@@ -700,8 +683,9 @@ class MainWindow(QMainWindow):
         self.draft_timer.stop()
         previous, self.session = self.session, EditingSession(workspace)
         self.retry_timer.stop()
-        self.list_problem.hide()
-        self._unreachable_since, self._retries = None, 0
+        self.countdown_timer.stop()
+        self.server_notice.hide()
+        self.reachability = Reachability(self.connection_name)
         self.banner.hide()
         self._show_nothing()
         self.prompt_model.set_prompts([])
@@ -747,12 +731,21 @@ class MainWindow(QMainWindow):
                            lambda versions: versions is not None and self._show_history(versions))
 
         async def load() -> list[Prompt] | None:
+            listing = asyncio.ensure_future(session.service.list_prompts())
             try:
-                prompts = await session.service.list_prompts()
+                if not self._listed and self.reachability.offline_seen_at is None:
+                    # A start (or a server that was away): the offline copy at once, until the server answers.
+                    kept = await session.service.offline_list()
+                    if kept is not None and session is self.session and not (listing.done()
+                                                                              and not listing.exception()):
+                        self._show_offline_list(kept)
+                prompts = await listing
             except PromptStudioError as error:
                 if session is self.session:
                     self._show_unreachable(error)
                 return None
+            finally:
+                listing.cancel()
             if session is self.session:
                 self._show_reached()
             await session.start()
@@ -761,49 +754,81 @@ class MainWindow(QMainWindow):
         return self.tasks.run("list", "Loading the prompts", load(),
                               lambda prompts: prompts is not None and self._show_prompts(prompts))
 
+    def _show_offline_list(self, kept: OfflineList) -> None:
+        self.reachability.offline_seen_at = kept.seen_at
+        self._show_prompts(kept.prompts, listed=False)
+        self._show_reachability()
+
     def _show_unreachable(self, error: PromptStudioError) -> None:
         """What is true when the list could not be read, above the list and in the status bar, without a dialog
         (no one asked for this load); and, unless the key was refused, another try by itself, waiting longer
         each time (1, 2, 4 ... 30 s)."""
-        name = self.connection_name
-        if self._unreachable_since is None:
-            self._unreachable_since = datetime.now()
-        since = f"{self._unreachable_since:%H:%M}"
-        if isinstance(error, AuthenticationError):
-            status, words = f"{name} did not accept the key", f"{name} did not accept the key."
-        elif isinstance(error, ConnectionFailed | TimedOut):
-            status, words = f"Cannot reach {name} (since {since})", f"Cannot reach {name} since {since}."
-        else:
-            status, words = f"{name} answered with an error", f"{name} answered with an error: {error.plain_words}"
-        if not isinstance(error, AuthenticationError):
-            delay = RETRY_DELAYS[min(self._retries, len(RETRY_DELAYS) - 1)]
-            self._retries += 1
+        delay = self.reachability.failed(error)
+        if delay is not None:
             self.retry_timer.start(delay * 1000)
-            words += f" Trying again in {delay} s."
-        self.connection_status.setText(status)
-        self.connection_status.setToolTip(error.user_message)
-        self.list_problem_text.setText(words)
-        self.list_problem_details.setText(f"{error.user_message}\n{type(error).__name__}: {error}")
-        self.list_problem.show()
+            self.countdown_timer.start()
+        else:
+            self.countdown_timer.stop()
+        self.server_notice.show_problem(self.reachability.notice(delay), error,
+                                        key_rejected=isinstance(error, AuthenticationError))
+        self._show_reachability()
+        self._update_draft_status()
+        self._update_actions()
+
+    def _show_reachability(self) -> None:
+        """The status bar and the notice say what is true now, the seconds to the next try counted down."""
+        # Rounded, not up: a coarse timer may report a little more than it was started with.
+        left = max(1, round(self.retry_timer.remainingTime() / 1000)) if self.retry_timer.isActive() else None
+        self.connection_status.setText(self.reachability.status(left))
+        error = self.reachability.error
+        self.connection_status.setToolTip(error.user_message if error is not None else "")
+        if self.reachability.away:
+            self.server_notice.text.setText(self.reachability.notice(left))
+        self._update_count()
 
     def _on_reachability_changed(self, reachability: QNetworkInformation.Reachability) -> None:
         """The network came back (a train leaves the tunnel): try at once rather than wait out the backoff."""
-        if self._unreachable_since is not None and reachability in (
+        if self.reachability.away and reachability in (
                 QNetworkInformation.Reachability.Online, QNetworkInformation.Reachability.Site):
             self.refresh()
 
-    def _show_reached(self) -> None:
-        self.connection_status.setText(f"Connected: {self.connection_name}")
-        self.connection_status.setToolTip("")
-        if self._unreachable_since is not None:
-            self.statusBar().showMessage(f"{self.connection_name} answers again.", 8000)
-        self._unreachable_since, self._retries = None, 0
-        self.retry_timer.stop()
-        self.list_problem.hide()
+    def _on_change_key_button_clicked(self) -> None:
+        if not self._wait_for_save_before_switching():
+            self.tasks.run("connect-flow", "Changing the key", self.change_key())
 
-    def _show_prompts(self, prompts: list[Prompt]) -> None:
+    async def change_key(self, key: str | None = None) -> bool:
+        """Ask for the new key of the server that refused the old one, keep it, and connect with it."""
+        connection = self.workspace.connection
+        if key is None:
+            dialog = ChangeKeyDialog(self, connection.name, self.connector.secrets_where)
+            if await wait_for_dialog(dialog) != QDialog.DialogCode.Accepted:
+                return False
+            key = dialog.key
+        await self.connector.change_key(connection, key)
+        await self.switch_connection(connection)
+        return True
+
+    def _show_reached(self) -> None:
+        """The server answered: say so, and bring an offline copy on view up to the server's."""
+        offline_prompt = self.session.offline_seen_at is not None
+        if self.reachability.reached():
+            self.statusBar().showMessage(f"{self.connection_name} answers again.", 8000)
+        self.retry_timer.stop()
+        self.countdown_timer.stop()
+        self.server_notice.hide()
+        self._show_reachability()
+        if offline_prompt:
+            self.session.offline_seen_at = None
+            self.offline_note.hide()
+            if self.draft is not None and not self.draft.differs_from_base and self.session.viewing is None:
+                self.open_prompt(self.draft.handle)
+        self._update_draft_status()
+        self._update_actions()
+
+    def _show_prompts(self, prompts: list[Prompt], *, listed: bool = True) -> None:
+        """The list (`listed`: the server's own; else the offline copy while the server is away)."""
         self.prompt_model.set_prompts(prompts, self.session.new_handles)
-        self._listed = True
+        self._listed = listed
         self._update_welcome()
         self.prompt_model.set_drafts(self.session.draft_handles)
         self._update_count()
@@ -812,7 +837,9 @@ class MainWindow(QMainWindow):
 
     def _update_count(self) -> None:
         shown, total = self.prompt_model.rowCount(), self.prompt_model.total
-        self.prompt_count.setText(f"{total} prompts" if shown == total else f"{shown} of {total} prompts")
+        words = f"{total} prompts" if shown == total else f"{shown} of {total} prompts"
+        seen_at = self.reachability.offline_seen_at
+        self.prompt_count.setText(words if seen_at is None else f"{words} (offline copy from {clock(seen_at)})")
 
     def _select_in_list(self, handle: str) -> None:
         row = self.prompt_model.row_of(handle)
@@ -854,6 +881,11 @@ class MainWindow(QMainWindow):
         self._update_actions()
         if self.session.read_note:
             self.statusBar().showMessage(self.session.read_note, 20000)
+        seen_at = self.session.offline_seen_at
+        self.offline_note.setText("" if seen_at is None else (
+            f"Offline copy from {clock(seen_at)}: {self.connection_name} cannot be reached. Your edits are kept "
+            "on this computer as a draft, and Save works again once the server answers."))
+        self.offline_note.setVisible(seen_at is not None)
         self.sig_prompt_opened.emit(draft.handle)
 
     def _edit(self, draft: Draft) -> None:
@@ -862,6 +894,7 @@ class MainWindow(QMainWindow):
         self._follow_in_try_it()
 
     def _show_nothing(self) -> None:
+        self.offline_note.hide()
         self.editor.setEnabled(False)
         self.editor_stack.setCurrentIndex(0)
         self.title_label.clear()
@@ -938,7 +971,8 @@ class MainWindow(QMainWindow):
         self._update_draft_status()
 
     def _update_draft_status(self) -> None:
-        self.draft_status.setText(draft_status(self.draft))
+        away = self.reachability.save_blocker() is not None
+        self.draft_status.setText(draft_status(self.draft, server_away=away))
 
     # -- saving -------------------------------------------------------------------------------------------------
 
@@ -1379,6 +1413,9 @@ class MainWindow(QMainWindow):
         """Why Save cannot be used now, in words, or None when it can."""
         if self.draft is None:
             return "Choose a prompt first."
+        waiting = self.reachability.save_blocker()
+        if waiting is not None:
+            return waiting
         if self.session.viewing is not None:
             return "You are viewing an old version: choose Back to my draft to save your draft."
         if self.tasks.is_running("save-flow"):

@@ -138,14 +138,14 @@ def test_a_list_over_the_size_limit_is_refused_with_a_plain_error_and_the_next_r
     front.spoil(is_list, endless_body(MAX_RESPONSE_BYTES + 1024 * 1024, declare_length=False))
 
     window.refresh()
-    qtbot.waitUntil(lambda: not window.list_problem.isHidden(), timeout=10000)
+    qtbot.waitUntil(lambda: not window.server_notice.isHidden(), timeout=10000)
 
-    assert "The server sent an answer this app cannot read." in window.list_problem_text.text()
+    assert "The server sent an answer this app cannot read." in window.server_notice.text.text()
     assert window.findChild(QMessageBox, "errorDialog") is None  # a background load never blocks with a box
     assert window.prompt_model.total == total
     run_async(window.refresh())
     assert window.prompt_model.total == total
-    assert window.list_problem.isHidden() and not window.retry_timer.isActive()
+    assert window.server_notice.isHidden() and not window.retry_timer.isActive()
 
 
 def test_the_server_killed_restarted_then_rekeyed_under_an_open_window(qtbot, run_async, tmp_path):
@@ -225,3 +225,16 @@ def test_save_is_offered_again_after_a_failed_save(qtbot, run_async, tmp_path, s
     qtbot.waitUntil(lambda: not window.tasks.busy, timeout=5000)
 
     assert window.save_action.isEnabled()
+
+
+def test_a_server_answering_503_for_a_while_is_said_so_and_the_window_recovers(
+    qtbot, run_async, tmp_path, server, front
+):
+    front.spoil(is_list, status_step(503, "Service Unavailable"), times=3)  # one load: a try and two retries
+    window = _window(qtbot, run_async, tmp_path / "app", front.url, server.api_key)
+    assert window.connection_status.text().startswith("Test server answered with an error")
+    assert "The server had a problem." in window.server_notice.text.text()
+    assert window.findChild(QMessageBox, "errorDialog") is None
+    qtbot.waitUntil(lambda: window.connection_status.text() == "Connected: Test server", timeout=20000)
+    qtbot.waitUntil(lambda: window.prompt_model.total > 0, timeout=10000)
+    assert window.server_notice.isHidden()

@@ -103,12 +103,12 @@ def test_the_list_notice_shows_no_key_even_when_the_server_echoes_it(qtbot, run_
         window = open_window(qtbot, run_async, tmp_path / "app", SimpleNamespace(url=front.url, api_key=server.api_key))
         front.spoil(is_list, echo_key(front, 401))
         window.refresh()
-        qtbot.waitUntil(lambda: not window.list_problem.isHidden(), timeout=10000)
-        window.details_button.click()
+        qtbot.waitUntil(lambda: not window.server_notice.isHidden(), timeout=10000)
+        window.server_notice.details_button.click()
         shown = [window.statusBar().currentMessage(), window.connection_status.toolTip()]
         shown += [label.text() for label in window.findChildren(QLabel)]
-        assert "did not accept the key" in window.list_problem_text.text()
-        assert "API key" in window.list_problem_details.text()
+        assert "did not accept the key" in window.server_notice.text.text()
+        assert "API key" in window.server_notice.details.text()
         check_screenshot(window, tmp_path / "list-problem.png")  # the notice as drawn, not only its texts
         assert not any(server.api_key in text for text in shown)
     finally:

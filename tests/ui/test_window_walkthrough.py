@@ -225,10 +225,10 @@ def test_the_status_says_connected_only_once_the_server_answered(qtbot, run_asyn
     assert lost.connection_status.text().startswith("Cannot reach Nowhere (since ")
     assert "Could not reach the server" in lost.connection_status.toolTip()
     assert lost.findChild(QMessageBox, "errorDialog") is None, "no dialog for a load no one asked for"
-    assert not lost.list_problem.isHidden() and "Trying again in 1 s." in lost.list_problem_text.text()
-    assert not lost.list_problem_details.isVisible()
-    lost.details_button.click()
-    assert "ConnectionFailed" in lost.list_problem_details.text()
+    assert not lost.server_notice.isHidden() and "Trying again in 1 s." in lost.server_notice.text.text()
+    assert not lost.server_notice.details.isVisible()
+    lost.server_notice.details_button.click()
+    assert "ConnectionFailed" in lost.server_notice.details.text()
 
 
 def _window_on_a_silent_port(qtbot, run_async, tmp_path):
@@ -254,12 +254,12 @@ def test_the_window_tries_again_by_itself_and_recovers_when_the_server_is_back(q
 
     window, port = _window_on_a_silent_port(qtbot, run_async, tmp_path)
     assert run_async(window.refresh(), timeout=30000) is None, "the load failed, quietly"
-    assert window.list_problem.isVisible() and window.prompt_model.total == 0
+    assert window.server_notice.isVisible() and window.prompt_model.total == 0
 
     with running_server(tmp_path / "served", port=port):
         qtbot.waitUntil(lambda: window.connection_status.text() == "Connected: Our server", timeout=40000)
         qtbot.waitUntil(lambda: window.prompt_model.total > 0, timeout=10000)
-        assert not window.list_problem.isVisible()
+        assert not window.server_notice.isVisible()
         assert window.findChild(QMessageBox, "errorDialog") is None
 
 
@@ -271,7 +271,7 @@ def test_the_network_coming_back_tries_at_once_without_waiting_out_the_backoff(q
     window, port = _window_on_a_silent_port(qtbot, run_async, tmp_path)
     for _ in range(4):  # four failures: the next automatic try is 8 s away
         assert run_async(window.refresh(), timeout=30000) is None
-    assert "Trying again in 8 s." in window.list_problem_text.text()
+    assert "Trying again in 8 s." in window.server_notice.text.text()
 
     with running_server(tmp_path / "served", port=port):
         window._on_reachability_changed(QNetworkInformation.Reachability.Local)  # not the network back: no try
@@ -281,4 +281,4 @@ def test_the_network_coming_back_tries_at_once_without_waiting_out_the_backoff(q
         window._on_reachability_changed(QNetworkInformation.Reachability.Online)
         qtbot.waitUntil(lambda: window.connection_status.text() == "Connected: Our server", timeout=3000)
         qtbot.waitUntil(lambda: window.prompt_model.total > 0, timeout=3000)
-        assert window.list_problem.isHidden()
+        assert window.server_notice.isHidden()

@@ -202,9 +202,9 @@ class MainWindow(QMainWindow):
         self._build_layout()
         self._connect_signals()
         self._restore_layout()
-        self._show_connection()
         self._listed = False
-        """Whether a list of prompts arrived yet (before it, an empty list means nothing)."""
+        """Whether the server's list of prompts arrived yet (before it, an empty list means nothing)."""
+        self._show_connection()
         self._update_welcome()
         self._update_actions()
 
@@ -779,7 +779,9 @@ class MainWindow(QMainWindow):
         """The status bar and the notice say what is true now, the seconds to the next try counted down."""
         # Rounded, not up: a coarse timer may report a little more than it was started with.
         left = max(1, round(self.retry_timer.remainingTime() / 1000)) if self.retry_timer.isActive() else None
-        self.connection_status.setText(self.reachability.status(left))
+        status = self.reachability.status(left)
+        self.connection_status.setText(status)
+        self.connection_selector.setToolTip(status)
         error = self.reachability.error
         self.connection_status.setToolTip(error.user_message if error is not None else "")
         if self.reachability.away:
@@ -838,6 +840,8 @@ class MainWindow(QMainWindow):
     def _update_count(self) -> None:
         shown, total = self.prompt_model.rowCount(), self.prompt_model.total
         words = f"{total} prompts" if shown == total else f"{shown} of {total} prompts"
+        if not total and not self._listed:
+            words = ""  # nothing came yet: no count rather than a false "0 prompts"
         seen_at = self.reachability.offline_seen_at
         self.prompt_count.setText(words if seen_at is None else f"{words} (offline copy from {clock(seen_at)})")
 

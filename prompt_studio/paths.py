@@ -67,6 +67,11 @@ class DataPaths:
         return self.root / "offline-copies.sqlite3"
 
     @property
+    def test_cases(self) -> Path:
+        """One file per connection: the named sample inputs of its prompts (Try it)."""
+        return self.root / "test-cases"
+
+    @property
     def settings(self) -> Path:
         return self.root / "settings.ini"
 

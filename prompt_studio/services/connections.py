@@ -15,6 +15,7 @@ from prompt_studio.models.names import is_loopback_host
 from prompt_studio.paths import write_private_file
 from prompt_studio.services.drafts import DraftStore
 from prompt_studio.services.prompts import PromptService
+from prompt_studio.services.test_cases import TestCaseStore
 
 ConnectionKind = Literal["local", "langwatch", "orkes"]
 DEFAULT_LANGWATCH_URL = "https://app.langwatch.ai"
@@ -98,6 +99,8 @@ class Workspace:
     connection: Connection
     service: PromptService
     drafts: DraftStore
+    test_cases: TestCaseStore | None = None
+    """Try it's named sample inputs, by prompt (None where nothing is kept, as in some tests)."""
 
 
 class Connector(Protocol):

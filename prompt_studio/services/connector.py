@@ -20,6 +20,7 @@ from prompt_studio.services.offline import OfflineCopy
 from prompt_studio.services.orkes_backend import OrkesBackend
 from prompt_studio.services.prompts import PromptService
 from prompt_studio.services.secrets import SecretStore
+from prompt_studio.services.test_cases import TestCaseStore
 from prompt_studio.store import PromptLibrary
 from prompt_studio.store.offline_copies import OfflineCopies
 
@@ -111,7 +112,7 @@ class AppConnector:
             client = LangWatchClient(connection.url, api_key, project_id=connection.project_id)
             service = PromptService(client, offline=OfflineCopy(await self._copies(), connection.id))
         drafts = await asyncio.to_thread(DraftStore, self.paths.drafts, connection.id)
-        return Workspace(connection, service, drafts)
+        return Workspace(connection, service, drafts, TestCaseStore(self.paths.test_cases, connection.id))
 
     async def close(self, workspace: Workspace) -> None:
         if workspace.service.offline is not None:

@@ -91,6 +91,7 @@ from prompt_studio.version import installed_version
 log = logging.getLogger(__name__)
 
 DRAFT_WRITE_DELAY_MS = 300
+TEST_CASES_WRITE_DELAY_MS = 500
 
 
 def _named(item, object_name: str, accessible_name: str):
@@ -194,6 +195,8 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.tasks = TaskRunner(self)
         self._closing_confirmed = False
+        self._test_case_book: dict[str, list] | None = None
+        """The connection's test cases by prompt, once read from disk."""
         self.quick_open_dialog: QuickOpenDialog | None = None
         self.setObjectName("mainWindow")
 
@@ -553,6 +556,10 @@ class MainWindow(QMainWindow):
         self.tasks.sig_failed.connect(self._on_tasks_failed)
         self.tasks.sig_finished.connect(lambda _slot: self._update_actions())
 
+        self.try_it.test_cases.sig_changed.connect(self._on_test_cases_changed)
+        self.test_cases_timer = QTimer(self)
+        self.test_cases_timer.setSingleShot(True)
+        self.test_cases_timer.timeout.connect(self.write_test_cases)
         self.draft_timer = QTimer(self)
         self.draft_timer.setSingleShot(True)
         self.draft_timer.setInterval(DRAFT_WRITE_DELAY_MS)
@@ -681,7 +688,11 @@ class MainWindow(QMainWindow):
         workspace = await self.connector.open(connection)
         self.tasks.cancel_all(keep="connect-flow")
         self.draft_timer.stop()
+        if self.test_cases_timer.isActive():
+            self.write_test_cases()
         previous, self.session = self.session, EditingSession(workspace)
+        self._test_case_book = None
+        self.try_it.test_cases.show_cases(None, [])
         self.retry_timer.stop()
         self.countdown_timer.stop()
         self.server_notice.hide()
@@ -963,6 +974,38 @@ class MainWindow(QMainWindow):
         """Try it shows the prompt on screen (the draft, or the old version on view) while it is open."""
         if self.try_it_dock.isVisible() and self.draft is not None:
             self.try_it.show_prompt(self.editor.content()[0], self.editor.template_syntax)
+            if self.try_it.test_cases.handle != self.draft.handle:
+                self._show_test_cases(self.draft.handle)
+
+    def _show_test_cases(self, handle: str) -> None:
+        """The prompt's test cases in Try it, read from disk (in a worker thread) the first time."""
+        store = self.workspace.test_cases
+        bar = self.try_it.test_cases
+        bar.show_cases(None, [])
+        if store is None:
+            return
+
+        async def load() -> list:
+            if self._test_case_book is None:
+                self._test_case_book = await asyncio.to_thread(store.load)
+            return self._test_case_book.get(handle, [])
+
+        self.tasks.run("test-cases", "Reading the test cases", load(), lambda cases: bar.show_cases(handle, cases))
+
+    def _on_test_cases_changed(self, handle: str, cases: list) -> None:
+        """Keep the prompt's cases on disk: at once for an added or removed case, after a pause for typing."""
+        if self._test_case_book is None:
+            return
+        structural = len(cases) != len(self._test_case_book.get(handle, []))
+        self._test_case_book[handle] = cases
+        self.test_cases_timer.start(0 if structural else TEST_CASES_WRITE_DELAY_MS)
+
+    def write_test_cases(self) -> asyncio.Task | None:
+        self.test_cases_timer.stop()
+        store, book = self.workspace.test_cases, self._test_case_book
+        if store is None or book is None:
+            return None
+        return self.tasks.run("test-cases-write", "Keeping the test cases", asyncio.to_thread(store.save, dict(book)))
 
     def write_draft(self) -> asyncio.Task:
         """Put the current draft on disk now (in a worker thread); a draft equal to its base is removed instead."""
@@ -1479,6 +1522,10 @@ class MainWindow(QMainWindow):
             self.tasks.run("close-flow", "Closing", self._confirm_close())
             return
         self._save_layout()
+        if self.test_cases_timer.isActive() and self.workspace.test_cases is not None:
+            # The last typing in a test case, kept as the window goes (a small file; no loop is left to wait on).
+            self.test_cases_timer.stop()
+            self.workspace.test_cases.save(dict(self._test_case_book or {}))
         self.tasks.cancel_all()
         super().closeEvent(event)
 

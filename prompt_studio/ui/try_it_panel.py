@@ -42,6 +42,7 @@ from prompt_studio.models.variables import orkes_variables
 from prompt_studio.rendering import Rendering, preview_messages, templates_of_config
 from prompt_studio.services.compare import WordChange, word_changes
 from prompt_studio.services.trying import RunSummary, TextDelta, Trials
+from prompt_studio.ui.test_case_bar import TestCaseBar
 
 PREVIEW_DELAY_MS = 80
 """A pause in typing before the preview follows: a typical prompt renders in well under a millisecond, so this
@@ -162,6 +163,9 @@ class TryItPanel(QWidget):
         self.inputs: dict[str, SampleInput] = {}
         self.rendering: Rendering | None = None
         self.inputs_title = QLabel("<b>Sample inputs</b>")
+        self.test_cases = TestCaseBar(self.values)
+        self._filling = False
+        """Set while a test case's values are put in the inputs: that is no edit of the case."""
         self.no_inputs = QLabel("This prompt has no inputs.")
         self.no_inputs.setObjectName("tryItNoInputs")
         self.inputs_area = QWidget()
@@ -239,6 +243,7 @@ class TryItPanel(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.inputs_title)
+        layout.addWidget(self.test_cases)
         layout.addWidget(self.no_inputs)
         layout.addWidget(self.inputs_area)
         layout.addWidget(self.preview_title)
@@ -271,6 +276,7 @@ class TryItPanel(QWidget):
         layout.addWidget(self.repeat_stats)
 
         self.preview_timer.timeout.connect(self.refresh)
+        self.test_cases.sig_chosen.connect(self._on_test_cases_chosen)
         self.run_action.triggered.connect(self.run)
         self.run_button.clicked.connect(self.run)
         self.stop_button.clicked.connect(self.stop)
@@ -301,13 +307,28 @@ class TryItPanel(QWidget):
             widget = SampleInput(name, kind, self.inputs_area)
             if kept.get(name) is not None:
                 widget.set_value(kept[name])
-            widget.sig_changed.connect(self.preview_timer.start)
+            widget.sig_changed.connect(self._on_sample_changed)
             label = QLabel(name)
             label.setToolTip(INPUT_TYPE_LABELS.get(kind, kind))
             label.setBuddy(widget.field)
             self.inputs_form.addRow(label, widget)
             self.inputs[name] = widget
         self.no_inputs.setVisible(not declared)
+
+    def _on_sample_changed(self) -> None:
+        self.preview_timer.start()
+        if not self._filling:
+            self.test_cases.follow_values(self.values())
+
+    def _on_test_cases_chosen(self, values: dict[str, Any]) -> None:
+        """Put a test case's values in the inputs (an input the case has no value for is emptied)."""
+        self._filling = True
+        try:
+            for name, widget in self.inputs.items():
+                widget.set_value(values.get(name))
+        finally:
+            self._filling = False
+        self.preview_timer.start()
 
     def refresh(self) -> None:
         """Render now (the timer calls this after a pause in typing)."""

@@ -14,8 +14,8 @@ def _build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {version_text()}")
     parser.add_argument("--data-dir", help="keep every file (library, drafts, settings) in this folder")
     parser.add_argument("--screenshot", metavar="FILE.png",
-                        help="save a picture of the window once its prompts are listed, then quit "
-                             "(for a bug report, or to check an install)")
+                        help="save a picture of the window once its prompt list has loaded (or said why it "
+                             "could not), then quit: for a bug report, or to check an install")
     parser.add_argument("--server", metavar="URL", help="open a LangWatch server instead of the local library")
     parser.add_argument("--api-key-env", metavar="VAR", help="environment variable that holds the API key")
     parser.add_argument("--project-id", help="LangWatch project id, for sk-lw-<id>_<secret> keys")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from pathlib import Path
 
 import qasync
 from PySide6.QtCore import QSettings
@@ -19,7 +20,7 @@ from prompt_studio.ui.event_loop import manage_async_generators, stop_managing_a
 from prompt_studio.ui.main_window import MainWindow
 
 
-async def _main(connector: AppConnector, first: Connection, settings: QSettings) -> int:
+async def _main(connector: AppConnector, first: Connection, settings: QSettings, screenshot: Path | None) -> int:
     app = QApplication.instance()
     loop = asyncio.get_running_loop()
     manage_async_generators(loop)
@@ -30,13 +31,27 @@ async def _main(connector: AppConnector, first: Connection, settings: QSettings)
     trials = Trials(connector.paths, connector.secrets)
     window = MainWindow(connector, workspace, settings, trials)
     window.show()
-    window.refresh()
+    listed = window.refresh()
+    exit_code = 0
     try:
+        if screenshot is not None:
+            await listed
+            exit_code = _save_screenshot(window, screenshot)
+            window.close()
         await closed
     finally:
         await connector.close(window.workspace)
         await trials.aclose()
         await stop_managing_async_generators(loop)
+    return exit_code
+
+
+def _save_screenshot(window: MainWindow, path: Path) -> int:
+    """`--screenshot`: the window as it came up, and in words what it shows, so a script can tell that it opened."""
+    if not window.grab().save(str(path)):
+        print(f"Cannot save a picture to {path}", file=sys.stderr, flush=True)
+        return 1
+    print(f"Saved {path}: {window.windowTitle()}, {window.prompt_count.text()}", flush=True)
     return 0
 
 
@@ -49,6 +64,7 @@ def run_app(
     orkes_url: str | None = None,
     orkes_key_id: str | None = None,
     orkes_key_secret: str | None = None,
+    screenshot: str | None = None,
 ) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     paths = DataPaths.resolve(data_dir)
@@ -67,4 +83,4 @@ def run_app(
         first = orkes_connection(orkes_url, orkes_key_id or "")
         connector.use_for_this_session(first, orkes_key_secret or "")
     settings = QSettings(str(paths.settings), QSettings.Format.IniFormat)
-    return qasync.run(_main(connector, first, settings))
+    return qasync.run(_main(connector, first, settings, Path(screenshot) if screenshot else None))

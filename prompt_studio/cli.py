@@ -6,14 +6,16 @@ import argparse
 import os
 import sys
 
-from prompt_studio.version import installed_version
+from prompt_studio.version import version_text
 
 
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="prompt-studio", description="Edit the prompts your team keeps.")
-    version = installed_version() or "unknown (not installed)"
-    parser.add_argument("--version", action="version", version=f"%(prog)s {version}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version_text()}")
     parser.add_argument("--data-dir", help="keep every file (library, drafts, settings) in this folder")
+    parser.add_argument("--screenshot", metavar="FILE.png",
+                        help="save a picture of the window once its prompt list has loaded (or said why it "
+                             "could not), then quit: for a bug report, or to check an install")
     parser.add_argument("--server", metavar="URL", help="open a LangWatch server instead of the local library")
     parser.add_argument("--api-key-env", metavar="VAR", help="environment variable that holds the API key")
     parser.add_argument("--project-id", help="LangWatch project id, for sk-lw-<id>_<secret> keys")
@@ -97,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     from prompt_studio.app import run_app
 
     return run_app(data_dir=args.data_dir, server_url=args.server, api_key=api_key, project_id=args.project_id,
-                   orkes_url=args.orkes, orkes_key_id=orkes_key_id, orkes_key_secret=orkes_key_secret)
+                   orkes_url=args.orkes, orkes_key_id=orkes_key_id, orkes_key_secret=orkes_key_secret,
+                   screenshot=args.screenshot)
 
 
 if __name__ == "__main__":

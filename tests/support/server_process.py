@@ -10,7 +10,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,14 +71,17 @@ class ServerProcess:
 
 
 @contextlib.contextmanager
-def running_server(data_dir: Path, api_key: str = TEST_API_KEY, port: int | None = None) -> Iterator[ServerProcess]:
+def running_server(data_dir: Path, api_key: str = TEST_API_KEY, port: int | None = None,
+                   program: Sequence[str] = (sys.executable, "-m", "prompt_studio"),
+                   environment: Mapping[str, str] = os.environ) -> Iterator[ServerProcess]:
+    """`program serve` (by default this environment's Prompt Studio) with `environment` and the key beside it."""
     port = port or free_port()
-    env = dict(os.environ, PROMPT_STUDIO_SERVE_KEY=api_key)
+    env = dict(environment, PROMPT_STUDIO_SERVE_KEY=api_key)
     data_dir.mkdir(parents=True, exist_ok=True)
     log_path = data_dir.parent / f"server-{port}.log"
     log = log_path.open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "prompt_studio", "serve", "--host", "127.0.0.1", "--port", str(port),
+        [*program, "serve", "--host", "127.0.0.1", "--port", str(port),
          "--data-dir", str(data_dir), "--api-key-env", "PROMPT_STUDIO_SERVE_KEY"],
         env=env,
         stdout=log,

@@ -67,6 +67,11 @@ class DataPaths:
         return self.root / "offline-copies.sqlite3"
 
     @property
+    def run_history(self) -> Path:
+        """Every run of Try it: what was sent, what came back, what it cost."""
+        return self.root / "runs.sqlite3"
+
+    @property
     def test_cases(self) -> Path:
         """One file per connection: the named sample inputs of its prompts (Try it)."""
         return self.root / "test-cases"

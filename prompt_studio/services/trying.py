@@ -1,7 +1,8 @@
 """Trying a prompt against the author's own model provider: the window's way to the provider layer.
 
 It keeps one `Runner` for the app (its clients stay open between runs), reads the providers' settings in a worker
-thread the first time, and hands the window the run's events; `prompt_studio.providers` does the rest.
+thread the first time, and hands the window the run's events; `prompt_studio.providers` does the rest. Every run
+that ends is kept in the run history (`store.run_history`), read and written in worker threads.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +28,9 @@ from prompt_studio.providers import (
     settings_file,
 )
 from prompt_studio.rendering import Rendering
+from prompt_studio.store.run_history import RunHistory, RunRecord
 
-__all__ = ["RunSummary", "TextDelta", "Trials"]
+__all__ = ["RunRecord", "RunSummary", "TextDelta", "Trials", "run_record"]
 
 
 class _KeysReadAhead:
@@ -67,6 +70,7 @@ class Trials:
         self._keys = _KeysReadAhead(secrets)
         self._runner: Runner | None = None
         self._making = asyncio.Lock()
+        self._history: RunHistory | None = None
 
     async def runner(self) -> Runner:
         """The one runner, made on first use (two runs starting together share it)."""
@@ -98,6 +102,47 @@ class Trials:
         self._keys.forget()
         await (await self.runner()).reconfigure(settings)
 
+    # -- the run history ------------------------------------------------------------------------------------------
+
+    async def _runs(self) -> RunHistory:
+        if self._history is None:
+            self._history = await asyncio.to_thread(RunHistory, self.paths.run_history)
+        return self._history
+
+    async def keep(self, run: RunRecord) -> RunRecord:
+        history = await self._runs()
+        return await asyncio.to_thread(history.add, run)
+
+    async def runs(self, connection: str, handle: str) -> list[RunRecord]:
+        history = await self._runs()
+        return await asyncio.to_thread(history.runs, connection, handle)
+
+    async def delete_run(self, run_id: int) -> None:
+        history = await self._runs()
+        await asyncio.to_thread(history.delete, run_id)
+
+    async def clear_runs(self, connection: str, handle: str) -> None:
+        history = await self._runs()
+        await asyncio.to_thread(history.clear, connection, handle)
+
     async def aclose(self) -> None:
         if self._runner is not None:
             await self._runner.aclose()
+        if self._history is not None:
+            await asyncio.to_thread(self._history.close)
+
+
+def run_record(summary: RunSummary, *, connection: str, handle: str, source: str,
+               test_case: str | None) -> RunRecord:
+    """A finished run as the history keeps it."""
+    if summary.error is not None:
+        outcome = summary.error.message
+    elif summary.cut_off:
+        outcome = "cut off"
+    else:
+        outcome = summary.finish_reason or "unknown"
+    return RunRecord(
+        connection=connection, handle=handle, ran_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        source=source, test_case=test_case, model=summary.model, request=summary.request, answer=summary.text,
+        input_tokens=summary.input_tokens, output_tokens=summary.output_tokens, cost=summary.cost_words,
+        time_to_first_token=summary.time_to_first_token, total_time=summary.total_time, outcome=outcome)

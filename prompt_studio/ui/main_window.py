@@ -66,7 +66,7 @@ from prompt_studio.services.merging import MergeSession
 from prompt_studio.services.offline import OfflineList
 from prompt_studio.services.prompts import OpenedPrompt, PromptService, SaveOutcome
 from prompt_studio.services.reachability import Reachability, clock
-from prompt_studio.services.trying import Trials
+from prompt_studio.services.trying import RunRecord, RunSummary, Trials, run_record
 from prompt_studio.ui.about_dialog import AboutDialog, bundled_licences
 from prompt_studio.ui.compare import CompareDialog
 from prompt_studio.ui.connection_dialog import ConnectionDialog
@@ -79,12 +79,13 @@ from prompt_studio.ui.merge_dialog import MergeDialog
 from prompt_studio.ui.model_providers_dialog import ModelProvidersDialog
 from prompt_studio.ui.prompt_list import PromptListModel
 from prompt_studio.ui.quick_open import QuickOpenDialog
+from prompt_studio.ui.run_history_dialog import RunHistoryDialog
 from prompt_studio.ui.save_all_dialog import SaveAllDialog
 from prompt_studio.ui.server_notice import ServerNotice
 from prompt_studio.ui.shortcuts_dialog import ShortcutsDialog, shortcuts_of
 from prompt_studio.ui.tasks import ErrorBox, TaskRunner, wait_for_dialog
 from prompt_studio.ui.trial_run_dialog import TrialRunDialog
-from prompt_studio.ui.try_it_panel import TryItPanel
+from prompt_studio.ui.try_it_panel import TryItPanel, version_label
 from prompt_studio.ui.when import full_time
 from prompt_studio.version import installed_version
 
@@ -92,6 +93,8 @@ log = logging.getLogger(__name__)
 
 DRAFT_WRITE_DELAY_MS = 300
 TEST_CASES_WRITE_DELAY_MS = 500
+DRAFT_SOURCE = "Your draft"
+"""What the run history says ran, for a run of the prompt as it is on screen."""
 
 
 def _named(item, object_name: str, accessible_name: str):
@@ -197,6 +200,8 @@ class MainWindow(QMainWindow):
         self._closing_confirmed = False
         self._test_case_book: dict[str, list] | None = None
         """The connection's test cases by prompt, once read from disk."""
+        self.run_history_dialog: RunHistoryDialog | None = None
+        self._kept_runs = 0
         self.quick_open_dialog: QuickOpenDialog | None = None
         self.setObjectName("mainWindow")
 
@@ -557,6 +562,12 @@ class MainWindow(QMainWindow):
         self.tasks.sig_finished.connect(lambda _slot: self._update_actions())
 
         self.try_it.test_cases.sig_changed.connect(self._on_test_cases_changed)
+        self.try_it.sig_run_finished.connect(lambda summary: self._keep_runs([(summary, DRAFT_SOURCE)]))
+        self.try_it.sig_repeat_finished.connect(
+            lambda summaries: self._keep_runs([(summary, DRAFT_SOURCE) for summary in summaries]))
+        self.try_it.sig_comparison_finished.connect(self._on_try_it_comparison_finished)
+        self.try_it.sig_history_requested.connect(
+            lambda: self.tasks.run("run-history", "Reading the runs", self.show_run_history()))
         self.test_cases_timer = QTimer(self)
         self.test_cases_timer.setSingleShot(True)
         self.test_cases_timer.timeout.connect(self.write_test_cases)
@@ -999,6 +1010,56 @@ class MainWindow(QMainWindow):
         structural = len(cases) != len(self._test_case_book.get(handle, []))
         self._test_case_book[handle] = cases
         self.test_cases_timer.start(0 if structural else TEST_CASES_WRITE_DELAY_MS)
+
+    def _on_try_it_comparison_finished(self, draft: RunSummary | None, version: RunSummary | None) -> None:
+        chosen = self.try_it.chosen_version()
+        self._keep_runs([(draft, DRAFT_SOURCE), (version, version_label(chosen) if chosen else "a version")])
+
+    def _keep_runs(self, finished: list[tuple[RunSummary | None, str]]) -> asyncio.Task | None:
+        """Keep each run that ended in the run history, with the prompt, the source and the test case."""
+        trials, draft = self.trials, self.draft
+        if trials is None or draft is None:
+            return None
+        case = self.try_it.test_cases.current
+        records = [run_record(summary, connection=self.workspace.connection.id, handle=draft.handle, source=source,
+                              test_case=case.name if case is not None else None)
+                   for summary, source in finished if summary is not None]
+        if not records:
+            return None
+
+        async def keep() -> None:
+            for record in records:
+                await trials.keep(record)
+            if self.run_history_dialog is not None and self.run_history_dialog.isVisible():
+                await self.show_run_history()
+
+        self._kept_runs += 1
+        return self.tasks.run(f"keep-runs-{self._kept_runs}", "Keeping the run", keep())
+
+    async def show_run_history(self) -> RunHistoryDialog | None:
+        """The runs of the prompt on screen, newest first (one dialog, brought up to date if it is open)."""
+        trials, draft = self.trials, self.draft
+        if trials is None or draft is None:
+            return None
+        connection, handle = self.workspace.connection.id, draft.handle
+        runs = await trials.runs(connection, handle)
+        dialog = self.run_history_dialog
+        if dialog is None or dialog.windowTitle() != f"Runs of {handle}":
+            if dialog is not None:
+                dialog.close()
+
+            async def delete(run: RunRecord) -> None:
+                await trials.delete_run(run.id)
+
+            async def clear() -> None:
+                await trials.clear_runs(connection, handle)
+
+            dialog = self.run_history_dialog = RunHistoryDialog(self, handle, runs, delete, clear)
+        else:
+            dialog.show_runs(runs)
+        dialog.show()
+        dialog.raise_()
+        return dialog
 
     def write_test_cases(self) -> asyncio.Task | None:
         self.test_cases_timer.stop()

@@ -43,6 +43,7 @@ from prompt_studio.rendering import Rendering, preview_messages, templates_of_co
 from prompt_studio.services.compare import WordChange, word_changes
 from prompt_studio.services.trying import RunSummary, TextDelta, Trials
 from prompt_studio.ui.test_case_bar import TestCaseBar
+from prompt_studio.ui.when import duration_words
 
 PREVIEW_DELAY_MS = 80
 """A pause in typing before the preview follows: a typical prompt renders in well under a millisecond, so this
@@ -151,6 +152,8 @@ class TryItPanel(QWidget):
     """A side-by-side comparison ended, stopped or not: the draft's RunSummary and the version's (None if stopped)."""
     sig_repeat_finished = Signal(object)
     """Run 5 times ended, stopped or not: the RunSummary of every run that finished."""
+    sig_history_requested = Signal()
+    """The author asked to see the runs of the prompt."""
 
     def __init__(self, parent: QWidget | None = None, trials: Trials | None = None):
         super().__init__(parent)
@@ -206,6 +209,10 @@ class TryItPanel(QWidget):
         self.compare_button.setObjectName("compareRunsButton")
         self.compare_button.setAccessibleName("Run the draft and the chosen version side by side")
         self.compare_button.setEnabled(False)
+        self.history_button = QPushButton("Runs...")
+        self.history_button.setObjectName("runHistoryButton")
+        self.history_button.setAccessibleName("The runs of this prompt, kept on this computer")
+        self.history_button.setToolTip("Every run of this prompt: what was sent, the answer, tokens, cost, time")
         self.repeat_button = QPushButton(f"Run {REPEAT_TIMES} times")
         self.repeat_button.setObjectName("runFiveTimesButton")
         self.repeat_button.setAccessibleName(f"Run the draft {REPEAT_TIMES} times, one after another")
@@ -253,6 +260,7 @@ class TryItPanel(QWidget):
         buttons.addWidget(self.stop_button)
         buttons.addWidget(self.repeat_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.history_button)
         layout.addLayout(buttons)
         comparing = QHBoxLayout()
         comparing.addWidget(self.compare_label)
@@ -282,6 +290,7 @@ class TryItPanel(QWidget):
         self.stop_button.clicked.connect(self.stop)
         self.compare_button.clicked.connect(self.compare)
         self.repeat_button.clicked.connect(self.run_repeatedly)
+        self.history_button.clicked.connect(self.sig_history_requested)
 
     def show_prompt(self, config: dict[str, Any], syntax: str = "liquid") -> None:
         """The prompt as it is on screen now; the inputs follow its declared inputs, keeping values typed."""
@@ -496,20 +505,15 @@ def version_label(version: Prompt) -> str:
     return f"v{version.version} ({tags})" if tags else f"v{version.version}"
 
 
-def _seconds(value: float | None) -> str:
-    if value is None:
-        return "unknown"
-    return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.1f} s"
-
-
 def _stats_words(summary: RunSummary) -> str:
     """The run's figures in one or two lines, or what went wrong and what to do."""
     if summary.error is not None:
         return summary.error.message
     tokens = (f"{summary.input_tokens} + {summary.output_tokens} tokens"
               if summary.input_tokens is not None and summary.output_tokens is not None else "tokens unknown")
-    lines = [f"{_seconds(summary.time_to_first_token)} to the first token, {_seconds(summary.total_time)} in all, "
-             f"{tokens}, cost {summary.cost_words}, finished: {summary.finish_reason or 'unknown'}"]
+    lines = [f"{duration_words(summary.time_to_first_token)} to the first token, "
+             f"{duration_words(summary.total_time)} in all, {tokens}, cost {summary.cost_words}, "
+             f"finished: {summary.finish_reason or 'unknown'}"]
     if summary.cut_off:
         lines.append("The answer was cut off: the provider ended the stream before saying it was complete.")
     if summary.schema_check is not None and summary.schema_check.problem:
@@ -528,8 +532,8 @@ def _repeat_words(summaries: list[RunSummary]) -> str:
         times = [summary.total_time for summary in finished]
         distinct = len({summary.text for summary in finished})
         words.append(f"{len(finished)} run{'s' if len(finished) != 1 else ''}: total time "
-                     f"{_seconds(min(times))} fastest, {_seconds(sum(times) / len(times))} on average, "
-                     f"{_seconds(max(times))} slowest; "
+                     f"{duration_words(min(times))} fastest, {duration_words(sum(times) / len(times))} on average, "
+                     f"{duration_words(max(times))} slowest; "
                      + ("the same answer every time" if distinct == 1 and len(finished) > 1
                         else f"{distinct} different answer{'s' if distinct != 1 else ''}"))
     if failed:

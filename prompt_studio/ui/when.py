@@ -31,3 +31,10 @@ def full_time(timestamp: str) -> str:
     if moment is None:
         return timestamp
     return f"{moment.day} {moment:%b %Y, %H:%M}"
+
+
+def duration_words(seconds: float | None) -> str:
+    """"840 ms", "2.3 s", or "unknown": how long a run took, as Try it and its history say it."""
+    if seconds is None:
+        return "unknown"
+    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.1f} s"

@@ -5,31 +5,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox, QPlainTextEdit
 
-from prompt_studio.paths import DataPaths
-from prompt_studio.providers import save_settings, settings_file
-from prompt_studio.services.trying import Trials
 from prompt_studio.store.run_history import MAX_RUNS_PER_PROMPT, RunHistory, RunRecord
+from tests.providers.window_support import HANDLE, try_it_window
 from tests.ui.conftest import qt_loop, run_async  # noqa: F401  (the qasync fixtures, borrowed)
-from tests.ui.main_window_support import make_connector
-
-HANDLE = "support/triage"
-
-
-def _window(qtbot, run_async, data, fakes):  # noqa: F811
-    from prompt_studio.ui.main_window import MainWindow
-
-    connector, connection = make_connector(data)
-    save_settings(settings_file(DataPaths.resolve(data)), fakes.settings)
-    trials = Trials(connector.paths, fakes.secrets)
-    window = MainWindow(connector, run_async(connector.open(connection)), None, trials)
-    qtbot.addWidget(window)
-    window.show()
-    run_async(window.refresh())
-    with qtbot.waitSignal(window.sig_prompt_opened, timeout=15000):
-        window.open_prompt(HANDLE)
-    window.try_it_action.trigger()
-    qtbot.waitUntil(lambda: window.try_it.test_cases.handle == HANDLE, timeout=5000)
-    return window, trials
 
 
 def _run(window, qtbot) -> None:
@@ -42,7 +20,7 @@ def test_every_run_is_kept_with_what_was_sent_and_survives_a_restart(
     qtbot, run_async, tmp_path, fakes, screenshots  # noqa: F811
 ):
     data = tmp_path / "app"
-    window, trials = _window(qtbot, run_async, data, fakes)
+    window, trials = try_it_window(qtbot, run_async, data, fakes)
     panel = window.try_it
     panel.findChild(QPlainTextEdit, "sampleInputField_product").setPlainText("Acme Mail")
     run_async(panel.test_cases.add("refund"))
@@ -64,7 +42,7 @@ def test_every_run_is_kept_with_what_was_sent_and_survives_a_restart(
     run_async(trials.aclose())
     window.close()
 
-    again, trials = _window(qtbot, run_async, data, fakes)
+    again, trials = try_it_window(qtbot, run_async, data, fakes)
     dialog = run_async(again.show_run_history())
     assert dialog.model.rowCount() == 3, "the runs are back after a restart"
     dialog.table.selectRow(1)

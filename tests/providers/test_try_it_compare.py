@@ -13,7 +13,7 @@ import itertools
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QPlainTextEdit, QTextBrowser
 
-from tests.providers.test_try_it_window import _window
+from tests.providers.window_support import try_it_window
 from tests.ui.conftest import qt_loop, run_async  # noqa: F401  (the qasync fixtures, borrowed)
 
 DRAFT_ANSWER = ["billing", " (the", " refund", " is", " late)"]
@@ -26,7 +26,7 @@ def _answer_by_prompt(body) -> list[str]:
 
 
 def _comparing_window(qtbot, run_async, tmp_path, fakes):  # noqa: F811
-    window, trials = _window(qtbot, run_async, tmp_path, fakes)
+    window, trials = try_it_window(qtbot, run_async, tmp_path / "app", fakes)
     qtbot.waitUntil(lambda: len(window.history_model.versions) == 2, timeout=10000)
     window.try_it.set_versions(window.history_model.versions)  # what the window is to call with its history
     window.try_it.findChild(QPlainTextEdit, "sampleInputField_product").setPlainText("Acme Mail")

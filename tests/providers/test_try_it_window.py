@@ -9,32 +9,13 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit
 from prompt_studio.paths import DataPaths
 from prompt_studio.providers import save_settings, settings_file
 from prompt_studio.services.trying import Trials
+from tests.providers.window_support import try_it_window
 from tests.ui.conftest import qt_loop, run_async  # noqa: F401  (the qasync fixtures, borrowed)
-from tests.ui.main_window_support import make_connector
-
-HANDLE = "support/triage"
-
-
-def _window(qtbot, run_async, tmp_path, fakes):  # noqa: F811
-    from prompt_studio.ui.main_window import MainWindow
-
-    data = tmp_path / "app"
-    connector, connection = make_connector(data)
-    save_settings(settings_file(DataPaths.resolve(data)), fakes.settings)
-    trials = Trials(connector.paths, fakes.secrets)
-    window = MainWindow(connector, run_async(connector.open(connection)), None, trials)
-    qtbot.addWidget(window)
-    window.show()
-    run_async(window.refresh())
-    with qtbot.waitSignal(window.sig_prompt_opened, timeout=15000):
-        window.open_prompt(HANDLE)
-    window.try_it_action.trigger()
-    return window, trials
 
 
 def test_a_run_streams_the_answer_in_pieces_with_its_figures(qtbot, run_async, tmp_path, fakes):  # noqa: F811
     fakes.fake.script.delay = 0.05
-    window, trials = _window(qtbot, run_async, tmp_path, fakes)
+    window, trials = try_it_window(qtbot, run_async, tmp_path / "app", fakes)
     panel = window.try_it
     panel.findChild(QPlainTextEdit, "sampleInputField_product").setPlainText("Acme Mail")
     answer = panel.findChild(QPlainTextEdit, "runAnswer")
@@ -60,7 +41,7 @@ def test_a_run_streams_the_answer_in_pieces_with_its_figures(qtbot, run_async, t
 def test_stop_ends_a_long_answer_at_once(qtbot, run_async, tmp_path, fakes):  # noqa: F811
     fakes.fake.script.delay = 0.3
     fakes.fake.script.tokens = [f"word{number} " for number in range(40)]
-    window, trials = _window(qtbot, run_async, tmp_path, fakes)
+    window, trials = try_it_window(qtbot, run_async, tmp_path / "app", fakes)
     panel = window.try_it
     answer = panel.findChild(QPlainTextEdit, "runAnswer")
     panel.run()
@@ -77,7 +58,7 @@ def test_stop_ends_a_long_answer_at_once(qtbot, run_async, tmp_path, fakes):  # 
 
 def test_a_rejected_key_is_said_next_to_the_answer(qtbot, run_async, tmp_path, fakes):  # noqa: F811
     fakes.secrets.set("model-provider:openai", "sk-wrong")
-    window, trials = _window(qtbot, run_async, tmp_path, fakes)
+    window, trials = try_it_window(qtbot, run_async, tmp_path / "app", fakes)
     panel = window.try_it
     with qtbot.waitSignal(panel.sig_run_finished, timeout=10000):
         panel.run()
@@ -90,7 +71,7 @@ def test_a_rejected_key_is_said_next_to_the_answer(qtbot, run_async, tmp_path, f
 def test_file_model_providers_opens_the_dialog_on_the_apps_settings(qtbot, run_async, tmp_path, fakes):  # noqa: F811
     from PySide6.QtWidgets import QDialog
 
-    window, trials = _window(qtbot, run_async, tmp_path, fakes)
+    window, trials = try_it_window(qtbot, run_async, tmp_path / "app", fakes)
     assert window.model_providers_action in window.file_menu.actions()
     dialog = run_async(window.edit_model_providers())
     assert dialog is window.findChild(QDialog, "modelProvidersDialog") and dialog.isVisible()

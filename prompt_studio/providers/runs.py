@@ -88,24 +88,52 @@ class RunSummary:
 RunEvent = TextDelta | RunSummary
 
 
-def message_dicts(messages: Rendering | Sequence[Any]) -> list[dict[str, str]]:
-    """A `Rendering`, `RenderedMessage`s or `{"role", "content"}` dicts, as the OpenAI-style wire takes them."""
+def message_dicts(messages: Rendering | Sequence[Any]) -> list[dict[str, Any]]:
+    """A `Rendering`, `RenderedMessage`s or `{"role", "content"}` dicts, as the OpenAI-style wire takes them: a
+    message with images becomes a list of parts, its text first, then one `image_url` part per image."""
     if isinstance(messages, Rendering):
         messages = messages.messages
     result = []
     for message in messages:
         if isinstance(message, Mapping):
-            result.append({"role": str(message["role"]), "content": str(message["content"])})
+            result.append({"role": str(message["role"]), "content": message["content"]})
+        elif message.images:
+            parts: list[dict[str, Any]] = [{"type": "text", "text": message.content}]
+            parts += [{"type": "image_url", "image_url": {"url": url}} for url in message.images]
+            result.append({"role": message.role, "content": parts})
         else:
             result.append({"role": message.role, "content": message.content})
     return result
 
 
-def anthropic_messages(messages: list[dict[str, str]]) -> tuple[str | None, list[dict[str, str]]]:
+def _anthropic_part(part: Mapping[str, Any]) -> dict[str, Any]:
+    """An OpenAI-style part as Anthropic's Messages API takes it (an image by URL, or its bytes in base64)."""
+    if part.get("type") != "image_url":
+        return dict(part)
+    url = str(part["image_url"]["url"])
+    header, comma, data = url.partition(",")
+    if url.startswith("data:") and comma and header.endswith(";base64"):
+        media_type = header.removeprefix("data:").removesuffix(";base64")
+        return {"type": "image", "source": {"type": "base64", "media_type": media_type, "data": data}}
+    return {"type": "image", "source": {"type": "url", "url": url}}
+
+
+def anthropic_messages(messages: list[dict[str, Any]]) -> tuple[str | None, list[dict[str, Any]]]:
     """Anthropic takes the system prompt apart from the messages: every system message, joined, becomes it."""
-    system = [message["content"] for message in messages if message["role"] == "system"]
-    rest = [message for message in messages if message["role"] != "system"]
+    system = [_text_of(message["content"]) for message in messages if message["role"] == "system"]
+    rest = [
+        {**message, "content": [_anthropic_part(part) for part in message["content"]]}
+        if isinstance(message["content"], list) else message
+        for message in messages if message["role"] != "system"
+    ]
     return ("\n\n".join(system) if system else None), rest
+
+
+def _text_of(content: str | list[dict[str, Any]]) -> str:
+    """A message's text, whether it is a string or a list of parts (a system prompt takes no image)."""
+    if isinstance(content, str):
+        return content
+    return "".join(str(part.get("text", "")) for part in content if part.get("type") == "text")
 
 
 def check_schema(text: str, schema: Mapping[str, Any]) -> SchemaCheck:
@@ -220,7 +248,7 @@ class Runner:
             detail=mapped.detail if mapped is not None else "",
         )
 
-    async def _run_openai(self, target: Target, messages: list[dict[str, str]], parameters: Parameters,
+    async def _run_openai(self, target: Target, messages: list[dict[str, Any]], parameters: Parameters,
                           stream: bool) -> AsyncIterator[RunEvent]:
         request: dict[str, Any] = {"model": target.model, "messages": messages, **parameters.sent}
         if stream:
@@ -271,7 +299,7 @@ class Runner:
                 summary.error = plain_error(error, target.provider.label, target.model)
         yield self._finish(summary, target, started)
 
-    async def _run_anthropic(self, target: Target, messages: list[dict[str, str]], parameters: Parameters,
+    async def _run_anthropic(self, target: Target, messages: list[dict[str, Any]], parameters: Parameters,
                              stream: bool) -> AsyncIterator[RunEvent]:
         system, rest = anthropic_messages(messages)
         request: dict[str, Any] = {"model": target.model, "messages": rest, **parameters.sent}

@@ -5,6 +5,7 @@ value at its place); `render_messages` / `render_prompt` are the SDK's `compile`
 """
 
 from prompt_studio.rendering.messages import (
+    image_marker,
     preview_messages,
     preview_prompt,
     render_messages,
@@ -12,6 +13,7 @@ from prompt_studio.rendering.messages import (
     templates_of_config,
     templates_of_prompt,
     what_the_model_receives,
+    with_images,
 )
 from prompt_studio.rendering.results import (
     MessageTemplate,
@@ -37,6 +39,7 @@ __all__ = [
     "Syntax",
     "TemplateError",
     "TemplateProblem",
+    "image_marker",
     "preview_messages",
     "preview_prompt",
     "render_messages",
@@ -44,4 +47,5 @@ __all__ = [
     "templates_of_config",
     "templates_of_prompt",
     "what_the_model_receives",
+    "with_images",
 ]

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from prompt_studio.models.config import ConfigData, Message
 from prompt_studio.models.prompt import Prompt
+from prompt_studio.models.variables import variables_read
 from prompt_studio.rendering import liquid_engine, orkes_engine
 from prompt_studio.rendering.results import (
     MessageTemplate,
@@ -205,6 +207,24 @@ def preview_messages(
         rendered.append(RenderedMessage(template.role, text))
     missing.sort(key=lambda item: (item.message, item.span.start if item.span else -1))
     return Rendering(tuple(rendered), tuple(missing), tuple(problems))
+
+
+def image_marker(name: str) -> str:
+    """What an image input's variable reads in the text: its name, never the image's URL or data (a file's
+    base64 would fill the text with tokens); the image itself travels as an image part of the message."""
+    return f"[image {name}]"
+
+
+def with_images(rendering: Rendering, templates: Sequence[MessageTemplate], images: Mapping[str, str],
+                syntax: Syntax = "liquid") -> Rendering:
+    """Each message whose template reads an image input carries that image, for the providers to send."""
+    if not images:
+        return rendering
+    messages = []
+    for message, template in zip(rendering.messages, templates, strict=True):
+        read = [name for name in variables_read([template.content], syntax) if images.get(name)]
+        messages.append(replace(message, images=tuple(images[name] for name in read)) if read else message)
+    return replace(rendering, messages=tuple(messages))
 
 
 def _also_of(prompt: Prompt) -> tuple[str, ...]:

@@ -80,6 +80,8 @@ class TemplateProblem:
 class RenderedMessage:
     role: str
     content: str
+    images: tuple[str, ...] = ()
+    """The image inputs this message reads (their URLs, a chosen file as a `data:` URL), sent beside its text."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -154,6 +154,9 @@ class FakeProviders:
         refusal = self._openai_refusal(recorded)
         if refusal is not None:
             return refusal
+        problem = _openai_content_problem(recorded.body["messages"])
+        if problem is not None:
+            return self._openai_error(400, problem, "invalid_request_error", None)
         body = recorded.body
         model = body["model"]
         tokens = self._tokens_of(body)
@@ -230,6 +233,9 @@ class FakeProviders:
         refusal = self._anthropic_refusal(recorded)
         if refusal is not None:
             return refusal
+        problem = _anthropic_content_problem(recorded.body["messages"])
+        if problem is not None:
+            return self._anthropic_error(400, "invalid_request_error", problem)
         body = recorded.body
         tokens = self._tokens_of(body)
         stop_reason = self.script.finish_reason or "end_turn"
@@ -260,3 +266,40 @@ class FakeProviders:
             self.stream_completed = True
 
         return StreamingResponse(events(), media_type="text/event-stream")
+
+
+def _openai_content_problem(messages: list[dict[str, Any]]) -> str | None:
+    """Chat Completions: a message's content is a string or a list of `text` and `image_url` parts."""
+    for number, message in enumerate(messages):
+        content = message.get("content")
+        if isinstance(content, str):
+            continue
+        if not isinstance(content, list):
+            return f"Invalid type for 'messages[{number}].content'"
+        for part in content:
+            if part.get("type") == "text" and isinstance(part.get("text"), str):
+                continue
+            if part.get("type") == "image_url" and isinstance((part.get("image_url") or {}).get("url"), str):
+                continue
+            return f"Invalid content part in 'messages[{number}].content': {part.get('type')}"
+    return None
+
+
+def _anthropic_content_problem(messages: list[dict[str, Any]]) -> str | None:
+    """Messages API: content is a string or a list of `text` blocks and `image` blocks (source url or base64)."""
+    for number, message in enumerate(messages):
+        content = message.get("content")
+        if isinstance(content, str):
+            continue
+        for part in content if isinstance(content, list) else [None]:
+            if isinstance(part, dict) and part.get("type") == "text" and isinstance(part.get("text"), str):
+                continue
+            source = part.get("source") if isinstance(part, dict) and part.get("type") == "image" else None
+            if isinstance(source, dict) and (
+                    (source.get("type") == "url" and isinstance(source.get("url"), str))
+                    or (source.get("type") == "base64" and source.get("media_type", "").startswith("image/")
+                        and isinstance(source.get("data"), str))):
+                continue
+            kind = (part or {}).get("type")
+            return f"messages.{number}.content: Input tag '{kind}' found using 'type' does not match"
+    return None

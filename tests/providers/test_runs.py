@@ -294,3 +294,43 @@ async def test_test_with_a_rejected_key(fakes):
     with pytest.raises(KeyRejected, match="rejected the key for Anthropic"):
         await runner.list_models("anthropic")
     await runner.aclose()
+
+
+IMAGE_CONFIG = {"prompt": "Describe images.", "model": "openai/gpt-4o-mini",
+                "messages": [{"role": "user", "content": "What is in {{ photo }}?"}],
+                "inputs": [{"identifier": "photo", "type": "image"}], "outputs": [{"identifier": "o", "type": "str"}]}
+PHOTO_URL = "https://example.com/receipt.png"
+PHOTO_DATA = "data:image/png;base64,iVBORw0KGgo="
+
+
+def _with_photo(url: str):
+    from prompt_studio.rendering import image_marker, preview_messages, with_images
+
+    templates = templates_of_config(IMAGE_CONFIG)
+    rendering = preview_messages(templates, {"photo": image_marker("photo")})
+    return with_images(rendering, templates, {"photo": url})
+
+
+async def test_an_image_input_goes_to_openai_as_an_image_part_of_the_message_that_reads_it(fakes, runner):
+    _deltas, summary = await collect(runner.run(IMAGE_CONFIG, _with_photo(PHOTO_URL)))
+    assert summary.ok, summary.error
+    assert fakes.fake.last.body["messages"] == [
+        {"role": "system", "content": "Describe images."},
+        {"role": "user", "content": [{"type": "text", "text": "What is in [image photo]?"},
+                                     {"type": "image_url", "image_url": {"url": PHOTO_URL}}]},
+    ]
+
+
+@pytest.mark.parametrize(("url", "source"), [
+    (PHOTO_URL, {"type": "url", "url": PHOTO_URL}),
+    (PHOTO_DATA, {"type": "base64", "media_type": "image/png", "data": "iVBORw0KGgo="}),
+], ids=["url", "file"])
+async def test_an_image_input_goes_to_anthropic_as_an_image_block(fakes, runner, url, source):
+    config = {**IMAGE_CONFIG, "model": "anthropic/claude-sonnet-4-5"}
+    _deltas, summary = await collect(runner.run(config, _with_photo(url)))
+    assert summary.ok, summary.error
+    assert fakes.fake.last.body["messages"] == [
+        {"role": "user", "content": [{"type": "text", "text": "What is in [image photo]?"},
+                                     {"type": "image", "source": source}]},
+    ]
+    assert fakes.fake.last.body["system"] == "Describe images."

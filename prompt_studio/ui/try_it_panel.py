@@ -12,10 +12,14 @@ answers came back.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import html
 import json
+import mimetypes
+import re
 from collections.abc import Coroutine
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -23,6 +27,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDialog,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -39,9 +45,10 @@ from prompt_studio.models.labels import INPUT_TYPE_LABELS
 from prompt_studio.models.problems import json_problem
 from prompt_studio.models.prompt import Prompt
 from prompt_studio.models.variables import orkes_variables
-from prompt_studio.rendering import Rendering, preview_messages, templates_of_config
+from prompt_studio.rendering import Rendering, image_marker, preview_messages, templates_of_config, with_images
 from prompt_studio.services.compare import WordChange, word_changes
 from prompt_studio.services.trying import RunSummary, TextDelta, Trials
+from prompt_studio.ui.tasks import wait_for_dialog
 from prompt_studio.ui.test_case_bar import TestCaseBar
 from prompt_studio.ui.when import duration_words
 
@@ -50,7 +57,21 @@ PREVIEW_DELAY_MS = 80
 only spares a 1 MB one from rendering on every keystroke."""
 REPEAT_TIMES = 5
 """How many runs "Run 5 times" makes, one after another (as Langfuse's repeated runs, a spread, not a benchmark)."""
+_IMAGE_ADDRESS = re.compile(r"^(https?://\S+|data:image/[\w.+-]+;base64,\S+)$")
+CHOSEN_IMAGE_FILE = "(an image file chosen before)"
+MAX_IMAGE_BYTES = 20 * 1024 * 1024
+"""The largest image the providers take in a request (OpenAI's and Anthropic's limit is about 20 MB)."""
 _JSON_TYPES = {"list", "dict", "chat_messages", "list[str]", "list[float]", "list[int]", "list[bool]"}
+
+
+def image_data_url(path: Path) -> str:
+    """A file's bytes as a `data:` URL, by its image type; a file that is no image or too large is refused."""
+    kind = mimetypes.guess_type(path.name)[0]
+    if kind is None or not kind.startswith("image/"):
+        raise ValueError(f"{path.name} is not an image file (PNG, JPEG, GIF or WebP).")
+    if path.stat().st_size > MAX_IMAGE_BYTES:
+        raise ValueError(f"{path.name} is larger than the 20 MB the providers take.")
+    return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode()}"
 
 
 class SampleInput(QWidget):
@@ -74,7 +95,8 @@ class SampleInput(QWidget):
             self.field.toggled.connect(self.sig_changed)
         elif kind in ("float", "image"):
             self.field = QLineEdit()
-            self.field.setPlaceholderText("A number, such as 0.5" if kind == "float" else "An image's URL")
+            self.field.setPlaceholderText("A number, such as 0.5" if kind == "float"
+                                          else "An image's web address (https://...), or choose a file")
             self.field.textChanged.connect(self._on_field_edited)
         else:
             self.field = QPlainTextEdit()
@@ -86,9 +108,23 @@ class SampleInput(QWidget):
         self.field.setObjectName(f"sampleInputField_{identifier}")
         self.field.setAccessibleName(f"{identifier} ({INPUT_TYPE_LABELS.get(kind, kind)})")
 
+        self._chosen_file: tuple[str, str] | None = None
+        """An image file chosen for this input: the path shown in the field, and its bytes as a `data:` URL."""
+        self._reading: asyncio.Task | None = None
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.field)
+        if kind == "image":
+            self.file_button = QPushButton("Choose file...")
+            self.file_button.setObjectName(f"sampleInputFile_{identifier}")
+            self.file_button.setAccessibleName(f"Choose an image file for {identifier}")
+            row = QHBoxLayout()
+            row.addWidget(self.field, 1)
+            row.addWidget(self.file_button)
+            layout.addLayout(row)
+            self.file_button.clicked.connect(self._on_file_button_clicked)
+        else:
+            layout.addWidget(self.field)
         layout.addWidget(self.problem)
 
     def value(self) -> Any:
@@ -108,6 +144,10 @@ class SampleInput(QWidget):
                 return json.loads(text)
             except ValueError:
                 return None
+        if self.kind == "image":
+            if self._chosen_file is not None and text == self._chosen_file[0]:
+                return self._chosen_file[1]
+            return text.strip() if _IMAGE_ADDRESS.match(text.strip()) else None
         return text
 
     def set_value(self, value: Any) -> None:
@@ -116,6 +156,9 @@ class SampleInput(QWidget):
             return
         text = "" if value is None else (json.dumps(value, ensure_ascii=False) if self.kind in _JSON_TYPES
                                          else str(value))
+        if self.kind == "image" and text.startswith("data:"):
+            self._chosen_file = (CHOSEN_IMAGE_FILE, text)  # a test case keeps the bytes, not where they came from
+            text = CHOSEN_IMAGE_FILE
         if isinstance(self.field, QLineEdit):
             self.field.setText(text)
         else:
@@ -140,7 +183,33 @@ class SampleInput(QWidget):
                 json.loads(text)
             except json.JSONDecodeError as error:
                 return json_problem(error)
+        if self.kind == "image" and self.value() is None:
+            return "Give the image's web address (https://...), or choose a file."
         return None
+
+    def _on_file_button_clicked(self) -> None:
+        self._reading = asyncio.ensure_future(self.choose_file())
+
+    async def choose_file(self, path: Path | None = None) -> bool:
+        """An image file from this computer, read in a worker thread and sent as its bytes (a `data:` URL)."""
+        if path is None:
+            dialog = QFileDialog(self, "Choose an image")
+            dialog.setObjectName("imageFileDialog")
+            dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+            dialog.setNameFilter("Images (*.png *.jpg *.jpeg *.gif *.webp);;All files (*)")
+            if await wait_for_dialog(dialog) != QDialog.DialogCode.Accepted or not dialog.selectedFiles():
+                return False
+            path = Path(dialog.selectedFiles()[0])
+        try:
+            address = await asyncio.to_thread(image_data_url, path)
+        except (OSError, ValueError) as error:
+            self.problem.setText(str(error) if isinstance(error, ValueError)
+                                 else f"{path.name} could not be read: {error.strerror or error}.")
+            self.problem.show()
+            return False
+        self._chosen_file = (str(path), address)
+        self.field.setText(str(path))
+        return True
 
 
 class TryItPanel(QWidget):
@@ -342,9 +411,17 @@ class TryItPanel(QWidget):
     def refresh(self) -> None:
         """Render now (the timer calls this after a pause in typing)."""
         self.preview_timer.stop()
-        templates = templates_of_config(self._config, self._syntax)
-        self.rendering = preview_messages(templates, self.values(), syntax=self._syntax)
+        self.rendering = self._rendered(self._config)
         self.preview.setHtml(_rendering_html(self.rendering))
+
+    def _rendered(self, config: dict[str, Any]) -> Rendering:
+        """What the model receives with the values given: an image input reads as its name in the text and goes
+        with each message that reads it as an image."""
+        templates = templates_of_config(config, self._syntax)
+        values = self.values()
+        images = {name: value for name, value in values.items() if self.inputs[name].kind == "image"}
+        shown = {**values, **{name: image_marker(name) for name in images}}
+        return with_images(preview_messages(templates, shown, syntax=self._syntax), templates, images, self._syntax)
 
     # -- running ------------------------------------------------------------------------------------------------
 
@@ -376,8 +453,7 @@ class TryItPanel(QWidget):
         if version is None or not self._can_start():
             return None
         version_config = config_from_prompt(version).to_wire()
-        version_rendering = preview_messages(templates_of_config(version_config, self._syntax), self.values(),
-                                             syntax=self._syntax)
+        version_rendering = self._rendered(version_config)
         self.compare_title.setText(version_label(version))
         self._show_columns(compare=True)
         self.compare_stats.setText(f"Asking {version_config.get('model') or 'the model'}...")
@@ -566,6 +642,16 @@ def _differences_html(draft: RunSummary | None, version: RunSummary | None, vers
     return f"<p><b>What changed between the answers</b> &nbsp; {legend}</p><p>{''.join(pieces)}</p>"
 
 
+def _image_words(address: str) -> str:
+    """An image as the preview names it: its web address, or the kind and size of a chosen file."""
+    if not address.startswith("data:"):
+        return address
+    kind = address[5:address.find(";")].removeprefix("image/").upper()
+    data = address[address.find(",") + 1:]
+    size = len(data) * 3 // 4 - (len(data) - len(data.rstrip("=")))
+    return f"a {kind} file of {size} bytes" if size < 1024 else f"a {kind} file of {size // 1024} KB"
+
+
 def _rendering_html(rendering: Rendering) -> str:
     blocks = []
     for index, message in enumerate(rendering.messages):
@@ -574,6 +660,8 @@ def _rendering_html(rendering: Rendering) -> str:
         notes += [f"<span style='color:#d93025;'>This text cannot be rendered: {html.escape(problem.reason)}</span>"
                   for problem in rendering.problems if problem.message == index]
         text = html.escape(message.content) or "<i style='color:gray;'>(empty)</i>"
+        notes += [f"<span style='color:#1a73e8;'>+ an image: {html.escape(_image_words(address))}</span>"
+                  for address in message.images]
         blocks.append(
             f"<p><b>{html.escape(message.role.capitalize())}</b><br>{text.replace(chr(10), '<br>')}</p>"
             + "".join(f"<p style='margin-top:0;'>{note}</p>" for note in notes)

@@ -1,38 +1,29 @@
 """Try it: sample values for the prompt's inputs, what the model receives with them, and the model's answer.
 
-The rendering is `prompt_studio.rendering` (the official SDK's Liquid, or Orkes's `${name}`), a run goes through
-`services.trying`; this panel only collects values and shows results: the messages with their roles, each
-variable without a value marked, a template that cannot render said at its message, and the answer as it streams
-in with its figures, or the provider's refusal in plain words, never as a dialog. Compare side by side runs the
-draft and a version of the history at once with the same values, in two columns, and marks the words that changed
-between the two answers; Run 5 times repeats the draft and tells the spread of its times and how many different
-answers came back.
+The fields of the inputs are `ui.sample_inputs`; the rendering is `prompt_studio.rendering` (the official SDK's
+Liquid, or Orkes's `${name}`), a run goes through `services.trying`; this panel only collects values and shows
+results: the messages with their roles, each variable without a value marked, a template that cannot render said
+at its message, and the answer as it streams in with its figures, or the provider's refusal in plain words, never
+as a dialog. Compare side by side runs the draft and a version of the history at once with the same values, in two
+columns, and marks the words that changed between the two answers; Run 5 times repeats the draft and tells the
+spread of its times and how many different answers came back.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
 import html
-import json
-import mimetypes
-import re
 from collections.abc import Coroutine
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
-    QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QTextBrowser,
@@ -42,13 +33,12 @@ from PySide6.QtWidgets import (
 
 from prompt_studio.models import config_from_prompt
 from prompt_studio.models.labels import INPUT_TYPE_LABELS
-from prompt_studio.models.problems import json_problem
 from prompt_studio.models.prompt import Prompt
 from prompt_studio.models.variables import orkes_variables
 from prompt_studio.rendering import Rendering, image_marker, preview_messages, templates_of_config, with_images
 from prompt_studio.services.compare import WordChange, word_changes
 from prompt_studio.services.trying import RunSummary, TextDelta, Trials
-from prompt_studio.ui.tasks import wait_for_dialog
+from prompt_studio.ui.sample_inputs import SampleInput
 from prompt_studio.ui.test_case_bar import TestCaseBar
 from prompt_studio.ui.when import duration_words
 
@@ -57,161 +47,6 @@ PREVIEW_DELAY_MS = 80
 only spares a 1 MB one from rendering on every keystroke."""
 REPEAT_TIMES = 5
 """How many runs "Run 5 times" makes, one after another (as Langfuse's repeated runs, a spread, not a benchmark)."""
-_IMAGE_ADDRESS = re.compile(r"^(https?://\S+|data:image/[\w.+-]+;base64,\S+)$")
-CHOSEN_IMAGE_FILE = "(an image file chosen before)"
-MAX_IMAGE_BYTES = 20 * 1024 * 1024
-"""The largest image the providers take in a request (OpenAI's and Anthropic's limit is about 20 MB)."""
-_JSON_TYPES = {"list", "dict", "chat_messages", "list[str]", "list[float]", "list[int]", "list[bool]"}
-
-
-def image_data_url(path: Path) -> str:
-    """A file's bytes as a `data:` URL, by its image type; a file that is no image or too large is refused."""
-    kind = mimetypes.guess_type(path.name)[0]
-    if kind is None or not kind.startswith("image/"):
-        raise ValueError(f"{path.name} is not an image file (PNG, JPEG, GIF or WebP).")
-    if path.stat().st_size > MAX_IMAGE_BYTES:
-        raise ValueError(f"{path.name} is larger than the 20 MB the providers take.")
-    return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode()}"
-
-
-class SampleInput(QWidget):
-    """One input's value, edited as its type asks: text, a number, yes/no, or JSON checked as it is typed."""
-
-    sig_changed = Signal()
-    """The value changed (it may not be valid yet)."""
-
-    def __init__(self, identifier: str, kind: str, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.identifier, self.kind = identifier, kind
-        self.setObjectName(f"sampleInput_{identifier}")
-        self.setAccessibleName(f"Sample value of {identifier}")
-        self.problem = QLabel()
-        self.problem.setObjectName(f"sampleInputProblem_{identifier}")
-        self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #d93025;")
-        self.problem.hide()
-        if kind == "bool":
-            self.field: QWidget = QCheckBox("Yes")
-            self.field.toggled.connect(self.sig_changed)
-        elif kind in ("float", "image"):
-            self.field = QLineEdit()
-            self.field.setPlaceholderText("A number, such as 0.5" if kind == "float"
-                                          else "An image's web address (https://...), or choose a file")
-            self.field.textChanged.connect(self._on_field_edited)
-        else:
-            self.field = QPlainTextEdit()
-            self.field.setTabChangesFocus(True)
-            self.field.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)
-            if kind in _JSON_TYPES:
-                self.field.setPlaceholderText('JSON, such as ["a", "b"]' if kind.startswith("list") else "JSON")
-            self.field.textChanged.connect(self._on_field_edited)
-        self.field.setObjectName(f"sampleInputField_{identifier}")
-        self.field.setAccessibleName(f"{identifier} ({INPUT_TYPE_LABELS.get(kind, kind)})")
-
-        self._chosen_file: tuple[str, str] | None = None
-        """An image file chosen for this input: the path shown in the field, and its bytes as a `data:` URL."""
-        self._reading: asyncio.Task | None = None
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        if kind == "image":
-            self.file_button = QPushButton("Choose file...")
-            self.file_button.setObjectName(f"sampleInputFile_{identifier}")
-            self.file_button.setAccessibleName(f"Choose an image file for {identifier}")
-            row = QHBoxLayout()
-            row.addWidget(self.field, 1)
-            row.addWidget(self.file_button)
-            layout.addLayout(row)
-            self.file_button.clicked.connect(self._on_file_button_clicked)
-        else:
-            layout.addWidget(self.field)
-        layout.addWidget(self.problem)
-
-    def value(self) -> Any:
-        """The value to render with; None when it is empty or does not read (it then counts as missing)."""
-        if isinstance(self.field, QCheckBox):
-            return self.field.isChecked()
-        text = self.field.text() if isinstance(self.field, QLineEdit) else self.field.toPlainText()
-        if not text.strip():
-            return None
-        if self.kind == "float":
-            try:
-                return float(text)
-            except ValueError:
-                return None
-        if self.kind in _JSON_TYPES:
-            try:
-                return json.loads(text)
-            except ValueError:
-                return None
-        if self.kind == "image":
-            if self._chosen_file is not None and text == self._chosen_file[0]:
-                return self._chosen_file[1]
-            return text.strip() if _IMAGE_ADDRESS.match(text.strip()) else None
-        return text
-
-    def set_value(self, value: Any) -> None:
-        if isinstance(self.field, QCheckBox):
-            self.field.setChecked(bool(value))
-            return
-        text = "" if value is None else (json.dumps(value, ensure_ascii=False) if self.kind in _JSON_TYPES
-                                         else str(value))
-        if self.kind == "image" and text.startswith("data:"):
-            self._chosen_file = (CHOSEN_IMAGE_FILE, text)  # a test case keeps the bytes, not where they came from
-            text = CHOSEN_IMAGE_FILE
-        if isinstance(self.field, QLineEdit):
-            self.field.setText(text)
-        else:
-            self.field.setPlainText(text)
-
-    def _on_field_edited(self, *_args: Any) -> None:
-        self.problem.setText(self._problem() or "")
-        self.problem.setVisible(bool(self.problem.text()))
-        self.sig_changed.emit()
-
-    def _problem(self) -> str | None:
-        text = self.field.text() if isinstance(self.field, QLineEdit) else self.field.toPlainText()
-        if not text.strip():
-            return None
-        if self.kind == "float":
-            try:
-                float(text)
-            except ValueError:
-                return "This needs a number, such as 0.5."
-        if self.kind in _JSON_TYPES:
-            try:
-                json.loads(text)
-            except json.JSONDecodeError as error:
-                return json_problem(error)
-        if self.kind == "image" and self.value() is None:
-            return "Give the image's web address (https://...), or choose a file."
-        return None
-
-    def _on_file_button_clicked(self) -> None:
-        self._reading = asyncio.ensure_future(self.choose_file())
-
-    async def choose_file(self, path: Path | None = None) -> bool:
-        """An image file from this computer, read in a worker thread and sent as its bytes (a `data:` URL)."""
-        if path is None:
-            dialog = QFileDialog(self, "Choose an image")
-            dialog.setObjectName("imageFileDialog")
-            dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-            dialog.setNameFilter("Images (*.png *.jpg *.jpeg *.gif *.webp);;All files (*)")
-            if await wait_for_dialog(dialog) != QDialog.DialogCode.Accepted or not dialog.selectedFiles():
-                return False
-            path = Path(dialog.selectedFiles()[0])
-        try:
-            address = await asyncio.to_thread(image_data_url, path)
-        except (OSError, ValueError) as error:
-            self.problem.setText(str(error) if isinstance(error, ValueError)
-                                 else f"{path.name} could not be read: {error.strerror or error}.")
-            self.problem.show()
-            return False
-        self._chosen_file = (str(path), address)
-        self.field.setText(str(path))
-        return True
-
-
 class TryItPanel(QWidget):
     """What the model receives for the prompt on screen (draft included) and the sample values given here."""
 

@@ -11,9 +11,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QFileDialog,
     QHBoxLayout,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -33,7 +35,7 @@ _IMAGE_ADDRESS = re.compile(r"^(https?://\S+|data:image/[\w.+-]+;base64,\S+)$")
 CHOSEN_IMAGE_FILE = "(an image file chosen before)"
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 """The largest image the providers take in a request (OpenAI's and Anthropic's limit is about 20 MB)."""
-_JSON_TYPES = {"list", "dict", "chat_messages", "list[str]", "list[float]", "list[int]", "list[bool]"}
+_JSON_TYPES = {"list", "dict", "list[str]", "list[float]", "list[int]", "list[bool]"}
 
 
 def image_data_url(path: Path) -> str:
@@ -46,8 +48,80 @@ def image_data_url(path: Path) -> str:
     return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode()}"
 
 
+CHAT_ROLES = ("user", "assistant", "system")
+
+
+class ChatMessagesField(QWidget):
+    """A conversation as a `chat_messages` input holds it: one row per message, its role and its text."""
+
+    sig_changed = Signal()
+
+    def __init__(self, identifier: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.identifier = identifier
+        self.rows: list[tuple[QComboBox, QPlainTextEdit, QWidget]] = []
+        self.rows_layout = QVBoxLayout()
+        self.rows_layout.setContentsMargins(0, 0, 0, 0)
+        self.add_button = QPushButton("+ Message")
+        self.add_button.setObjectName(f"sampleInputAddMessage_{identifier}")
+        self.add_button.setAccessibleName(f"Add a message to {identifier}")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self.rows_layout)
+        layout.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.add_button.clicked.connect(lambda: self.add_message("user" if not self.rows or
+                                                                 self.rows[-1][0].currentText() != "user"
+                                                                 else "assistant"))
+
+    def add_message(self, role: str = "user", content: str = "") -> QPlainTextEdit:
+        row = QWidget()
+        role_box = QComboBox()
+        role_box.addItems(CHAT_ROLES)
+        role_box.setCurrentText(role if role in CHAT_ROLES else "user")
+        role_box.setAccessibleName(f"Role of message {len(self.rows) + 1}")
+        text = QPlainTextEdit(content)
+        text.setTabChangesFocus(True)
+        text.setFixedHeight(self.fontMetrics().lineSpacing() * 2 + 12)
+        text.setAccessibleName(f"Text of message {len(self.rows) + 1}")
+        remove = QToolButton()
+        remove.setText("x")
+        remove.setAccessibleName(f"Remove message {len(self.rows) + 1}")
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(role_box, 0, Qt.AlignmentFlag.AlignTop)
+        line.addWidget(text, 1)
+        line.addWidget(remove, 0, Qt.AlignmentFlag.AlignTop)
+        self.rows_layout.addWidget(row)
+        entry = (role_box, text, row)
+        self.rows.append(entry)
+        role_box.currentTextChanged.connect(self.sig_changed)
+        text.textChanged.connect(self.sig_changed)
+        remove.clicked.connect(lambda: self._remove(entry))
+        self.sig_changed.emit()
+        return text
+
+    def _remove(self, entry: tuple[QComboBox, QPlainTextEdit, QWidget]) -> None:
+        self.rows.remove(entry)
+        entry[2].deleteLater()
+        self.sig_changed.emit()
+
+    def messages(self) -> list[dict[str, str]]:
+        return [{"role": role.currentText(), "content": text.toPlainText()} for role, text, _row in self.rows]
+
+    def set_messages(self, messages: Any) -> None:
+        """Show a list of `{"role", "content"}` (anything else, as from an old test case, shows as nothing)."""
+        for entry in list(self.rows):
+            self.rows.remove(entry)
+            entry[2].deleteLater()
+        for message in messages if isinstance(messages, list) else []:
+            if isinstance(message, dict):
+                self.add_message(str(message.get("role", "user")), str(message.get("content", "")))
+        self.sig_changed.emit()
+
+
 class SampleInput(QWidget):
-    """One input's value, edited as its type asks: text, a number, yes/no, or JSON checked as it is typed."""
+    """One input's value, edited as its type asks: text, a number, yes/no, JSON checked as it is typed, an image,
+    or chat messages."""
 
     sig_changed = Signal()
     """The value changed (it may not be valid yet)."""
@@ -65,6 +139,9 @@ class SampleInput(QWidget):
         if kind == "bool":
             self.field: QWidget = QCheckBox("Yes")
             self.field.toggled.connect(self.sig_changed)
+        elif kind == "chat_messages":
+            self.field = ChatMessagesField(identifier)
+            self.field.sig_changed.connect(self.sig_changed)
         elif kind in ("float", "image"):
             self.field = QLineEdit()
             self.field.setPlaceholderText("A number, such as 0.5" if kind == "float"
@@ -103,6 +180,8 @@ class SampleInput(QWidget):
         """The value to render with; None when it is empty or does not read (it then counts as missing)."""
         if isinstance(self.field, QCheckBox):
             return self.field.isChecked()
+        if isinstance(self.field, ChatMessagesField):
+            return self.field.messages() or None
         text = self.field.text() if isinstance(self.field, QLineEdit) else self.field.toPlainText()
         if not text.strip():
             return None
@@ -125,6 +204,9 @@ class SampleInput(QWidget):
     def set_value(self, value: Any) -> None:
         if isinstance(self.field, QCheckBox):
             self.field.setChecked(bool(value))
+            return
+        if isinstance(self.field, ChatMessagesField):
+            self.field.set_messages(value)
             return
         text = "" if value is None else (json.dumps(value, ensure_ascii=False) if self.kind in _JSON_TYPES
                                          else str(value))

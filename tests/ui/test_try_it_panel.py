@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QToolButton
 
 from tests.ui.main_window_support import open_window
 
@@ -67,3 +67,29 @@ def test_the_versions_to_compare_with_follow_the_history(qtbot, run_async, tmp_p
     selector = window.try_it.findChild(QComboBox, "compareWithSelector")
     qtbot.waitUntil(lambda: selector.count() == window.history_model.rowCount() > 0, timeout=5000)
     assert "production" in " ".join(selector.itemText(row) for row in range(selector.count()))
+
+
+def test_chat_messages_are_edited_as_messages_and_rendered(qtbot):
+    from prompt_studio.ui.sample_inputs import ChatMessagesField
+    from prompt_studio.ui.try_it_panel import TryItPanel
+
+    panel = TryItPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.show_prompt({"prompt": "{% for turn in history %}{{ turn.role }}: {{ turn.content }}\n{% endfor %}",
+                       "model": "m", "inputs": [{"identifier": "history", "type": "chat_messages"}],
+                       "outputs": [{"identifier": "o", "type": "str"}]})
+    field = panel.findChild(ChatMessagesField, "sampleInputField_history")
+    assert panel.inputs["history"].value() is None, "no message yet: missing"
+    field.add_button.click()
+    qtbot.keyClicks(field.rows[0][1], "Where is my refund?")
+    field.add_button.click()
+    assert field.rows[1][0].currentText() == "assistant", "turns alternate"
+    qtbot.keyClicks(field.rows[1][1], "On its way.")
+    panel.refresh()
+    assert panel.rendering.messages[0].content == "user: Where is my refund?\nassistant: On its way.\n"
+
+    panel.inputs["history"].set_value([{"role": "user", "content": "Hello"}])
+    assert panel.inputs["history"].value() == [{"role": "user", "content": "Hello"}]
+    field.rows[0][2].findChild(QToolButton).click()  # the row's remove button
+    assert panel.inputs["history"].value() is None

@@ -71,7 +71,7 @@ from prompt_studio.ui.about_dialog import AboutDialog, bundled_licences
 from prompt_studio.ui.compare import CompareDialog
 from prompt_studio.ui.connection_dialog import ConnectionDialog
 from prompt_studio.ui.dialogs import ChangeKeyDialog, CommitMessageDialog, new_prompt_dialog, new_tag_dialog
-from prompt_studio.ui.editor import editor_for
+from prompt_studio.ui.editor import PromptEditor, editor_for
 from prompt_studio.ui.history import VersionHistoryModel
 from prompt_studio.ui.key_value_tags import KeyValueTagsDialog
 from prompt_studio.ui.menus import add_actions, menu, replace_action
@@ -566,6 +566,7 @@ class MainWindow(QMainWindow):
         self.try_it.sig_repeat_finished.connect(
             lambda summaries: self._keep_runs([(summary, DRAFT_SOURCE) for summary in summaries]))
         self.try_it.sig_comparison_finished.connect(self._on_try_it_comparison_finished)
+        self.try_it.sig_add_inputs_requested.connect(self._on_try_it_add_inputs_requested)
         self.try_it.sig_history_requested.connect(
             lambda: self.tasks.run("run-history", "Reading the runs", self.show_run_history()))
         self.test_cases_timer = QTimer(self)
@@ -1010,6 +1011,10 @@ class MainWindow(QMainWindow):
         structural = len(cases) != len(self._test_case_book.get(handle, []))
         self._test_case_book[handle] = cases
         self.test_cases_timer.start(0 if structural else TEST_CASES_WRITE_DELAY_MS)
+
+    def _on_try_it_add_inputs_requested(self) -> None:
+        if isinstance(self.editor, PromptEditor) and self.session.editing:
+            self.editor.add_missing_inputs()
 
     def _on_try_it_comparison_finished(self, draft: RunSummary | None, version: RunSummary | None) -> None:
         chosen = self.try_it.chosen_version()

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from prompt_studio.models import config_from_prompt
 from prompt_studio.models.labels import INPUT_TYPE_LABELS
 from prompt_studio.models.prompt import Prompt
-from prompt_studio.models.variables import orkes_variables
+from prompt_studio.models.variables import orkes_variables, variables_read
 from prompt_studio.rendering import Rendering, image_marker, preview_messages, templates_of_config, with_images
 from prompt_studio.services.compare import WordChange, word_changes
 from prompt_studio.services.trying import RunSummary, TextDelta, Trials
@@ -58,6 +58,8 @@ class TryItPanel(QWidget):
     """Run 5 times ended, stopped or not: the RunSummary of every run that finished."""
     sig_history_requested = Signal()
     """The author asked to see the runs of the prompt."""
+    sig_add_inputs_requested = Signal()
+    """The author asked to declare the variables the texts read as inputs (the form does it)."""
 
     def __init__(self, parent: QWidget | None = None, trials: Trials | None = None):
         super().__init__(parent)
@@ -75,6 +77,18 @@ class TryItPanel(QWidget):
         """Set while a test case's values are put in the inputs: that is no edit of the case."""
         self.no_inputs = QLabel("This prompt has no inputs.")
         self.no_inputs.setObjectName("tryItNoInputs")
+        self.undeclared = QWidget()
+        self.undeclared.setObjectName("tryItUndeclared")
+        self.undeclared_label = QLabel()
+        self.undeclared_label.setWordWrap(True)
+        self.add_inputs_button = QPushButton("Add as input")
+        self.add_inputs_button.setObjectName("tryItAddInputsButton")
+        self.add_inputs_button.setAccessibleName("Add the variables the texts read as inputs")
+        undeclared_row = QHBoxLayout(self.undeclared)
+        undeclared_row.setContentsMargins(0, 0, 0, 0)
+        undeclared_row.addWidget(self.undeclared_label, 1)
+        undeclared_row.addWidget(self.add_inputs_button)
+        self.undeclared.hide()
         self.inputs_area = QWidget()
         self.inputs_form = QFormLayout(self.inputs_area)
         self.inputs_form.setContentsMargins(0, 0, 0, 0)
@@ -157,6 +171,7 @@ class TryItPanel(QWidget):
         layout.addWidget(self.test_cases)
         layout.addWidget(self.no_inputs)
         layout.addWidget(self.inputs_area)
+        layout.addWidget(self.undeclared)
         layout.addWidget(self.preview_title)
         layout.addWidget(self.preview, 1)
         buttons = QHBoxLayout()
@@ -195,6 +210,7 @@ class TryItPanel(QWidget):
         self.compare_button.clicked.connect(self.compare)
         self.repeat_button.clicked.connect(self.run_repeatedly)
         self.history_button.clicked.connect(self.sig_history_requested)
+        self.add_inputs_button.clicked.connect(self.sig_add_inputs_requested)
 
     def show_prompt(self, config: dict[str, Any], syntax: str = "liquid") -> None:
         """The prompt as it is on screen now; the inputs follow its declared inputs, keeping values typed."""
@@ -205,7 +221,16 @@ class TryItPanel(QWidget):
             declared = [(name, "str") for name in orkes_variables([str(config.get("prompt") or "")])]
         if [(name, widget.kind) for name, widget in self.inputs.items()] != declared:
             self._rebuild_inputs(declared)
+        self._show_undeclared([] if syntax == "orkes" else [
+            name for name in variables_read([template.content for template in templates_of_config(config)])
+            if name not in dict(declared)])
         self.preview_timer.start()
+
+    def _show_undeclared(self, names: list[str]) -> None:
+        """The variables the texts read that are no input: they render empty until they are declared."""
+        self.undeclared_label.setText(f"Read by the text but not an input: {', '.join(names)}")
+        self.add_inputs_button.setText("Add as inputs" if len(names) > 1 else "Add as input")
+        self.undeclared.setVisible(bool(names))
 
     def values(self) -> dict[str, Any]:
         """The sample values that are given (an empty one counts as missing, as a missing variable would)."""

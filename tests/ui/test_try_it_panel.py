@@ -93,3 +93,23 @@ def test_chat_messages_are_edited_as_messages_and_rendered(qtbot):
     assert panel.inputs["history"].value() == [{"role": "user", "content": "Hello"}]
     field.rows[0][2].findChild(QToolButton).click()  # the row's remove button
     assert panel.inputs["history"].value() is None
+
+
+def test_a_variable_the_text_reads_but_no_input_declares_is_offered_as_an_input(qtbot, run_async, tmp_path):
+    window = open_window(qtbot, run_async, tmp_path / "app")
+    with qtbot.waitSignal(window.sig_prompt_opened, timeout=15000):
+        window.open_prompt(HANDLE)
+    window.try_it_action.trigger()
+    panel = window.try_it
+    assert panel.undeclared.isHidden()
+    system = window.editor.findChild(QPlainTextEdit, "systemPromptEdit")
+    system.moveCursor(system.textCursor().MoveOperation.End)
+    qtbot.keyClicks(system, " Reply in {{ language }}.")
+    qtbot.waitUntil(lambda: not panel.undeclared.isHidden(), timeout=3000)
+    assert "language" in panel.undeclared_label.text()
+    panel.add_inputs_button.click()
+    qtbot.waitUntil(lambda: "language" in panel.inputs, timeout=3000)
+    assert panel.undeclared.isHidden()
+    assert "language" in [row["identifier"] for row in window.editor.content()[0]["inputs"]]
+    window.editor.undo_action.trigger()
+    qtbot.waitUntil(lambda: "language" not in panel.inputs, timeout=3000)

@@ -232,7 +232,7 @@ class PromptEditor(ContentForm):
         self.inputs_editor.sig_edited.connect(lambda: self._record_edit("", "inputs", True))
         self.outputs_editor.sig_edited.connect(self._on_outputs_editor_edited)
         self.outputs_editor.sig_edit_schema_requested.connect(self._on_outputs_editor_edit_schema_requested)
-        self.add_missing_button.clicked.connect(self._on_add_missing_button_clicked)
+        self.add_missing_button.clicked.connect(self.add_missing_inputs)
         self.response_format_field.toggled.connect(self._on_response_format_field_toggled)
         self.technique_field.currentIndexChanged.connect(self._on_technique_field_current_index_changed)
         self.demonstrations_editor.sig_edited.connect(lambda: self._record_edit("", "demonstrations", True))
@@ -486,7 +486,11 @@ class PromptEditor(ContentForm):
         dialog.sig_schema_accepted.connect(lambda accepted: self.outputs_editor.model.set_schema(position, accepted))
         dialog.open()
 
-    def _on_add_missing_button_clicked(self) -> None:
+    def add_missing_inputs(self) -> None:
+        """Declare the variables the texts read as inputs (Text), as one edit that Undo takes back."""
+        self._refresh_missing_variables()  # now, not after the pause in typing the check waits for
+        if self._read_only or not self._missing:
+            return
         rows = self.inputs_editor.model.rows()
         rows += [{"identifier": name, "type": DETECTED_INPUT_TYPE} for name in self._missing]
         self.inputs_editor.model.set_rows(rows)

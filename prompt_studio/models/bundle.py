@@ -1,20 +1,38 @@
 """A bundle: prompts carried from one connection to another (a backup, dev to prod), as one JSON file.
 
-Each prompt is its handle, the full `configData` of its newest version and its runtime parameters. The format is
-ours and versioned; what a bundle holds is validated by the same model as any prompt, so a bad file is refused
+Each prompt is its handle, the full `configData` of its newest version and its runtime parameters; an export with
+every version (format version 2) adds the earlier versions, oldest first, each with its commit message. The format
+is ours and versioned; what a bundle holds is validated by the same model as any prompt, so a bad file is refused
 with the place of each problem before anything is written.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 
 from prompt_studio.models.base import CamelWireModel
 from prompt_studio.models.config import ConfigData
+from prompt_studio.models.problems import json_problem, wire_summary
 
 BUNDLE_FORMAT = "prompt-studio-bundle"
+LATEST_ONLY, ALL_VERSIONS = 1, 2
+"""Format 1 holds each prompt's newest version; format 2 adds its earlier versions (a reader of format 1 would
+import only the newest, so such a bundle says it holds more)."""
+
+
+class BundledVersion(CamelWireModel):
+    """An earlier version, as far as its connection shows it (on LangWatch, a version's answer: all but the
+    sampling settings other than temperature and max tokens, which only the newest version's content carries)."""
+
+    version: int
+    config_data: ConfigData
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    commit_message: str | None = None
+    author: str | None = None
+    created_at: str | None = None
 
 
 class BundledPrompt(CamelWireModel):
@@ -23,11 +41,47 @@ class BundledPrompt(CamelWireModel):
     parameters: dict[str, Any] = Field(default_factory=dict)
     version: int | None = None
     """The version it was exported from, for the reader; an import never relies on it."""
+    commit_message: str | None = None
+    earlier_versions: list[BundledVersion] = Field(default_factory=list)
+    """Oldest first, without the newest (which is `config_data`); empty in a bundle of newest versions only."""
+
+    def contents(self) -> list[tuple[ConfigData, dict[str, Any], str | None]]:
+        """Every version it carries, oldest first: (content, parameters, commit message)."""
+        older = [(item.config_data, item.parameters, item.commit_message) for item in self.earlier_versions]
+        return [*older, (self.config_data, self.parameters, self.commit_message)]
 
 
 class Bundle(CamelWireModel):
     format: Literal["prompt-studio-bundle"] = BUNDLE_FORMAT
-    format_version: Literal[1] = 1
+    format_version: Literal[1, 2] = LATEST_ONLY
     exported_from: str = ""
     exported_at: str = ""
     prompts: list[BundledPrompt] = Field(default_factory=list)
+
+
+class BundleProblem(ValueError):
+    """Why a file is not a bundle that can be imported, in plain words; nothing was written."""
+
+
+def read_bundle(text: str, name: str) -> Bundle:
+    """The bundle in `text`, or a `BundleProblem` naming `name` and what is wrong: not JSON, not a bundle, a
+    newer format, or a prompt that is not valid (with its place)."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise BundleProblem(f"{name} is not a Prompt Studio bundle. {json_problem(error)}") from None
+    if not isinstance(data, dict) or data.get("format") != BUNDLE_FORMAT:
+        raise BundleProblem(f"{name} is not a Prompt Studio bundle: it has no \"format\": \"{BUNDLE_FORMAT}\".")
+    version = data.get("formatVersion", LATEST_ONLY)
+    if version not in (LATEST_ONLY, ALL_VERSIONS):
+        raise BundleProblem(f"{name} is a bundle of format version {version}, written by a newer Prompt Studio; "
+                            f"this one reads versions {LATEST_ONLY} and {ALL_VERSIONS}.")
+    try:
+        bundle = Bundle.model_validate(data)
+    except ValidationError as error:
+        raise BundleProblem(f"{name} is not a Prompt Studio bundle: {wire_summary(error, limit=3)}") from None
+    handles = [item.handle for item in bundle.prompts]
+    twice = sorted({handle for handle in handles if handles.count(handle) > 1})
+    if twice:
+        raise BundleProblem(f"{name} holds these prompts more than once: {', '.join(twice)}.")
+    return bundle

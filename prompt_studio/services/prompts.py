@@ -135,6 +135,12 @@ def _save_request(draft: Draft, commit_message: str) -> SyncRequest:
     )
 
 
+def server_holds(info: ConflictInfo, config: ConfigData, parameters: dict[str, Any] | None) -> bool:
+    """Whether the server's newest version (the side of a conflict) is exactly this content."""
+    remote_parameters = info.remote_parameters if info.remote_parameters is not None else {}
+    return info.remote_config_data.to_wire() == config.to_wire() and remote_parameters == (parameters or {})
+
+
 def _server_already_has(info: ConflictInfo, request: SyncRequest) -> bool:
     """Whether the server's newest version is exactly the draft being saved.
 
@@ -143,11 +149,7 @@ def _server_already_has(info: ConflictInfo, request: SyncRequest) -> bool:
     own save, so it is up to date; calling it a colleague's conflict would be false, and writing again would
     duplicate it. Only an exact match counts; anything else stays a conflict for the merge.
     """
-    remote_parameters = info.remote_parameters if info.remote_parameters is not None else {}
-    return (
-        info.remote_config_data.to_wire() == request.config_data.to_wire()
-        and remote_parameters == (request.parameters or {})
-    )
+    return server_holds(info, request.config_data, request.parameters)
 
 
 class PromptService:
@@ -195,6 +197,11 @@ class PromptService:
             if opened is not None:
                 return opened
         return self._as_shown(prompt)
+
+    def version_content(self, prompt: Prompt) -> tuple[dict[str, Any], dict[str, Any]]:
+        """A version's content and parameters as far as its answer shows them (all of it for Orkes)."""
+        shown = self._as_shown(prompt)
+        return shown.config, shown.parameters
 
     def _as_shown(self, prompt: Prompt) -> OpenedPrompt:
         """A version as far as its answer shows it (all of it for Orkes, part of it for LangWatch)."""
@@ -255,20 +262,22 @@ class PromptService:
         return await self._outcome(draft, request, await self.backend.sync_prompt(draft.handle, request))
 
     async def save_many(
-        self, drafts: Sequence[Draft], commit_message: str, *, concurrency: int = DEFAULT_CONCURRENCY,
-        on_answered: Callable[[str], None] | None = None,
+        self, drafts: Sequence[Draft], commit_message: str | Sequence[str], *,
+        concurrency: int = DEFAULT_CONCURRENCY, on_answered: Callable[[str], None] | None = None,
     ) -> list[BulkSaveItem]:
         """Save several drafts at once ("Save all", an import), each against its own base version, as `save` does.
 
-        The syncs go out a few at a time (`services.bulk`); a draft whose content is invalid fails alone, without a
+        One commit message for all, or one per draft (an import of every version keeps each version's own). The
+        syncs go out a few at a time (`services.bulk`); a draft whose content is invalid fails alone, without a
         request, and so does a save the server refuses. `on_answered(handle)` follows the progress.
         """
+        messages = [commit_message] * len(drafts) if isinstance(commit_message, str) else list(commit_message)
         items: list[BulkSaveItem | None] = [None] * len(drafts)
         requests: list[tuple[str, SyncRequest]] = []
         positions: list[int] = []
-        for position, draft in enumerate(drafts):
+        for position, (draft, message) in enumerate(zip(drafts, messages, strict=True)):
             try:
-                requests.append((draft.handle, _save_request(draft, commit_message)))
+                requests.append((draft.handle, _save_request(draft, message)))
             except ValidationFailedError as error:
                 items[position] = BulkSaveItem(draft.handle, error=error)
                 continue

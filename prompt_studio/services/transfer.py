@@ -1,8 +1,13 @@
 """Export a connection's prompts as a bundle, and import a bundle into any connection without overwriting.
 
 An import saves each prompt through sync with no base version, as a new prompt: the server creates what it does
-not have and answers `conflict` for what it has. A conflict whose content is already the bundle's is unchanged;
-any other is listed for the user to settle (in the app, through the merge dialog), never written over.
+not have and answers `conflict` for what it has. A prompt whose newest version is already the bundle's is
+unchanged; one whose newest version is an earlier version of an all-versions bundle is brought up to date with the
+versions that follow it (each a new version, with its own commit message); any other is a conflict, listed for the
+user to settle (in the app, through the merge dialog), never written over.
+
+The versions of one prompt go out one after the other (each builds on the one before); the prompts go out side by
+side (`PromptService.save_many`), so an all-versions import costs as many rounds as its longest history.
 """
 
 from __future__ import annotations
@@ -11,68 +16,196 @@ import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
-from prompt_studio.models import ConfigData
-from prompt_studio.models.bundle import BUNDLE_FORMAT, Bundle, BundledPrompt
+from prompt_studio.models import ConfigData, ConflictInfo
+from prompt_studio.models.bundle import ALL_VERSIONS, BUNDLE_FORMAT, LATEST_ONLY, Bundle, BundledPrompt, BundledVersion
+from prompt_studio.models.conversion import split_by_answer
 from prompt_studio.models.draft import Draft
 from prompt_studio.models.errors import PromptStudioError
-from prompt_studio.services.prompts import PromptService
+from prompt_studio.services.prompts import BulkSaveItem, PromptService, server_holds
+
+READS_IN_FLIGHT = 16
 
 
-async def export_bundle(service: PromptService, source: str, handles: Sequence[str] | None = None) -> Bundle:
-    """The newest version of every prompt (or of `handles`), with everything it holds, read a few at a time."""
+async def export_bundle(
+    service: PromptService, source: str, handles: Sequence[str] | None = None, *, all_versions: bool = False,
+    on_read: Callable[[str], None] | None = None,
+) -> Bundle:
+    """The newest version of every prompt (or of `handles`) with everything it holds, and with `all_versions`
+    its earlier versions as their answers show them; read a few prompts at a time."""
     if handles is None:
         handles = [prompt.handle or prompt.id for prompt in await service.list_prompts()]
-    turns = asyncio.Semaphore(16)
+    turns = asyncio.Semaphore(READS_IN_FLIGHT)
 
     async def read(handle: str) -> BundledPrompt:
         async with turns:
-            opened = await service.open_prompt(handle)
+            if all_versions:
+                opened, versions = await service.open_with_history(handle)
+            else:
+                opened, versions = await service.open_prompt(handle), []
+        earlier = [_bundled_version(service, version) for version in reversed(versions)
+                   if version.version != opened.prompt.version]
+        if on_read is not None:
+            on_read(handle)
         return BundledPrompt(handle=handle, config_data=ConfigData.model_validate(opened.config),
-                             parameters=opened.parameters, version=opened.prompt.version)
+                             parameters=opened.parameters, version=opened.prompt.version,
+                             commit_message=opened.prompt.commit_message, earlier_versions=earlier)
 
     prompts = await asyncio.gather(*(read(handle) for handle in handles))
     moment = datetime.now(UTC).isoformat(timespec="seconds")
-    return Bundle(format=BUNDLE_FORMAT, format_version=1, exported_from=source, exported_at=moment,
-                  prompts=list(prompts))
+    return Bundle(format=BUNDLE_FORMAT, format_version=ALL_VERSIONS if all_versions else LATEST_ONLY,
+                  exported_from=source, exported_at=moment, prompts=list(prompts))
+
+
+def _bundled_version(service: PromptService, version) -> BundledVersion:
+    config, parameters = service.version_content(version)
+    return BundledVersion(version=version.version, config_data=ConfigData.model_validate(config),
+                          parameters=parameters, commit_message=version.commit_message,
+                          author=version.author_id, created_at=version.created_at)
 
 
 @dataclass
 class ImportSummary:
+    """What an import did, prompt by prompt."""
+
     created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    """There already, at an earlier version of the bundle (or merged, in the app): newer versions were added."""
     unchanged: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     """On the connection with other content: nothing was written; merge them one by one."""
     failed: list[tuple[str, str]] = field(default_factory=list)
+    pending: dict[str, Draft] = field(default_factory=dict)
+    """Each conflict as a draft: the bundle's newest content, with the connection's side as its conflict."""
 
-    @property
-    def lines(self) -> list[str]:
-        words = [(self.created, "created"), (self.unchanged, "already there, unchanged"),
-                 (self.conflicts, "already there with other content (nothing written: merge them)")]
+    CONFLICT_WORDS = "already there with other content (nothing written: merge them)"
+
+    def lines(self, conflict_words: str = CONFLICT_WORDS) -> list[str]:
+        words = [(self.created, "created"), (self.updated, "updated with newer versions"),
+                 (self.unchanged, "already there, unchanged"), (self.conflicts, conflict_words)]
         lines = [f"{len(names)} {text}: {', '.join(names)}" for names, text in words if names]
         lines += [f"{handle} was not imported: {reason}" for handle, reason in self.failed]
         return lines
+
+
+@dataclass
+class _PromptImport:
+    """One prompt of the bundle on its way in: the next of its versions to send, and the version it builds on."""
+
+    bundled: BundledPrompt
+    contents: list[tuple[ConfigData, dict[str, Any], str | None]]
+    next: int = 0
+    base: Draft | None = None
+    created: bool = False
+    written: int = 0
+
+    @property
+    def handle(self) -> str:
+        return self.bundled.handle
+
+    @property
+    def sending_last(self) -> bool:
+        return self.next == len(self.contents) - 1
+
+    def draft(self) -> Draft:
+        config, parameters, _message = self.contents[self.next]
+        base = self.base
+        return Draft(handle=self.handle, config=config.to_wire(), parameters=parameters,
+                     base_version=base.base_version if base else None,
+                     base_config=base.base_config if base else None,
+                     base_parameters=base.base_parameters if base else {})
+
+    def message(self, bundle: Bundle, default: str) -> str:
+        own = self.contents[self.next][2]
+        return own if bundle.format_version == ALL_VERSIONS and own else default
+
+    def take(self, item: BulkSaveItem, summary: ImportSummary) -> bool:
+        """What the server answered for the version sent; True once this prompt is done."""
+        outcome = item.outcome
+        if outcome is None:
+            error = item.error
+            reason = error.user_message if isinstance(error, PromptStudioError) else "it could not be saved"
+            done = f" ({self.written} of its {len(self.contents)} versions went in)" if self.written else ""
+            summary.failed.append((self.handle, reason + done))
+            return True
+        if outcome.action == "conflict":
+            info = outcome.conflict
+            match = None if self.base is not None or info is None else self._version_matching(info)
+            if match is None:  # other content, or someone saved between two of our versions
+                self._conflict(info, summary)
+                return True
+            self.base = Draft(handle=self.handle, base_version=info.remote_version, config={},
+                              base_config=info.remote_config_data.to_wire(),
+                              base_parameters=dict(info.remote_parameters or {}))
+            self.next = match + 1
+        else:
+            self.created = self.created or (outcome.action == "created" and self.base is None)
+            self.written += outcome.action != "up_to_date"
+            self.base = outcome.draft
+            self.next += 1
+        if self.next < len(self.contents):
+            return False
+        (summary.created if self.created else summary.updated if self.written else summary.unchanged).append(
+            self.handle)
+        return True
+
+    def _version_matching(self, info: ConflictInfo) -> int | None:
+        """The latest of the bundle's versions the connection's newest version is, if any.
+
+        The newest must match in full. An earlier version carries only what its response showed, so it matches
+        on that part, and only when the rest (top_p, seed...) is already the bundle's newest: the versions
+        added on top then replace nothing of the connection's that this import cannot see.
+        """
+        newest, newest_parameters, _message = self.contents[-1]
+        if server_holds(info, newest, newest_parameters):
+            return len(self.contents) - 1
+        remote_shown, remote_hidden = split_by_answer(info.remote_config_data)
+        if remote_hidden != split_by_answer(newest)[1]:
+            return None
+        remote_parameters = info.remote_parameters if info.remote_parameters is not None else {}
+        for position in reversed(range(len(self.contents) - 1)):
+            config, parameters, _message = self.contents[position]
+            if split_by_answer(config)[0] == remote_shown and parameters == remote_parameters:
+                return position
+        return None
+
+    def _conflict(self, info: ConflictInfo | None, summary: ImportSummary) -> None:
+        """Kept as a draft of the bundle's newest content, on the last version this import wrote (if any)."""
+        self.next = len(self.contents) - 1
+        summary.conflicts.append(self.handle)
+        summary.pending[self.handle] = self.draft().model_copy(update={"pending_conflict": info})
 
 
 async def import_bundle(
     service: PromptService, bundle: Bundle, commit_message: str, *,
     on_answered: Callable[[str], None] | None = None,
 ) -> ImportSummary:
-    """Every prompt of `bundle` created where it is missing; the rest compared, never overwritten."""
-    drafts = [Draft(handle=item.handle, config=item.config_data.to_wire(), parameters=item.parameters)
-              for item in bundle.prompts]
-    items = await service.save_many(drafts, commit_message, on_answered=on_answered)
+    """Every prompt of `bundle` created where it is missing (all its versions, in order, where it has them), the
+    rest compared and brought up to date where that adds versions on top of the connection's; never overwritten.
+
+    `on_answered(handle)` is called once per prompt, when it is done.
+    """
     summary = ImportSummary()
-    for bundled, item in zip(bundle.prompts, items, strict=True):
-        outcome = item.outcome
-        if outcome is None:
-            error = item.error
-            summary.failed.append((bundled.handle, error.user_message if isinstance(error, PromptStudioError)
-                                   else "it could not be saved"))
-        elif outcome.action == "created":
-            summary.created.append(bundled.handle)
-        elif outcome.action == "up_to_date":  # the server already had exactly this (`PromptService.save`)
-            summary.unchanged.append(bundled.handle)
-        else:
-            summary.conflicts.append(bundled.handle)
+    going = [_PromptImport(item, item.contents()) for item in bundle.prompts]
+    while going:
+        finishing = {step.handle for step in going if step.sending_last}
+
+        def answered(handle: str, finishing: set[str] = finishing) -> None:
+            if on_answered is not None and handle in finishing:
+                on_answered(handle)
+
+        items = await service.save_many([step.draft() for step in going],
+                                        [step.message(bundle, commit_message) for step in going],
+                                        on_answered=answered)
+        still = []
+        for step, item in zip(going, items, strict=True):
+            if not step.take(item, summary):
+                still.append(step)
+            elif on_answered is not None and step.handle not in finishing:
+                on_answered(step.handle)
+        going = still
+    order = {item.handle: position for position, item in enumerate(bundle.prompts)}
+    for names in (summary.created, summary.updated, summary.unchanged, summary.conflicts):
+        names.sort(key=order.__getitem__)
     return summary

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 from pathlib import Path
 
@@ -37,15 +36,10 @@ def add_transfer_parsers(commands: argparse._SubParsersAction) -> None:
 
 def _read_bundle(source: str):
     from prompt_studio.models.bundle import BundleProblem, read_bundle
+    from prompt_studio.services.transfer import load_bundle
 
     try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
-    except OSError as error:
-        raise CommandFailed(f"cannot read {source}: {error.strerror or error}") from None
-    except UnicodeDecodeError:
-        raise CommandFailed(f"{source} is not a text file") from None
-    try:
-        return read_bundle(text, source)
+        return read_bundle(sys.stdin.read(), "stdin") if source == "-" else load_bundle(Path(source), source)
     except BundleProblem as problem:
         raise CommandFailed(str(problem)) from None
 
@@ -71,17 +65,20 @@ def _run(args: argparse.Namespace, prefix: str, work):
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from prompt_studio.services.transfer import export_bundle
+    from prompt_studio.models.bundle import bundle_text
+    from prompt_studio.services.transfer import export_bundle, write_bundle
 
     program = "prompt-studio export"
     try:
         bundle = _run(args, "export", lambda service, connection: export_bundle(
             service, connection.name, args.handles, all_versions=args.all_versions))
-        text = json.dumps(bundle.to_wire(), ensure_ascii=False, indent=2) + "\n"
         if args.destination == "-":
-            sys.stdout.write(text)
+            sys.stdout.write(bundle_text(bundle))
         else:
-            Path(args.destination).write_text(text, encoding="utf-8")
+            try:
+                write_bundle(Path(args.destination), bundle)
+            except OSError as error:
+                raise CommandFailed(f"cannot write {args.destination}: {error.strerror or error}") from None
         say(program, f"{len(bundle.prompts)} prompt{'s' if len(bundle.prompts) != 1 else ''} written")
         return 0
     except CommandFailed as failure:

@@ -59,6 +59,12 @@ class Bundle(CamelWireModel):
     prompts: list[BundledPrompt] = Field(default_factory=list)
 
 
+def bundle_text(bundle: Bundle) -> str:
+    """The file's text: JSON, 2-space indent, final newline, non-ASCII as it is; it always says what it is."""
+    labelled = {"format": bundle.format, "formatVersion": bundle.format_version, **bundle.to_wire()}
+    return json.dumps(labelled, ensure_ascii=False, indent=2) + "\n"
+
+
 class BundleProblem(ValueError):
     """Why a file is not a bundle that can be imported, in plain words; nothing was written."""
 

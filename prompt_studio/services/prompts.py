@@ -136,9 +136,11 @@ def _save_request(draft: Draft, commit_message: str) -> SyncRequest:
 
 
 def server_holds(info: ConflictInfo, config: ConfigData, parameters: dict[str, Any] | None) -> bool:
-    """Whether the server's newest version (the side of a conflict) is exactly this content."""
+    """Whether the server's newest version (the side of a conflict) is exactly this content (a list left out
+    and an empty one are the same: a server fills in `messages: []`)."""
     remote_parameters = info.remote_parameters if info.remote_parameters is not None else {}
-    return info.remote_config_data.to_wire() == config.to_wire() and remote_parameters == (parameters or {})
+    return (info.remote_config_data.model_dump(mode="json") == config.model_dump(mode="json")
+            and remote_parameters == (parameters or {}))
 
 
 def _server_already_has(info: ConflictInfo, request: SyncRequest) -> bool:

@@ -13,16 +13,29 @@ side (`PromptService.save_many`), so an all-versions import costs as many rounds
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from prompt_studio.models import ConfigData, ConflictInfo
-from prompt_studio.models.bundle import ALL_VERSIONS, BUNDLE_FORMAT, LATEST_ONLY, Bundle, BundledPrompt, BundledVersion
+from prompt_studio.models.bundle import (
+    ALL_VERSIONS,
+    BUNDLE_FORMAT,
+    LATEST_ONLY,
+    Bundle,
+    BundledPrompt,
+    BundledVersion,
+    BundleProblem,
+    bundle_text,
+    read_bundle,
+)
 from prompt_studio.models.conversion import split_by_answer
 from prompt_studio.models.draft import Draft
-from prompt_studio.models.errors import PromptStudioError
+from prompt_studio.models.errors import PromptStudioError, ValidationFailedError
+from prompt_studio.models.orkes import ShapeMisfit, as_langwatch_content, as_orkes_content
 from prompt_studio.services.prompts import BulkSaveItem, PromptService, server_holds
 
 READS_IN_FLIGHT = 16
@@ -65,13 +78,50 @@ def _bundled_version(service: PromptService, version) -> BundledVersion:
                           author=version.author_id, created_at=version.created_at)
 
 
+def fitted_to(bundle: Bundle, from_shape: str, to_shape: str) -> Bundle:
+    """The bundle's newest versions in the shape of the connection they go to (LangWatch's or Orkes'), or a
+    `ValidationFailedError` naming the prompt and what the other shape cannot hold (nothing is sent then)."""
+    if from_shape == to_shape:
+        return bundle
+    convert = as_orkes_content if to_shape == "orkes" else as_langwatch_content
+    prompts = []
+    for item in bundle.prompts:
+        try:
+            content = convert(item.config_data)
+        except ShapeMisfit as misfit:
+            raise ValidationFailedError(f"{item.handle} cannot be copied there: {misfit}") from None
+        prompts.append(item.model_copy(update={"config_data": content, "earlier_versions": []}))
+    return bundle.model_copy(update={"prompts": prompts, "format_version": LATEST_ONLY})
+
+
+def write_bundle(path: Path, bundle: Bundle) -> None:
+    """Write the file whole or not at all (a temporary file beside it, then renamed over it)."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(bundle_text(bundle), encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def load_bundle(path: Path, name: str | None = None) -> Bundle:
+    """The bundle in a file, or a `BundleProblem` saying why it cannot be imported (named `name`)."""
+    name = name or path.name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise BundleProblem(f"{name} cannot be read: {error.strerror or error}.") from None
+    except UnicodeDecodeError:
+        raise BundleProblem(f"{name} is not a text file, so not a Prompt Studio bundle.") from None
+    return read_bundle(text, name)
+
+
 @dataclass
 class ImportSummary:
     """What an import did, prompt by prompt."""
 
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
-    """There already, at an earlier version of the bundle (or merged, in the app): newer versions were added."""
+    """There already, at an earlier version of the bundle: its newer versions were added."""
+    merged: list[str] = field(default_factory=list)
+    """Conflicts the author merged (in the app), saved as a new version."""
     unchanged: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     """On the connection with other content: nothing was written; merge them one by one."""
@@ -83,7 +133,8 @@ class ImportSummary:
 
     def lines(self, conflict_words: str = CONFLICT_WORDS) -> list[str]:
         words = [(self.created, "created"), (self.updated, "updated with newer versions"),
-                 (self.unchanged, "already there, unchanged"), (self.conflicts, conflict_words)]
+                 (self.merged, "merged and saved"), (self.unchanged, "already there, unchanged"),
+                 (self.conflicts, conflict_words)]
         lines = [f"{len(names)} {text}: {', '.join(names)}" for names, text in words if names]
         lines += [f"{handle} was not imported: {reason}" for handle, reason in self.failed]
         return lines

@@ -247,6 +247,7 @@ class MainWindow(QMainWindow):
         self.save_all_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
         self.save_all_action.setToolTip("Save every draft of this connection as new versions, with one message")
         self.resume_merge_action = _named(QAction("Resolve conflict", self), "resumeMergeAction", "Resolve conflict")
+        self.resume_merge_action.setToolTip("Someone saved a newer version: merge your draft with it")
         self.import_action = _named(QAction("Import...", self), "importAction", "Import prompts from a file")
         self.import_action.setToolTip("Put the prompts of an exported file into this connection, never overwriting")
         self.export_action = _named(QAction("Export...", self), "exportAction", "Export prompts to a file")
@@ -254,7 +255,6 @@ class MainWindow(QMainWindow):
         self.copy_to_action = _named(QAction("Copy to...", self), "copyToConnectionAction",
                                      "Copy the prompt to another connection")
         self.copy_to_action.setToolTip("Copy this prompt's newest version to another connection")
-        self.resume_merge_action.setToolTip("Someone saved a newer version: merge your draft with it")
         self.refresh_action = _named(QAction("Refresh", self), "refreshAction", "Refresh")
         self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
         self.delete_action = _named(QAction("Delete prompt", self), "deletePromptAction", "Delete prompt")

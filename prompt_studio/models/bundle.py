@@ -15,7 +15,8 @@ from pydantic import Field, ValidationError
 
 from prompt_studio.models.base import CamelWireModel
 from prompt_studio.models.config import ConfigData
-from prompt_studio.models.problems import json_problem, wire_summary
+from prompt_studio.models.labels import field_label, location_label
+from prompt_studio.models.problems import dotted_path, json_problem, problems_of
 
 BUNDLE_FORMAT = "prompt-studio-bundle"
 LATEST_ONLY, ALL_VERSIONS = 1, 2
@@ -65,6 +66,23 @@ def bundle_text(bundle: Bundle) -> str:
     return json.dumps(labelled, ensure_ascii=False, indent=2) + "\n"
 
 
+def _invalid(name: str, data: dict[str, Any], error: ValidationError) -> str:
+    """The first problem of a bundle that does not validate: in a prompt's content, by the prompt and the field's
+    label ("prompt 2 (team/faq): Model must not be empty"), with its place for whoever edits the JSON."""
+    problems = problems_of(error)
+    first = problems[0]
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    place = dotted_path(first.location)
+    location = first.location
+    if len(location) >= 3 and location[0] == "prompts" and isinstance(location[1], int):
+        item = data["prompts"][location[1]]
+        handle = item.get("handle") if isinstance(item, dict) else None
+        which = f"prompt {location[1] + 1}" + (f" ({handle})" if isinstance(handle, str) else "")
+        subject = location_label(location[3:]) if location[2] == "configData" else field_label(str(location[2]))
+        return f"{name} cannot be imported: {which}: {first.about(subject)} (at {place}){more}."
+    return f"{name} is not a Prompt Studio bundle: {first.about(place or 'the file')}{more}."
+
+
 class BundleProblem(ValueError):
     """Why a file is not a bundle that can be imported, in plain words; nothing was written."""
 
@@ -85,7 +103,7 @@ def read_bundle(text: str, name: str) -> Bundle:
     try:
         bundle = Bundle.model_validate(data)
     except ValidationError as error:
-        raise BundleProblem(f"{name} is not a Prompt Studio bundle: {wire_summary(error, limit=3)}") from None
+        raise BundleProblem(_invalid(name, data, error)) from None
     handles = [item.handle for item in bundle.prompts]
     twice = sorted({handle for handle in handles if handles.count(handle) > 1})
     if twice:

@@ -185,7 +185,7 @@ def _prompt(handle: str, **config) -> dict:
     (json.dumps({"format": "prompt-studio-bundle", "formatVersion": 9, "prompts": []}),
      "format version 9, written by a newer Prompt Studio"),
     (json.dumps({"format": "prompt-studio-bundle", "prompts": [_prompt("a/b"), _prompt("x/y", model="")]}),
-     "is not a Prompt Studio bundle: prompts[1].configData.model"),
+     "cannot be imported: prompt 2 (x/y): Model cannot be empty (at prompts[1].configData.model)."),
     (json.dumps({"format": "prompt-studio-bundle", "prompts": [_prompt("a/b"), _prompt("a/b")]}),
      "holds these prompts more than once: a/b"),
 ])

@@ -95,7 +95,8 @@ def test_a_stopped_import_keeps_the_conflict_and_a_second_import_writes_nothing_
     window.findChild(QDialog, "importProgressDialog").close()
 
 
-def test_a_file_that_is_not_a_bundle_is_explained_and_nothing_is_written(qtbot, run_async, tmp_path, server):
+def test_a_file_that_is_not_a_bundle_is_explained_and_nothing_is_written(qtbot, run_async, tmp_path, server,
+                                                                         screenshots):
     window = open_window(qtbot, run_async, tmp_path / "app", server)
     before = [prompt.handle for prompt in run_async(window.service.list_prompts())]
     bad = tmp_path / "notes.json"
@@ -105,7 +106,9 @@ def test_a_file_that_is_not_a_bundle_is_explained_and_nothing_is_written(qtbot, 
     assert run_async(window.import_prompts(bad)) is None
     box = window.findChild(QMessageBox, "importProblemDialog")
     assert box.text() == "This file cannot be imported. Nothing was written."
-    assert box.informativeText().startswith("notes.json is not a Prompt Studio bundle: prompts[1].configData.outputs")
+    assert box.informativeText() == ("notes.json cannot be imported: prompt 2 (bad/one): Outputs must have at least "
+                                     "one (at prompts[1].configData.outputs).")
+    screenshots.take(box, "import-problem.png")
     box.close()
     assert [prompt.handle for prompt in run_async(window.service.list_prompts())] == before
 

@@ -55,6 +55,8 @@ class BundledPrompt(CamelWireModel):
 class Bundle(CamelWireModel):
     format: Literal["prompt-studio-bundle"] = BUNDLE_FORMAT
     format_version: Literal[1, 2] = LATEST_ONLY
+    prompt_shape: Literal["langwatch", "orkes"] = "langwatch"
+    """What its prompts hold (`Capabilities.prompt_shape`): an import into the other shape converts them."""
     exported_from: str = ""
     exported_at: str = ""
     prompts: list[BundledPrompt] = Field(default_factory=list)
@@ -62,7 +64,8 @@ class Bundle(CamelWireModel):
 
 def bundle_text(bundle: Bundle) -> str:
     """The file's text: JSON, 2-space indent, final newline, non-ASCII as it is; it always says what it is."""
-    labelled = {"format": bundle.format, "formatVersion": bundle.format_version, **bundle.to_wire()}
+    labelled = {"format": bundle.format, "formatVersion": bundle.format_version,
+                "promptShape": bundle.prompt_shape, **bundle.to_wire()}
     return json.dumps(labelled, ensure_ascii=False, indent=2) + "\n"
 
 

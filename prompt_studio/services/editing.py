@@ -347,7 +347,7 @@ class EditingSession:
         anything more is refused in plain words before a request is sent."""
         source = self.workspace.connection.name
         bundle = await export_bundle(self.service, source, [handle])
-        bundle = fitted_to(bundle, self.service.capabilities.prompt_shape, target.service.capabilities.prompt_shape)
+        bundle = fitted_to(bundle, target.service.capabilities.prompt_shape)
         there = EditingSession(target)
         await there.start()
         return await there.import_bundle(bundle, f"Copied from {source}", merge)

@@ -68,7 +68,8 @@ async def export_bundle(
     prompts = await asyncio.gather(*(read(handle) for handle in handles))
     moment = datetime.now(UTC).isoformat(timespec="seconds")
     return Bundle(format=BUNDLE_FORMAT, format_version=ALL_VERSIONS if all_versions else LATEST_ONLY,
-                  exported_from=source, exported_at=moment, prompts=list(prompts))
+                  prompt_shape=service.capabilities.prompt_shape, exported_from=source, exported_at=moment,
+                  prompts=list(prompts))
 
 
 def _bundled_version(service: PromptService, version) -> BundledVersion:
@@ -78,20 +79,25 @@ def _bundled_version(service: PromptService, version) -> BundledVersion:
                           author=version.author_id, created_at=version.created_at)
 
 
-def fitted_to(bundle: Bundle, from_shape: str, to_shape: str) -> Bundle:
-    """The bundle's newest versions in the shape of the connection they go to (LangWatch's or Orkes'), or a
-    `ValidationFailedError` naming the prompt and what the other shape cannot hold (nothing is sent then)."""
+def _in_shape(item: BundledPrompt, from_shape: str, to_shape: str) -> BundledPrompt:
+    """The prompt's newest version in the shape of the connection it goes to (LangWatch's or Orkes'); its earlier
+    versions stay behind. `ShapeMisfit` says what the other shape cannot hold."""
     if from_shape == to_shape:
-        return bundle
+        return item
     convert = as_orkes_content if to_shape == "orkes" else as_langwatch_content
+    return item.model_copy(update={"config_data": convert(item.config_data), "earlier_versions": []})
+
+
+def fitted_to(bundle: Bundle, to_shape: str) -> Bundle:
+    """Every prompt of the bundle in the shape of the connection it goes to, or a `ValidationFailedError` naming
+    the first that does not fit and why (before anything is sent)."""
     prompts = []
     for item in bundle.prompts:
         try:
-            content = convert(item.config_data)
+            prompts.append(_in_shape(item, bundle.prompt_shape, to_shape))
         except ShapeMisfit as misfit:
             raise ValidationFailedError(f"{item.handle} cannot be copied there: {misfit}") from None
-        prompts.append(item.model_copy(update={"config_data": content, "earlier_versions": []}))
-    return bundle.model_copy(update={"prompts": prompts, "format_version": LATEST_ONLY})
+    return bundle.model_copy(update={"prompts": prompts, "prompt_shape": to_shape})
 
 
 def write_bundle(path: Path, bundle: Bundle) -> None:
@@ -234,11 +240,22 @@ async def import_bundle(
 ) -> ImportSummary:
     """Every prompt of `bundle` created where it is missing (all its versions, in order, where it has them), the
     rest compared and brought up to date where that adds versions on top of the connection's; never overwritten.
+    Into a connection of the other shape (LangWatch, Orkes) the newest versions go, converted; one that does not
+    fit fails alone, with the reason.
 
     `on_answered(handle)` is called once per prompt, when it is done.
     """
     summary = ImportSummary()
-    going = [_PromptImport(item, item.contents()) for item in bundle.prompts]
+    going = []
+    for item in bundle.prompts:
+        try:
+            fitted = _in_shape(item, bundle.prompt_shape, service.capabilities.prompt_shape)
+        except ShapeMisfit as misfit:
+            summary.failed.append((item.handle, str(misfit)))
+            if on_answered is not None:
+                on_answered(item.handle)
+            continue
+        going.append(_PromptImport(fitted, fitted.contents()))
     while going:
         finishing = {step.handle for step in going if step.sending_last}
 

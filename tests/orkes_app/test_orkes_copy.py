@@ -1,8 +1,10 @@
 """Prompt > Copy to... between an Orkes server (the fake, over HTTP) and the local library: a template that both can
 hold goes over with its variables rewritten; one that the other side cannot hold is refused in plain words and
-nothing is written."""
+nothing is written. A bundle says which shape its prompts have, and an import into the other shape converts them."""
 
 from __future__ import annotations
+
+import json
 
 import pytest
 
@@ -10,6 +12,7 @@ from prompt_studio.models import ConfigData
 from prompt_studio.models.errors import ValidationFailedError
 from prompt_studio.models.orkes import ShapeMisfit, as_langwatch_content, as_orkes_content
 from prompt_studio.services.connections import LOCAL_LIBRARY
+from prompt_studio.services.transfer import export_bundle, import_bundle, load_bundle, write_bundle
 
 
 def _local(window, run_async, handle: str):
@@ -75,3 +78,29 @@ def test_what_each_shape_cannot_hold_is_named():
     with pytest.raises(ShapeMisfit) as misfit:
         as_langwatch_content(described)
     assert str(misfit.value) == "A LangWatch prompt cannot hold more than one model (this one has 2) and a description."
+
+
+def test_a_bundle_says_its_shape_and_an_import_into_the_other_converts_or_names_the_misfit(orkes_window, orkes,
+                                                                                        run_async, tmp_path):
+    orkes.fake.post_template("greeting", "Greet ${customer}.", description="", models=["openai:gpt-4o"],
+                             user="ann@example.com")
+    orkes.fake.post_template("described", "Hi", description="Says hi", models=["openai:gpt-4o"],
+                             user="ann@example.com")
+    window = orkes_window
+    bundle = run_async(export_bundle(window.service, "Orkes", ["greeting", "described"]))
+    path = tmp_path / "orkes.json"
+    write_bundle(path, bundle)
+    assert json.loads(path.read_text(encoding="utf-8"))["promptShape"] == "orkes"
+
+    library = run_async(window.connector.open(LOCAL_LIBRARY))
+    try:
+        summary = run_async(import_bundle(library.service, load_bundle(path), "Imported"))
+        assert summary.created == ["greeting"]
+        assert summary.failed == [("described", "A LangWatch prompt cannot hold a description.")]
+        assert run_async(library.service.open_prompt("greeting")).config["prompt"] == "Greet {{ customer }}."
+        examples = run_async(export_bundle(library.service, "Local library", ["support/triage", "greeting"]))
+    finally:
+        run_async(window.connector.close(library))
+    back = run_async(import_bundle(window.service, examples, "Imported"))
+    assert back.unchanged == ["greeting"] and [handle for handle, _ in back.failed] == ["support/triage"]
+    assert "support/triage" not in orkes.fake.prompts

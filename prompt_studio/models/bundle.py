@@ -34,6 +34,8 @@ class BundledVersion(CamelWireModel):
     commit_message: str | None = None
     author: str | None = None
     created_at: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    """The version tags on it (`production`...), which an import sets again on the prompts it creates."""
 
 
 class BundledPrompt(CamelWireModel):
@@ -43,6 +45,8 @@ class BundledPrompt(CamelWireModel):
     version: int | None = None
     """The version it was exported from, for the reader; an import never relies on it."""
     commit_message: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    """The version tags on the newest version (an all-versions bundle only)."""
     earlier_versions: list[BundledVersion] = Field(default_factory=list)
     """Oldest first, without the newest (which is `config_data`); empty in a bundle of newest versions only."""
 
@@ -50,6 +54,10 @@ class BundledPrompt(CamelWireModel):
         """Every version it carries, oldest first: (content, parameters, commit message)."""
         older = [(item.config_data, item.parameters, item.commit_message) for item in self.earlier_versions]
         return [*older, (self.config_data, self.parameters, self.commit_message)]
+
+    def tags_by_position(self) -> list[list[str]]:
+        """The tags of every version it carries, in the order of `contents`."""
+        return [*(item.tags for item in self.earlier_versions), self.tags]
 
 
 class Bundle(CamelWireModel):

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from prompt_studio.models import ConfigData, ConflictInfo
+from prompt_studio.models import VIRTUAL_TAG, ConfigData, ConflictInfo, Prompt
 from prompt_studio.models.bundle import (
     ALL_VERSIONS,
     BUNDLE_FORMAT,
@@ -38,7 +38,8 @@ from prompt_studio.models.errors import PromptStudioError, ValidationFailedError
 from prompt_studio.models.orkes import ShapeMisfit, as_langwatch_content, as_orkes_content
 from prompt_studio.services.prompts import BulkSaveItem, PromptService, server_holds
 
-READS_IN_FLIGHT = 16
+IN_FLIGHT = 16
+"""Reads of an export, and tag moves of an import, sent at once."""
 
 
 async def export_bundle(
@@ -49,7 +50,7 @@ async def export_bundle(
     its earlier versions as their answers show them; read a few prompts at a time."""
     if handles is None:
         handles = [prompt.handle or prompt.id for prompt in await service.list_prompts()]
-    turns = asyncio.Semaphore(READS_IN_FLIGHT)
+    turns = asyncio.Semaphore(IN_FLIGHT)
 
     async def read(handle: str) -> BundledPrompt:
         async with turns:
@@ -61,9 +62,11 @@ async def export_bundle(
                    if version.version != opened.prompt.version]
         if on_read is not None:
             on_read(handle)
+        newest = versions[0] if versions else opened.prompt
         return BundledPrompt(handle=handle, config_data=ConfigData.model_validate(opened.config),
                              parameters=opened.parameters, version=opened.prompt.version,
-                             commit_message=opened.prompt.commit_message, earlier_versions=earlier)
+                             commit_message=opened.prompt.commit_message,
+                             tags=_tags_of(newest) if all_versions else [], earlier_versions=earlier)
 
     prompts = await asyncio.gather(*(read(handle) for handle in handles))
     moment = datetime.now(UTC).isoformat(timespec="seconds")
@@ -72,11 +75,16 @@ async def export_bundle(
                   prompts=list(prompts))
 
 
-def _bundled_version(service: PromptService, version) -> BundledVersion:
+def _bundled_version(service: PromptService, version: Prompt) -> BundledVersion:
     config, parameters = service.version_content(version)
     return BundledVersion(version=version.version, config_data=ConfigData.model_validate(config),
                           parameters=parameters, commit_message=version.commit_message,
-                          author=version.author_id, created_at=version.created_at)
+                          author=version.author_id, created_at=version.created_at, tags=_tags_of(version))
+
+
+def _tags_of(version: Prompt) -> list[str]:
+    """The tags someone put on a version (`latest` only says it is the newest, and follows by itself)."""
+    return [name for name in version.tag_names if name != VIRTUAL_TAG]
 
 
 def _in_shape(item: BundledPrompt, from_shape: str, to_shape: str) -> BundledPrompt:
@@ -98,6 +106,35 @@ def fitted_to(bundle: Bundle, to_shape: str) -> Bundle:
         except ShapeMisfit as misfit:
             raise ValidationFailedError(f"{item.handle} cannot be copied there: {misfit}") from None
     return bundle.model_copy(update={"prompts": prompts, "prompt_shape": to_shape})
+
+
+async def _tag_created(service: PromptService, steps: list[_PromptImport], summary: ImportSummary) -> None:
+    """Put each version tag of the bundle on the version the import created for it, a few at a time; a tag the
+    connection does not know yet is created first. Only on prompts the import created: moving a tag on a prompt
+    that was already there would change what its users run."""
+    moves = [(step.handle, tag, step.saved[position].version_id) for step in steps
+             for position, tags in enumerate(step.bundled.tags_by_position()) if position in step.saved
+             for tag in tags]
+    if not moves:
+        return
+    known = {tag.name for tag in await service.list_tags()}
+    for name in sorted({tag for _handle, tag, _version in moves} - known):
+        try:
+            await service.create_tag(name)
+        except PromptStudioError as error:
+            summary.failed += [(handle, f"its tag '{tag}' could not be created: {error.user_message}")
+                               for handle, tag, _version in moves if tag == name]
+            moves = [move for move in moves if move[1] != name]
+    turns = asyncio.Semaphore(IN_FLIGHT)
+
+    async def move(handle: str, tag: str, version_id: str) -> None:
+        async with turns:
+            try:
+                await service.move_tag(handle, tag, version_id)
+            except PromptStudioError as error:
+                summary.failed.append((handle, f"its tag '{tag}' could not be set: {error.user_message}"))
+
+    await asyncio.gather(*(move(*item) for item in moves))
 
 
 def write_bundle(path: Path, bundle: Bundle) -> None:
@@ -156,6 +193,8 @@ class _PromptImport:
     base: Draft | None = None
     created: bool = False
     written: int = 0
+    saved: dict[int, Prompt] = field(default_factory=dict)
+    """The version this import wrote for each of the bundle's versions (by position), to set its tags on."""
 
     @property
     def handle(self) -> str:
@@ -199,6 +238,8 @@ class _PromptImport:
         else:
             self.created = self.created or (outcome.action == "created" and self.base is None)
             self.written += outcome.action != "up_to_date"
+            if outcome.action != "up_to_date" and outcome.opened is not None:
+                self.saved[self.next] = outcome.opened.prompt
             self.base = outcome.draft
             self.next += 1
         if self.next < len(self.contents):
@@ -256,6 +297,7 @@ async def import_bundle(
                 on_answered(item.handle)
             continue
         going.append(_PromptImport(fitted, fitted.contents()))
+    created = list(going)
     while going:
         finishing = {step.handle for step in going if step.sending_last}
 
@@ -273,6 +315,8 @@ async def import_bundle(
             elif on_answered is not None and step.handle not in finishing:
                 on_answered(step.handle)
         going = still
+    if service.capabilities.version_tags:
+        await _tag_created(service, [step for step in created if step.handle in summary.created], summary)
     order = {item.handle: position for position, item in enumerate(bundle.prompts)}
     for names in (summary.created, summary.updated, summary.unchanged, summary.conflicts):
         names.sort(key=order.__getitem__)

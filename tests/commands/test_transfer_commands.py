@@ -134,6 +134,11 @@ async def test_every_version_goes_between_two_servers_in_order_with_its_commit_m
         await _save(dev, "shop/refunds", {**first, "prompt": "Help with refunds, briefly."}, "Shorter")
         await _save(dev, "shop/refunds", RICH_CONTENT, "Everything at once", {"retries": 3, "tone": "warm"})
         await _save(dev, "shop/faq", {**first, "prompt": "Answer the FAQ."}, "Only one")
+        async with LangWatchClient(dev.url, dev.api_key) as client:
+            second = (await client.list_versions("shop/refunds"))[1]
+            await client.create_tag("canary")
+            for tag in ("production", "canary"):
+                await client.assign_tag("shop/refunds", tag, second.version_id)
         bundle = tmp_path / "all.json"
         exported = _cli("export", str(bundle), "--all-versions", *_server_options(dev), key=dev.api_key)
         assert exported.returncode == 0, exported.stderr
@@ -153,6 +158,9 @@ async def test_every_version_goes_between_two_servers_in_order_with_its_commit_m
             assert [(v.prompt, v.messages, v.model, v.inputs, v.outputs, v.response_format) for v in ours] == \
                 [(v.prompt, v.messages, v.model, v.inputs, v.outputs, v.response_format) for v in theirs], handle
             assert await _content(prod, handle) == await _content(dev, handle), "the newest: every field"
+        tagged = {version.version: sorted(set(version.tag_names) - {"latest"})
+                  for version in await _history(prod, "shop/refunds")}
+        assert tagged == {1: [], 2: ["canary", "production"], 3: []}, "each tag on the version it was on"
         config, parameters = await _content(prod, "shop/refunds")
         assert parameters == {"retries": 3, "tone": "warm"} and config["top_p"] == 0.9 and config["seed"] == 7
 

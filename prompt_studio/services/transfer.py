@@ -7,7 +7,9 @@ versions that follow it (each a new version, with its own commit message); any o
 user to settle (in the app, through the merge dialog), never written over.
 
 The versions of one prompt go out one after the other (each builds on the one before); the prompts go out side by
-side (`PromptService.save_many`), so an all-versions import costs as many rounds as its longest history.
+side (`PromptService.save_many`), so an all-versions import costs as many rounds as its longest history. The
+version tags of the prompts it created follow last. A bundle says which shape its prompts have (LangWatch's or
+Orkes'); into the other shape only the newest versions go, converted (`models.orkes`), or fail alone.
 """
 
 from __future__ import annotations

@@ -1,15 +1,16 @@
 """`prompt-studio export DEST` and `prompt-studio import SOURCE`: prompts as one JSON bundle, between connections.
 
-Both take the app's connection options. Export writes the newest version of every prompt (or of `--handles`);
-import creates what the connection does not have and lists, without writing, every prompt it has with other
-content: exit status 0 when all went in, 1 when some conflict, 2 on a failure. Progress goes to stderr.
+Both take the app's connection options. Export writes the newest version of every prompt (or of `--handles`),
+and with `--all-versions` every earlier version too; import creates what the connection does not have (an
+all-versions bundle recreates each version in order, with its commit message), adds the newer versions to a prompt
+that is at an earlier version of the bundle, and lists, without writing, every prompt it has with other content:
+exit status 0 when all went in, 1 when some conflict, 2 on a failure. Progress goes to stderr.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 from pathlib import Path
 
@@ -24,6 +25,8 @@ def add_transfer_parsers(commands: argparse._SubParsersAction) -> None:
     export.add_argument("--format", choices=["bundle"], default="bundle",
                         help="bundle: one JSON file (a LangWatch CLI folder is not written yet)")
     export.add_argument("--handles", nargs="+", metavar="HANDLE", help="only these prompts (default: all)")
+    export.add_argument("--all-versions", action="store_true",
+                        help="every version of each prompt, oldest first, with its commit message (default: newest)")
     add_connection_options(export, "export")
     imported = commands.add_parser("import", help="put the prompts of a bundle into a connection, never overwriting")
     imported.add_argument("source", metavar="SOURCE", help="the bundle file to read (- for stdin)")
@@ -32,21 +35,13 @@ def add_transfer_parsers(commands: argparse._SubParsersAction) -> None:
 
 
 def _read_bundle(source: str):
-    from pydantic import ValidationError
-
-    from prompt_studio.models.bundle import Bundle
-    from prompt_studio.models.problems import wire_summary
+    from prompt_studio.models.bundle import BundleProblem, read_bundle
+    from prompt_studio.services.transfer import load_bundle
 
     try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
-    except OSError as error:
-        raise CommandFailed(f"cannot read {source}: {error.strerror or error}") from None
-    except UnicodeDecodeError:
-        raise CommandFailed(f"{source} is not a text file") from None
-    try:
-        return Bundle.model_validate_json(text)
-    except ValidationError as error:
-        raise CommandFailed(f"{source} is not a Prompt Studio bundle: {wire_summary(error, limit=3)}") from None
+        return read_bundle(sys.stdin.read(), "stdin") if source == "-" else load_bundle(Path(source), source)
+    except BundleProblem as problem:
+        raise CommandFailed(str(problem)) from None
 
 
 async def _opened(args: argparse.Namespace, prefix: str, work):
@@ -70,17 +65,20 @@ def _run(args: argparse.Namespace, prefix: str, work):
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from prompt_studio.services.transfer import export_bundle
+    from prompt_studio.models.bundle import bundle_text
+    from prompt_studio.services.transfer import export_bundle, write_bundle
 
     program = "prompt-studio export"
     try:
         bundle = _run(args, "export", lambda service, connection: export_bundle(
-            service, connection.name, args.handles))
-        text = json.dumps(bundle.to_wire(), ensure_ascii=False, indent=2) + "\n"
+            service, connection.name, args.handles, all_versions=args.all_versions))
         if args.destination == "-":
-            sys.stdout.write(text)
+            sys.stdout.write(bundle_text(bundle))
         else:
-            Path(args.destination).write_text(text, encoding="utf-8")
+            try:
+                write_bundle(Path(args.destination), bundle)
+            except OSError as error:
+                raise CommandFailed(f"cannot write {args.destination}: {error.strerror or error}") from None
         say(program, f"{len(bundle.prompts)} prompt{'s' if len(bundle.prompts) != 1 else ''} written")
         return 0
     except CommandFailed as failure:
@@ -102,7 +100,7 @@ def run_import(args: argparse.Namespace) -> int:
 
         summary = _run(args, "import", lambda service, _connection: import_bundle(
             service, bundle, args.message, on_answered=progress))
-        for line in summary.lines:
+        for line in summary.lines():
             say(program, line)
         if summary.failed:
             return FAILED

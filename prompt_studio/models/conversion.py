@@ -10,6 +10,16 @@ from prompt_studio.models.config import SAMPLING_FIELDS, ConfigData
 from prompt_studio.models.prompt import Prompt
 
 _OPTIONAL_STRUCTURES = ("demonstrations", "prompting_technique", "response_format")
+_ANSWERED_FIELDS = ("prompt", "model", "messages", "inputs", "outputs", "temperature", "max_tokens",
+                    *_OPTIONAL_STRUCTURES)
+"""What every version's response shows of its content; the rest only a sync shows, and only of the newest."""
+
+
+def split_by_answer(config: ConfigData) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A content as (what every version's response shows of it, what only the newest version's sync shows)."""
+    wire = config.to_wire()
+    shown = {key: value for key, value in wire.items() if key in _ANSWERED_FIELDS}
+    return shown, {key: value for key, value in wire.items() if key not in _ANSWERED_FIELDS}
 
 
 def config_from_prompt(prompt: Prompt) -> ConfigData:

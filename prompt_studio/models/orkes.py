@@ -11,6 +11,7 @@ convert through the functions here, so "which models does this content name" has
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -18,7 +19,9 @@ from pydantic import Field
 
 from prompt_studio.models.base import CamelWireModel
 from prompt_studio.models.config import ConfigData
+from prompt_studio.models.labels import field_label
 from prompt_studio.models.prompt import Prompt
+from prompt_studio.models.variables import orkes_variables
 
 _QUOTE = '"'
 
@@ -167,3 +170,77 @@ class ConductorErrorBody(CamelWireModel):
 
     message: str
     code: str | None = None
+
+
+# -- a prompt carried between the two shapes (Copy to...) -------------------------------------------------------
+
+_LIQUID_VARIABLE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+_ORKES_VARIABLE = re.compile(r"\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}")
+_CARRIED_SETTINGS = ("temperature", "top_p")
+"""The settings both a LangWatch prompt and an Orkes template hold."""
+_LANGWATCH_ONLY = {"demonstrations": "demonstrations", "prompting_technique": "a prompting technique",
+                   "response_format": "a structured response format"}
+
+
+class ShapeMisfit(ValueError):
+    """What one shape of prompt holds that the other cannot, in plain words: copying would lose it."""
+
+
+def _refuse_if(misfits: list[str], where: str) -> None:
+    if misfits:
+        raise ShapeMisfit(f"{where} cannot hold {', '.join(misfits[:-1])}"
+                          + (f" and {misfits[-1]}" if len(misfits) > 1 else misfits[0]) + ".")
+
+
+def as_orkes_content(config: ConfigData) -> ConfigData:
+    """A LangWatch prompt as an Orkes template: its system prompt with `{{ name }}` written `${name}`, its model
+    as an integration (`openai/gpt-5` becomes `openai:gpt-5`), temperature and top_p. Anything else it holds
+    raises `ShapeMisfit`, since the copy would silently lose it."""
+    wire = config.to_wire()
+    template = _LIQUID_VARIABLE.sub(r"${\1}", config.prompt)
+    misfits = []
+    if config.messages:
+        misfits.append(f"messages besides the system prompt (this one has {len(config.messages)})")
+    misfits += [words for key, words in _LANGWATCH_ONLY.items() if wire.get(key) is not None]
+    if len(config.outputs) != 1 or config.outputs[0].type != "str":
+        misfits.append("outputs other than one text answer")
+    held = ("prompt", "model", "messages", "inputs", "outputs", *_CARRIED_SETTINGS, *_LANGWATCH_ONLY)
+    settings = [field_label(key) for key in wire if key not in held]
+    if settings:
+        misfits.append(f"the settings {', '.join(settings)}")
+    if "{{" in template or "{%" in template:
+        misfits.append("Liquid tags or filters such as {% if %} (only plain {{ name }} variables carry over)")
+    _refuse_if(misfits, "An Orkes prompt")
+    model = config.model.replace("/", ":", 1)
+    data: dict[str, Any] = {"prompt": template, "model": model, "outputs": PLACEHOLDER_OUTPUTS, "description": "",
+                            "integrations": [model]}
+    data.update((key, wire[key]) for key in _CARRIED_SETTINGS if key in wire)
+    return ConfigData.model_validate(data)
+
+
+def as_langwatch_content(config: ConfigData) -> ConfigData:
+    """An Orkes template as a LangWatch prompt: the template as its system prompt with `${name}` written
+    `{{ name }}`, one text input per variable, its model (`openai:gpt-4o` becomes `openai/gpt-4o`), temperature
+    and top_p; a description, a second model or stop words raise `ShapeMisfit`."""
+    extra = config.model_extra or {}
+    models = orkes_models(config.model, extra.get("integrations"))
+    misfits = []
+    if not models:
+        misfits.append("a prompt without a model (choose one first)")
+    if len(models) > 1:
+        misfits.append(f"more than one model (this one has {len(models)})")
+    if extra.get("description"):
+        misfits.append("a description")
+    if extra.get("stop_words"):
+        misfits.append("stop words")
+    if extra.get("orkes_response_format") not in (None, "text"):
+        misfits.append("Orkes' JSON response format")
+    _refuse_if(misfits, "A LangWatch prompt")
+    text = _ORKES_VARIABLE.sub(r"{{ \1 }}", config.prompt)
+    data: dict[str, Any] = {
+        "prompt": text, "model": models[0].replace(":", "/", 1), "outputs": PLACEHOLDER_OUTPUTS,
+        "inputs": [{"identifier": name, "type": "str"} for name in orkes_variables([config.prompt])],
+    }
+    wire = config.to_wire()
+    data.update((key, wire[key]) for key in _CARRIED_SETTINGS if key in wire)
+    return ConfigData.model_validate(data)

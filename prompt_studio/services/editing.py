@@ -17,11 +17,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from prompt_studio.models import BUILT_IN_TAGS, VIRTUAL_TAG, Prompt, TagDefinition
+from prompt_studio.models.bundle import Bundle
 from prompt_studio.models.draft import Draft
 from prompt_studio.models.errors import PromptStudioError
 from prompt_studio.services.connections import Workspace
 from prompt_studio.services.merging import MergeSession
 from prompt_studio.services.prompts import OpenedPrompt, SaveOutcome
+from prompt_studio.services.transfer import ImportSummary, export_bundle, fitted_to, import_bundle
 
 
 @dataclass(frozen=True)
@@ -282,6 +284,7 @@ class EditingSession:
 
     async def save_all(
         self, commit_message: str, merge: MergeResolver, *, on_answered: Callable[[str], None] | None = None,
+        on_merging: Callable[[str], None] | None = None,
     ) -> SaveAllSummary:
         """Save every draft of this connection with one commit message, a few at a time; then each conflict goes
         to `merge` in turn (the prompt opens for it).
@@ -301,13 +304,58 @@ class EditingSession:
                 continue
             await self._apply(draft, item.outcome)
             summary.count(draft.handle, item.outcome.action)
-        for handle in list(summary.conflicts):
+        for handle in await self._merge_in_turn(summary.conflicts, commit_message, merge, on_merging):
+            summary.conflicts.remove(handle)
+            summary.merged.append(handle)
+        return summary
+
+    async def _merge_in_turn(self, handles: list[str], commit_message: str, merge: MergeResolver,
+                             on_merging: Callable[[str], None] | None = None) -> list[str]:
+        """Each prompt's kept conflict to `merge`, one after the other (the prompt opens for it; `on_merging`
+        hears which); the handles whose merge was saved."""
+        merged = []
+        for handle in list(handles):
+            if on_merging is not None:
+                on_merging(handle)
             await self.open(handle)
             outcome = await self.merge(merge, intended_message=commit_message)
             if outcome is not None and outcome.action != "conflict":
-                summary.conflicts.remove(handle)
-                summary.merged.append(handle)
+                merged.append(handle)
+        return merged
+
+    async def import_bundle(
+        self, bundle: Bundle, commit_message: str, merge: MergeResolver, *,
+        on_answered: Callable[[str], None] | None = None, on_merging: Callable[[str], None] | None = None,
+    ) -> ImportSummary:
+        """Import a bundle into this connection (`services.transfer`); then each conflict is kept as a draft with
+        its conflict and goes to `merge` in turn, as a save's would.
+
+        A prompt that already has a draft on this computer is left as it is: its conflict is listed, not merged,
+        so the author's own edits are never replaced by the bundle's.
+        """
+        await self.flush()
+        summary = await import_bundle(self.service, bundle, commit_message, on_answered=on_answered)
+        kept = await asyncio.to_thread(self.drafts.handles)
+        for handle, draft in summary.pending.items():
+            if handle not in kept:
+                await self._write(draft)
+        to_merge = [handle for handle in summary.conflicts if handle not in kept]
+        for handle in await self._merge_in_turn(to_merge, commit_message, merge, on_merging):
+            summary.conflicts.remove(handle)
+            summary.merged.append(handle)
         return summary
+
+    async def copy_to(self, handle: str, target: Workspace, merge: MergeResolver) -> ImportSummary:
+        """The newest saved version of `handle` into another connection, as a one-prompt import there: created, or
+        saved on top of what it has there with `merge` settling a conflict, in a session of that connection (its
+        drafts keep a conflict left for later). Between LangWatch and Orkes only what both can hold is copied;
+        anything more is refused in plain words before a request is sent."""
+        source = self.workspace.connection.name
+        bundle = await export_bundle(self.service, source, [handle])
+        bundle = fitted_to(bundle, target.service.capabilities.prompt_shape)
+        there = EditingSession(target)
+        await there.start()
+        return await there.import_bundle(bundle, f"Copied from {source}", merge)
 
     async def _version(self, handle: str, number: int) -> Prompt | None:
         """One version as the history lists it (author, message), or None when it cannot be read."""

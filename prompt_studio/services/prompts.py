@@ -138,6 +138,14 @@ def _save_request(draft: Draft, commit_message: str) -> SyncRequest:
     )
 
 
+def server_holds(info: ConflictInfo, config: ConfigData, parameters: dict[str, Any] | None) -> bool:
+    """Whether the server's newest version (the side of a conflict) is exactly this content (a list left out
+    and an empty one are the same: a server fills in `messages: []`)."""
+    remote_parameters = info.remote_parameters if info.remote_parameters is not None else {}
+    return (info.remote_config_data.model_dump(mode="json") == config.model_dump(mode="json")
+            and remote_parameters == (parameters or {}))
+
+
 def _server_already_has(info: ConflictInfo, request: SyncRequest) -> bool:
     """Whether the server's newest version is exactly the draft being saved.
 
@@ -146,11 +154,7 @@ def _server_already_has(info: ConflictInfo, request: SyncRequest) -> bool:
     own save, so it is up to date; calling it a colleague's conflict would be false, and writing again would
     duplicate it. Only an exact match counts; anything else stays a conflict for the merge.
     """
-    remote_parameters = info.remote_parameters if info.remote_parameters is not None else {}
-    return (
-        info.remote_config_data.to_wire() == request.config_data.to_wire()
-        and remote_parameters == (request.parameters or {})
-    )
+    return server_holds(info, request.config_data, request.parameters)
 
 
 class PromptService:
@@ -219,6 +223,11 @@ class PromptService:
                 return opened
         return self._as_shown(prompt)
 
+    def version_content(self, prompt: Prompt) -> tuple[dict[str, Any], dict[str, Any]]:
+        """A version's content and parameters as far as its answer shows them (all of it for Orkes)."""
+        shown = self._as_shown(prompt)
+        return shown.config, shown.parameters
+
     def _as_shown(self, prompt: Prompt) -> OpenedPrompt:
         """A version as far as its answer shows it (all of it for Orkes, part of it for LangWatch)."""
         config = config_of_answer(prompt) if self.capabilities.prompt_shape == "orkes" else config_from_prompt(prompt)
@@ -281,20 +290,22 @@ class PromptService:
         return outcome
 
     async def save_many(
-        self, drafts: Sequence[Draft], commit_message: str, *, concurrency: int = DEFAULT_CONCURRENCY,
-        on_answered: Callable[[str], None] | None = None,
+        self, drafts: Sequence[Draft], commit_message: str | Sequence[str], *,
+        concurrency: int = DEFAULT_CONCURRENCY, on_answered: Callable[[str], None] | None = None,
     ) -> list[BulkSaveItem]:
         """Save several drafts at once ("Save all", an import), each against its own base version, as `save` does.
 
-        The syncs go out a few at a time (`services.bulk`); a draft whose content is invalid fails alone, without a
+        One commit message for all, or one per draft (an import of every version keeps each version's own). The
+        syncs go out a few at a time (`services.bulk`); a draft whose content is invalid fails alone, without a
         request, and so does a save the server refuses. `on_answered(handle)` follows the progress.
         """
+        messages = [commit_message] * len(drafts) if isinstance(commit_message, str) else list(commit_message)
         items: list[BulkSaveItem | None] = [None] * len(drafts)
         requests: list[tuple[str, SyncRequest]] = []
         positions: list[int] = []
-        for position, draft in enumerate(drafts):
+        for position, (draft, message) in enumerate(zip(drafts, messages, strict=True)):
             try:
-                requests.append((draft.handle, _save_request(draft, commit_message)))
+                requests.append((draft.handle, _save_request(draft, message)))
             except ValidationFailedError as error:
                 items[position] = BulkSaveItem(draft.handle, error=error)
                 continue

@@ -1,78 +1,325 @@
 """Export a connection's prompts as a bundle, and import a bundle into any connection without overwriting.
 
 An import saves each prompt through sync with no base version, as a new prompt: the server creates what it does
-not have and answers `conflict` for what it has. A conflict whose content is already the bundle's is unchanged;
-any other is listed for the user to settle (in the app, through the merge dialog), never written over.
+not have and answers `conflict` for what it has. A prompt whose newest version is already the bundle's is
+unchanged; one whose newest version is an earlier version of an all-versions bundle is brought up to date with the
+versions that follow it (each a new version, with its own commit message); any other is a conflict, listed for the
+user to settle (in the app, through the merge dialog), never written over.
+
+The versions of one prompt go out one after the other (each builds on the one before); the prompts go out side by
+side (`PromptService.save_many`), so an all-versions import costs as many rounds as its longest history. The
+version tags of the prompts it created follow last. A bundle says which shape its prompts have (LangWatch's or
+Orkes'); into the other shape only the newest versions go, converted (`models.orkes`), or fail alone.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
-from prompt_studio.models import ConfigData
-from prompt_studio.models.bundle import BUNDLE_FORMAT, Bundle, BundledPrompt
+from prompt_studio.models import VIRTUAL_TAG, ConfigData, ConflictInfo, Prompt
+from prompt_studio.models.bundle import (
+    ALL_VERSIONS,
+    BUNDLE_FORMAT,
+    LATEST_ONLY,
+    Bundle,
+    BundledPrompt,
+    BundledVersion,
+    BundleProblem,
+    bundle_text,
+    read_bundle,
+)
+from prompt_studio.models.conversion import split_by_answer
 from prompt_studio.models.draft import Draft
-from prompt_studio.models.errors import PromptStudioError
-from prompt_studio.services.prompts import PromptService
+from prompt_studio.models.errors import PromptStudioError, ValidationFailedError
+from prompt_studio.models.orkes import ShapeMisfit, as_langwatch_content, as_orkes_content
+from prompt_studio.services.prompts import BulkSaveItem, PromptService, server_holds
+
+IN_FLIGHT = 16
+"""Reads of an export, and tag moves of an import, sent at once."""
 
 
-async def export_bundle(service: PromptService, source: str, handles: Sequence[str] | None = None) -> Bundle:
-    """The newest version of every prompt (or of `handles`), with everything it holds, read a few at a time."""
+async def export_bundle(
+    service: PromptService, source: str, handles: Sequence[str] | None = None, *, all_versions: bool = False,
+    on_read: Callable[[str], None] | None = None,
+) -> Bundle:
+    """The newest version of every prompt (or of `handles`) with everything it holds, and with `all_versions`
+    its earlier versions as their answers show them; read a few prompts at a time."""
     if handles is None:
         handles = [prompt.handle or prompt.id for prompt in await service.list_prompts()]
-    turns = asyncio.Semaphore(16)
+    turns = asyncio.Semaphore(IN_FLIGHT)
 
     async def read(handle: str) -> BundledPrompt:
         async with turns:
-            opened = await service.open_prompt(handle)
+            if all_versions:
+                opened, versions = await service.open_with_history(handle)
+            else:
+                opened, versions = await service.open_prompt(handle), []
+        earlier = [_bundled_version(service, version) for version in reversed(versions)
+                   if version.version != opened.prompt.version]
+        if on_read is not None:
+            on_read(handle)
+        newest = versions[0] if versions else opened.prompt
         return BundledPrompt(handle=handle, config_data=ConfigData.model_validate(opened.config),
-                             parameters=opened.parameters, version=opened.prompt.version)
+                             parameters=opened.parameters, version=opened.prompt.version,
+                             commit_message=opened.prompt.commit_message,
+                             tags=_tags_of(newest) if all_versions else [], earlier_versions=earlier)
 
     prompts = await asyncio.gather(*(read(handle) for handle in handles))
     moment = datetime.now(UTC).isoformat(timespec="seconds")
-    return Bundle(format=BUNDLE_FORMAT, format_version=1, exported_from=source, exported_at=moment,
+    return Bundle(format=BUNDLE_FORMAT, format_version=ALL_VERSIONS if all_versions else LATEST_ONLY,
+                  prompt_shape=service.capabilities.prompt_shape, exported_from=source, exported_at=moment,
                   prompts=list(prompts))
+
+
+def _bundled_version(service: PromptService, version: Prompt) -> BundledVersion:
+    config, parameters = service.version_content(version)
+    return BundledVersion(version=version.version, config_data=ConfigData.model_validate(config),
+                          parameters=parameters, commit_message=version.commit_message,
+                          author=version.author_id, created_at=version.created_at, tags=_tags_of(version))
+
+
+def _tags_of(version: Prompt) -> list[str]:
+    """The tags someone put on a version (`latest` only says it is the newest, and follows by itself)."""
+    return [name for name in version.tag_names if name != VIRTUAL_TAG]
+
+
+def _in_shape(item: BundledPrompt, from_shape: str, to_shape: str) -> BundledPrompt:
+    """The prompt's newest version in the shape of the connection it goes to (LangWatch's or Orkes'); its earlier
+    versions stay behind. `ShapeMisfit` says what the other shape cannot hold."""
+    if from_shape == to_shape:
+        return item
+    convert = as_orkes_content if to_shape == "orkes" else as_langwatch_content
+    return item.model_copy(update={"config_data": convert(item.config_data), "earlier_versions": []})
+
+
+def fitted_to(bundle: Bundle, to_shape: str) -> Bundle:
+    """Every prompt of the bundle in the shape of the connection it goes to, or a `ValidationFailedError` naming
+    the first that does not fit and why (before anything is sent)."""
+    prompts = []
+    for item in bundle.prompts:
+        try:
+            prompts.append(_in_shape(item, bundle.prompt_shape, to_shape))
+        except ShapeMisfit as misfit:
+            raise ValidationFailedError(f"{item.handle} cannot be copied there: {misfit}") from None
+    return bundle.model_copy(update={"prompts": prompts, "prompt_shape": to_shape})
+
+
+async def _tag_created(service: PromptService, steps: list[_PromptImport], summary: ImportSummary) -> None:
+    """Put each version tag of the bundle on the version the import created for it, a few at a time; a tag the
+    connection does not know yet is created first. Only on prompts the import created: moving a tag on a prompt
+    that was already there would change what its users run."""
+    moves = [(step.handle, tag, step.saved[position].version_id) for step in steps
+             for position, tags in enumerate(step.bundled.tags_by_position()) if position in step.saved
+             for tag in tags]
+    if not moves:
+        return
+    known = {tag.name for tag in await service.list_tags()}
+    for name in sorted({tag for _handle, tag, _version in moves} - known):
+        try:
+            await service.create_tag(name)
+        except PromptStudioError as error:
+            summary.failed += [(handle, f"its tag '{tag}' could not be created: {error.user_message}")
+                               for handle, tag, _version in moves if tag == name]
+            moves = [move for move in moves if move[1] != name]
+    turns = asyncio.Semaphore(IN_FLIGHT)
+
+    async def move(handle: str, tag: str, version_id: str) -> None:
+        async with turns:
+            try:
+                await service.move_tag(handle, tag, version_id)
+            except PromptStudioError as error:
+                summary.failed.append((handle, f"its tag '{tag}' could not be set: {error.user_message}"))
+
+    await asyncio.gather(*(move(*item) for item in moves))
+
+
+def write_bundle(path: Path, bundle: Bundle) -> None:
+    """Write the file whole or not at all (a temporary file beside it, then renamed over it)."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(bundle_text(bundle), encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def load_bundle(path: Path, name: str | None = None) -> Bundle:
+    """The bundle in a file, or a `BundleProblem` saying why it cannot be imported (named `name`)."""
+    name = name or path.name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise BundleProblem(f"{name} cannot be read: {error.strerror or error}.") from None
+    except UnicodeDecodeError:
+        raise BundleProblem(f"{name} is not a text file, so not a Prompt Studio bundle.") from None
+    return read_bundle(text, name)
 
 
 @dataclass
 class ImportSummary:
+    """What an import did, prompt by prompt."""
+
     created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    """There already, at an earlier version of the bundle: its newer versions were added."""
+    merged: list[str] = field(default_factory=list)
+    """Conflicts the author merged (in the app), saved as a new version."""
     unchanged: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     """On the connection with other content: nothing was written; merge them one by one."""
     failed: list[tuple[str, str]] = field(default_factory=list)
+    pending: dict[str, Draft] = field(default_factory=dict)
+    """Each conflict as a draft: the bundle's newest content, with the connection's side as its conflict."""
 
-    @property
-    def lines(self) -> list[str]:
-        words = [(self.created, "created"), (self.unchanged, "already there, unchanged"),
-                 (self.conflicts, "already there with other content (nothing written: merge them)")]
+    CONFLICT_WORDS = "already there with other content (nothing written: merge them)"
+
+    def lines(self, conflict_words: str = CONFLICT_WORDS) -> list[str]:
+        words = [(self.created, "created"), (self.updated, "updated with newer versions"),
+                 (self.merged, "merged and saved"), (self.unchanged, "already there, unchanged"),
+                 (self.conflicts, conflict_words)]
         lines = [f"{len(names)} {text}: {', '.join(names)}" for names, text in words if names]
         lines += [f"{handle} was not imported: {reason}" for handle, reason in self.failed]
         return lines
+
+
+@dataclass
+class _PromptImport:
+    """One prompt of the bundle on its way in: the next of its versions to send, and the version it builds on."""
+
+    bundled: BundledPrompt
+    contents: list[tuple[ConfigData, dict[str, Any], str | None]]
+    next: int = 0
+    base: Draft | None = None
+    created: bool = False
+    written: int = 0
+    saved: dict[int, Prompt] = field(default_factory=dict)
+    """The version this import wrote for each of the bundle's versions (by position), to set its tags on."""
+
+    @property
+    def handle(self) -> str:
+        return self.bundled.handle
+
+    @property
+    def sending_last(self) -> bool:
+        return self.next == len(self.contents) - 1
+
+    def draft(self) -> Draft:
+        config, parameters, _message = self.contents[self.next]
+        base = self.base
+        return Draft(handle=self.handle, config=config.to_wire(), parameters=parameters,
+                     base_version=base.base_version if base else None,
+                     base_config=base.base_config if base else None,
+                     base_parameters=base.base_parameters if base else {})
+
+    def message(self, bundle: Bundle, default: str) -> str:
+        own = self.contents[self.next][2]
+        return own if bundle.format_version == ALL_VERSIONS and own else default
+
+    def take(self, item: BulkSaveItem, summary: ImportSummary) -> bool:
+        """What the server answered for the version sent; True once this prompt is done."""
+        outcome = item.outcome
+        if outcome is None:
+            error = item.error
+            reason = error.user_message if isinstance(error, PromptStudioError) else "it could not be saved"
+            done = f" ({self.written} of its {len(self.contents)} versions went in)" if self.written else ""
+            summary.failed.append((self.handle, reason + done))
+            return True
+        if outcome.action == "conflict":
+            info = outcome.conflict
+            match = None if self.base is not None or info is None else self._version_matching(info)
+            if match is None:  # other content, or someone saved between two of our versions
+                self._conflict(info, summary)
+                return True
+            self.base = Draft(handle=self.handle, base_version=info.remote_version, config={},
+                              base_config=info.remote_config_data.to_wire(),
+                              base_parameters=dict(info.remote_parameters or {}))
+            self.next = match + 1
+        else:
+            self.created = self.created or (outcome.action == "created" and self.base is None)
+            self.written += outcome.action != "up_to_date"
+            if outcome.action != "up_to_date" and outcome.opened is not None:
+                self.saved[self.next] = outcome.opened.prompt
+            self.base = outcome.draft
+            self.next += 1
+        if self.next < len(self.contents):
+            return False
+        (summary.created if self.created else summary.updated if self.written else summary.unchanged).append(
+            self.handle)
+        return True
+
+    def _version_matching(self, info: ConflictInfo) -> int | None:
+        """The latest of the bundle's versions the connection's newest version is, if any.
+
+        The newest must match in full. An earlier version carries only what its response showed, so it matches
+        on that part, and only when the rest (top_p, seed...) is already the bundle's newest: the versions
+        added on top then replace nothing of the connection's that this import cannot see.
+        """
+        newest, newest_parameters, _message = self.contents[-1]
+        if server_holds(info, newest, newest_parameters):
+            return len(self.contents) - 1
+        remote_shown, remote_hidden = split_by_answer(info.remote_config_data)
+        if remote_hidden != split_by_answer(newest)[1]:
+            return None
+        remote_parameters = info.remote_parameters if info.remote_parameters is not None else {}
+        for position in reversed(range(len(self.contents) - 1)):
+            config, parameters, _message = self.contents[position]
+            if split_by_answer(config)[0] == remote_shown and parameters == remote_parameters:
+                return position
+        return None
+
+    def _conflict(self, info: ConflictInfo | None, summary: ImportSummary) -> None:
+        """Kept as a draft of the bundle's newest content, on the last version this import wrote (if any)."""
+        self.next = len(self.contents) - 1
+        summary.conflicts.append(self.handle)
+        summary.pending[self.handle] = self.draft().model_copy(update={"pending_conflict": info})
 
 
 async def import_bundle(
     service: PromptService, bundle: Bundle, commit_message: str, *,
     on_answered: Callable[[str], None] | None = None,
 ) -> ImportSummary:
-    """Every prompt of `bundle` created where it is missing; the rest compared, never overwritten."""
-    drafts = [Draft(handle=item.handle, config=item.config_data.to_wire(), parameters=item.parameters)
-              for item in bundle.prompts]
-    items = await service.save_many(drafts, commit_message, on_answered=on_answered)
+    """Every prompt of `bundle` created where it is missing (all its versions, in order, where it has them), the
+    rest compared and brought up to date where that adds versions on top of the connection's; never overwritten.
+    Into a connection of the other shape (LangWatch, Orkes) the newest versions go, converted; one that does not
+    fit fails alone, with the reason.
+
+    `on_answered(handle)` is called once per prompt, when it is done.
+    """
     summary = ImportSummary()
-    for bundled, item in zip(bundle.prompts, items, strict=True):
-        outcome = item.outcome
-        if outcome is None:
-            error = item.error
-            summary.failed.append((bundled.handle, error.user_message if isinstance(error, PromptStudioError)
-                                   else "it could not be saved"))
-        elif outcome.action == "created":
-            summary.created.append(bundled.handle)
-        elif outcome.action == "up_to_date":  # the server already had exactly this (`PromptService.save`)
-            summary.unchanged.append(bundled.handle)
-        else:
-            summary.conflicts.append(bundled.handle)
+    going = []
+    for item in bundle.prompts:
+        try:
+            fitted = _in_shape(item, bundle.prompt_shape, service.capabilities.prompt_shape)
+        except ShapeMisfit as misfit:
+            summary.failed.append((item.handle, str(misfit)))
+            if on_answered is not None:
+                on_answered(item.handle)
+            continue
+        going.append(_PromptImport(fitted, fitted.contents()))
+    created = list(going)
+    while going:
+        finishing = {step.handle for step in going if step.sending_last}
+
+        def answered(handle: str, finishing: set[str] = finishing) -> None:
+            if on_answered is not None and handle in finishing:
+                on_answered(handle)
+
+        items = await service.save_many([step.draft() for step in going],
+                                        [step.message(bundle, commit_message) for step in going],
+                                        on_answered=answered)
+        still = []
+        for step, item in zip(going, items, strict=True):
+            if not step.take(item, summary):
+                still.append(step)
+            elif on_answered is not None and step.handle not in finishing:
+                on_answered(step.handle)
+        going = still
+    if service.capabilities.version_tags:
+        await _tag_created(service, [step for step in created if step.handle in summary.created], summary)
+    order = {item.handle: position for position, item in enumerate(bundle.prompts)}
+    for names in (summary.created, summary.updated, summary.unchanged, summary.conflicts):
+        names.sort(key=order.__getitem__)
     return summary

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDockWidget,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -52,6 +53,7 @@ from PySide6.QtWidgets import (
 )
 
 from prompt_studio.models import Prompt, config_from_prompt
+from prompt_studio.models.bundle import Bundle, BundleProblem
 from prompt_studio.models.draft import Draft
 from prompt_studio.models.errors import AuthenticationError, PromptStudioError
 from prompt_studio.models.labels import location_label
@@ -66,6 +68,7 @@ from prompt_studio.services.merging import MergeSession
 from prompt_studio.services.offline import OfflineList
 from prompt_studio.services.prompts import OpenedPrompt, PromptService, SaveOutcome
 from prompt_studio.services.reachability import Reachability, clock
+from prompt_studio.services.transfer import ImportSummary, export_bundle, load_bundle, write_bundle
 from prompt_studio.services.trying import RunRecord, RunSummary, Trials, run_record
 from prompt_studio.ui.about_dialog import AboutDialog, bundled_licences
 from prompt_studio.ui.compare import CompareDialog
@@ -77,13 +80,14 @@ from prompt_studio.ui.key_value_tags import KeyValueTagsDialog
 from prompt_studio.ui.menus import add_actions, menu, replace_action
 from prompt_studio.ui.merge_dialog import MergeDialog
 from prompt_studio.ui.model_providers_dialog import ModelProvidersDialog
+from prompt_studio.ui.progress_dialog import EXPORT, IMPORT, SAVE_ALL, ProgressDialog, ProgressWords
 from prompt_studio.ui.prompt_list import PromptListModel
 from prompt_studio.ui.quick_open import QuickOpenDialog
 from prompt_studio.ui.run_history_dialog import RunHistoryDialog
-from prompt_studio.ui.save_all_dialog import SaveAllDialog
 from prompt_studio.ui.server_notice import ServerNotice
 from prompt_studio.ui.shortcuts_dialog import ShortcutsDialog, shortcuts_of
 from prompt_studio.ui.tasks import ErrorBox, TaskRunner, wait_for_dialog
+from prompt_studio.ui.transfer_dialogs import CopyToDialog, ExportDialog
 from prompt_studio.ui.trial_run_dialog import TrialRunDialog
 from prompt_studio.ui.try_it_panel import TryItPanel, version_label
 from prompt_studio.ui.when import full_time
@@ -95,6 +99,7 @@ DRAFT_WRITE_DELAY_MS = 300
 TEST_CASES_WRITE_DELAY_MS = 500
 DRAFT_SOURCE = "Your draft"
 """What the run history says ran, for a run of the prompt as it is on screen."""
+KEPT_CONFLICTS = "already there with other content, kept as drafts: open each and choose Resolve conflict"
 
 
 def _named(item, object_name: str, accessible_name: str):
@@ -249,6 +254,13 @@ class MainWindow(QMainWindow):
         self.save_all_action.setToolTip("Save every draft of this connection as new versions, with one message")
         self.resume_merge_action = _named(QAction("Resolve conflict", self), "resumeMergeAction", "Resolve conflict")
         self.resume_merge_action.setToolTip("Someone saved a newer version: merge your draft with it")
+        self.import_action = _named(QAction("Import...", self), "importAction", "Import prompts from a file")
+        self.import_action.setToolTip("Put the prompts of an exported file into this connection, never overwriting")
+        self.export_action = _named(QAction("Export...", self), "exportAction", "Export prompts to a file")
+        self.export_action.setToolTip("Write this connection's prompts to one file (a backup, or for another one)")
+        self.copy_to_action = _named(QAction("Copy to...", self), "copyToConnectionAction",
+                                     "Copy the prompt to another connection")
+        self.copy_to_action.setToolTip("Copy this prompt's newest version to another connection")
         self.refresh_action = _named(QAction("Refresh", self), "refreshAction", "Refresh")
         self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
         self.delete_action = _named(QAction("Delete prompt", self), "deletePromptAction", "Delete prompt")
@@ -486,7 +498,7 @@ class MainWindow(QMainWindow):
         bar.setObjectName("menuBar")
         self.file_menu = menu(bar, "&File", "fileMenu")
         add_actions(self.file_menu, self.new_action, self.quick_open_action, self.save_action, self.save_all_action,
-                    self.resume_merge_action, None,
+                    self.resume_merge_action, None, self.import_action, self.export_action, None,
                     self.refresh_action, self.delete_action, None, self.add_server_action,
                     self.model_providers_action,
                     self.remove_connection_action, None, self.quit_action)
@@ -496,7 +508,7 @@ class MainWindow(QMainWindow):
         add_actions(self.view_menu, self.history_panel_action, self.try_it_action)
         self.prompt_menu = menu(bar, "&Prompt", "promptMenu")
         add_actions(self.prompt_menu, self.compare_action, self.restore_action, self.move_tag_action, None,
-                    self.prompt_tags_action, self.test_prompt_action)
+                    self.prompt_tags_action, self.test_prompt_action, None, self.copy_to_action)
         self.help_menu = menu(bar, "&Help", "helpMenu")
         add_actions(self.help_menu, self.shortcuts_action, None, self.about_action)
 
@@ -516,6 +528,9 @@ class MainWindow(QMainWindow):
         self.save_action.triggered.connect(self._on_save_action_triggered)
         self.save_all_action.triggered.connect(self._on_save_all_action_triggered)
         self.resume_merge_action.triggered.connect(self._on_resume_merge_action_triggered)
+        self.import_action.triggered.connect(self._on_import_action_triggered)
+        self.export_action.triggered.connect(self._on_export_action_triggered)
+        self.copy_to_action.triggered.connect(self._on_copy_to_action_triggered)
         self.refresh_action.triggered.connect(self.refresh)
         self.delete_action.triggered.connect(self._on_delete_action_triggered)
         self.compare_action.triggered.connect(self._on_compare_action_triggered)
@@ -1140,28 +1155,40 @@ class MainWindow(QMainWindow):
             if await wait_for_dialog(dialog) != QDialog.DialogCode.Accepted:
                 return None
             message = dialog.message
-        progress = SaveAllDialog(self, total)
-        progress.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        progress.open()
-        saving = asyncio.ensure_future(
-            session.save_all(message, self._ask_to_merge, on_answered=progress.on_answered))
-        progress.sig_cancel_requested.connect(saving.cancel)
-        self.save_action.setEnabled(False)
-        try:
-            summary = await saving
-        except asyncio.CancelledError:
-            if not saving.cancelled():  # the window is closing: the saves go with it
-                saving.cancel()
-                raise
-            progress.show_summary("Stopped. The drafts not saved yet are kept on this computer; Save all again "
-                                  "to go on.")
-            self._after_bulk_save()
-            return None
-        finally:
-            self._update_actions()
-        progress.show_summary(summary.text)
+        progress, summary = await self._with_progress(
+            total, SAVE_ALL, lambda progress: session.save_all(message, self._ask_to_merge,
+                                                               on_answered=progress.on_answered,
+                                                               on_merging=progress.show_merging))
+        progress.show_summary(summary.text if summary is not None else "Stopped. The drafts not saved yet are kept "
+                              "on this computer; Save all again to go on.")
         self._after_bulk_save()
         return summary
+
+    async def _with_progress(self, total: int, words: ProgressWords,
+                             work: Callable[[ProgressDialog], Awaitable[Any]]) -> tuple[ProgressDialog, Any]:
+        """Run `work` under a progress dialog whose Cancel stops it: (the dialog, the result or None if stopped).
+
+        Save stays off meanwhile; a failure is raised as it is, and closing the window ends the work with it.
+        """
+        progress = ProgressDialog(self, total, words)
+        progress.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        progress.open()
+        working = asyncio.ensure_future(work(progress))
+        progress.sig_cancel_requested.connect(working.cancel)
+        self.save_action.setEnabled(False)
+        try:
+            return progress, await working
+        except asyncio.CancelledError:
+            if not working.cancelled():  # the window is closing: the work goes with it
+                working.cancel()
+                progress.close()
+                raise
+            return progress, None
+        except BaseException:
+            progress.close()  # the failure is shown on its own
+            raise
+        finally:
+            self._update_actions()
 
     def _after_bulk_save(self) -> None:
         self._show_drafts_kept()
@@ -1188,13 +1215,115 @@ class MainWindow(QMainWindow):
         """The merge dialog on a conflict the session keeps on disk; None keeps both for later."""
         self._update_draft_status()
         self._update_actions()
+        decision = await self._merge_in_dialog(merge)
+        if decision is not None and self.session.viewing is None:
+            self._edit(decision.draft)
+        return decision
+
+    async def _merge_in_dialog(self, merge: MergeSession) -> MergeDecision | None:
+        """The merge dialog alone (also for a prompt of another connection, which the editor does not show)."""
         dialog = MergeDialog(self, merge)
         accepted = await wait_for_dialog(dialog) == QDialog.DialogCode.Accepted
         decision = MergeDecision(dialog.merged_draft(), dialog.commit_message) if accepted else None
         dialog.deleteLater()
-        if decision is not None and self.session.viewing is None:
-            self._edit(decision.draft)
         return decision
+
+    # -- export, import, copy to another connection -------------------------------------------------------------
+
+    def _on_export_action_triggered(self) -> None:
+        if not self.tasks.is_running("export-flow"):
+            self.tasks.run("export-flow", "Exporting", self.export_prompts())
+
+    async def export_prompts(self, path: Path | None = None, handles: list[str] | None = None, *,
+                             all_versions: bool = False) -> Bundle | None:
+        """Write prompts (all, unless `handles`) to one bundle file; without `path`, ask which and where."""
+        if path is None:
+            current = self.session.handle if self.draft is not None and not self.draft.is_new else None
+            dialog = ExportDialog(self, self.prompt_model.total, current, Path.home())
+            if await wait_for_dialog(dialog) != QDialog.DialogCode.Accepted:
+                return None
+            path, handles, all_versions = dialog.path, dialog.handles, dialog.every_version
+        service, source = self.service, self.connection_name
+        if handles is None:
+            handles = [prompt.handle or prompt.id for prompt in await service.list_prompts()]
+        progress, bundle = await self._with_progress(len(handles), EXPORT, lambda progress: export_bundle(
+            service, source, handles, all_versions=all_versions, on_read=progress.on_answered))
+        if bundle is None:
+            progress.show_summary("Stopped. Nothing was written.")
+            return None
+        await asyncio.to_thread(write_bundle, path, bundle)
+        count = len(bundle.prompts)
+        versions = "every version of " if all_versions else "the newest version of "
+        progress.show_summary(f"{versions}{count} prompt{'s' if count != 1 else ''} written to {path}."
+                              .capitalize())
+        return bundle
+
+    def _on_import_action_triggered(self) -> None:
+        if not self._wait_for_save_before_switching():
+            self.tasks.run("save-flow", "Importing", self.import_prompts())
+
+    async def import_prompts(self, path: Path | None = None) -> ImportSummary | None:
+        """A bundle file into this connection: created, brought up to date or left unchanged, never overwritten;
+        each conflict goes to the merge dialog in turn. Nothing is lost on a stop: the file is still there, and
+        importing it again writes nothing twice."""
+        if path is None:
+            chooser = QFileDialog(self, "Import prompts", str(Path.home()),
+                                  "Prompt Studio bundles (*.json);;All files (*)")
+            chooser.setObjectName("importFileChooser")
+            chooser.setFileMode(QFileDialog.FileMode.ExistingFile)
+            if await wait_for_dialog(chooser) != QDialog.DialogCode.Accepted or not chooser.selectedFiles():
+                return None
+            path = Path(chooser.selectedFiles()[0])
+        try:
+            bundle = await asyncio.to_thread(load_bundle, path)
+        except BundleProblem as problem:
+            box = QMessageBox(QMessageBox.Icon.Warning, "Import", "This file cannot be imported. Nothing was "
+                              "written.", QMessageBox.StandardButton.Ok, self)
+            box.setObjectName("importProblemDialog")
+            box.setInformativeText(str(problem))
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()
+            return None
+        session = self.session
+        progress, summary = await self._with_progress(len(bundle.prompts), IMPORT, lambda progress: (
+            session.import_bundle(bundle, f"Imported from {path.name}", self._ask_to_merge,
+                                  on_answered=progress.on_answered, on_merging=progress.show_merging)))
+        progress.show_summary(self._import_summary_text(summary) if summary is not None else
+                              "Stopped. What was sent is in; import the same file again to go on.")
+        self._after_bulk_save()
+        return summary
+
+    @staticmethod
+    def _import_summary_text(summary: ImportSummary) -> str:
+        return "\n".join(summary.lines(KEPT_CONFLICTS)) or "The file holds no prompts."
+
+    def _on_copy_to_action_triggered(self) -> None:
+        if self.draft is not None and not self.tasks.is_running("copy-flow"):
+            self.tasks.run("copy-flow", "Copying", self.copy_to())
+
+    async def copy_to(self, connection: Connection | None = None) -> ImportSummary | None:
+        """The open prompt's newest version into another connection, created there or saved through sync;
+        a conflict there goes to the merge dialog."""
+        handle = self.session.handle
+        if connection is None:
+            others = [known for known in self.connector.connections() if known.id != self.workspace.connection.id]
+            if not others:
+                self.statusBar().showMessage("There is no other connection to copy to yet: add one first "
+                                             f"(File > {self.ADD_SERVER}).", 10000)
+                return None
+            dialog = CopyToDialog(self, handle, others)
+            if await wait_for_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.connection is None:
+                return None
+            connection = dialog.connection
+        target = await self.connector.open(connection)
+        try:
+            summary = await self.session.copy_to(handle, target, self._merge_in_dialog)
+        finally:
+            await self.connector.close(target)
+        lines = summary.lines(KEPT_CONFLICTS)
+        self.statusBar().showMessage(f"Copy to {connection.name}: {lines[0] if lines else 'nothing to copy'}",
+                                     15000)
+        return summary
 
     def _show_saved(self, handle: str, outcome: SaveOutcome | None) -> None:
         """Show what a save (and any merge after it) did."""
@@ -1567,6 +1696,7 @@ class MainWindow(QMainWindow):
         self.move_tag_action.setEnabled(selected == 1 and self.service.capabilities.version_tags)
         self.test_prompt_action.setEnabled(editing)
         self.prompt_tags_action.setEnabled(has_prompt)
+        self.copy_to_action.setEnabled(has_prompt and not self.draft.is_new)
 
     def _on_tasks_busy_changed(self, busy: bool) -> None:
         self.busy_bar.setVisible(busy)

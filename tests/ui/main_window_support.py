@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from prompt_studio.paths import DataPaths
 from prompt_studio.services.connections import LOCAL_LIBRARY, Connection, connection_id_for
 from prompt_studio.services.connector import AppConnector
 from prompt_studio.services.secrets import SecretStore
 from prompt_studio.ui.main_window import MainWindow
+from prompt_studio.ui.merge_dialog import MergeDialog
 
 
 def server_connection(url: str) -> Connection:
@@ -36,3 +38,17 @@ def open_window(qtbot, run_async, data_dir: Path, server=None) -> MainWindow:
     window.show()
     run_async(window.refresh())
     return window
+
+
+def merge_keeping_ours(qtbot) -> MergeDialog:
+    """Wait for the merge dialog, keep "Your version" at every conflict, and complete the merge."""
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), MergeDialog), timeout=15000)
+    merge = QApplication.activeModalWidget()
+    for field in merge.session.fields():
+        if field.state == "conflict":
+            merge.select_field(field.path)
+            merge.choose("ours")
+    complete = merge.findChild(QPushButton, "completeMergeButton")
+    complete.click()
+    complete.click()
+    return merge

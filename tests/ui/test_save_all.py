@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QApplication, QDialog, QLabel, QPushButton
+from PySide6.QtWidgets import QDialog, QLabel
 
 from prompt_studio.models import ConfigData, SyncRequest
-from prompt_studio.ui.merge_dialog import MergeDialog
-from tests.ui.main_window_support import open_window
+from tests.ui.main_window_support import merge_keeping_ours, open_window
 
 HANDLES = ("support/triage", "support/email-reply", "summarize-article")
 
@@ -24,15 +23,7 @@ def test_save_all_saves_three_drafts_and_merges_the_conflict(qtbot, run_async, t
     versions_before = {handle: run_async(window.service.history(handle))[0].version for handle in HANDLES}
 
     saving = window.tasks.run("save-flow", "Saving all", window.save_all("All at once"))
-    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), MergeDialog), timeout=10000)
-    merge = QApplication.activeModalWidget()
-    for field in merge.session.fields():
-        if field.state == "conflict":
-            merge.select_field(field.path)
-            merge.choose("ours")
-    complete = merge.findChild(QPushButton, "completeMergeButton")
-    complete.click()
-    complete.click()
+    merge_keeping_ours(qtbot)
     qtbot.waitUntil(saving.done, timeout=15000)
 
     summary = window.findChild(QDialog, "saveAllDialog")

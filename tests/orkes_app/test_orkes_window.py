@@ -176,3 +176,19 @@ def test_screenshot_orkes_editor(orkes, orkes_window, qtbot, run_async, screensh
     assert window.editor.findChild(QPlainTextEdit, "systemPromptEdit").toPlainText() == TEMPLATE
     assert window.editor.findChild(QLineEdit, "descriptionField").text() == "Replies to support tickets"
     screenshots.take(window, "orkes-editor.png")
+
+
+def test_try_it_fills_the_orkes_variables_and_keeps_test_cases(orkes, orkes_window, qtbot, run_async):
+    seed(orkes)
+    window = orkes_window
+    open_prompt(window, qtbot, run_async)
+    window.try_it_action.trigger()
+    panel = window.try_it
+    qtbot.waitUntil(lambda: panel.test_cases.handle == NAME, timeout=5000)
+    assert list(panel.inputs) == ["company", "message", "language"], "one field per ${variable}"
+    assert panel.undeclared.isHidden(), "Orkes declares no inputs: nothing to add"
+    for name, value in (("company", "Acme"), ("message", "Where is my parcel?"), ("language", "French")):
+        panel.findChild(QPlainTextEdit, f"sampleInputField_{name}").setPlainText(value)
+    qtbot.waitUntil(lambda: "You answer customers of Acme." in panel.preview.toPlainText(), timeout=3000)
+    assert "Reply politely in French" in panel.preview.toPlainText()
+    assert run_async(panel.test_cases.add("parcel")).values["company"] == "Acme"

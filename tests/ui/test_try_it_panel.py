@@ -113,3 +113,17 @@ def test_a_variable_the_text_reads_but_no_input_declares_is_offered_as_an_input(
     assert "language" in [row["identifier"] for row in window.editor.content()[0]["inputs"]]
     window.editor.undo_action.trigger()
     qtbot.waitUntil(lambda: "language" not in panel.inputs, timeout=3000)
+
+
+def test_screenshot_try_it_dark(qtbot, run_async, tmp_path, dark_palette, screenshots):
+    window = open_window(qtbot, run_async, tmp_path / "app")
+    with qtbot.waitSignal(window.sig_prompt_opened, timeout=15000):
+        window.open_prompt(HANDLE)
+    window.try_it_action.trigger()
+    panel = window.try_it
+    panel.findChild(QPlainTextEdit, "sampleInputField_input").setPlainText("I was charged twice this month.")
+    qtbot.waitUntil(lambda: "charged twice" in panel.preview.toPlainText(), timeout=2000)
+    window.resize(1440, 900)
+    qtbot.waitUntil(lambda: window.width() == 1440, timeout=2000)
+    image = screenshots.take(window, "try-it-panel-dark.png")
+    assert image.pixelColor(image.width() - 40, image.height() // 2).lightness() < 128, "the panel is dark too"

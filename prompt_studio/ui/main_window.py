@@ -89,7 +89,7 @@ from prompt_studio.ui.shortcuts_dialog import ShortcutsDialog, shortcuts_of
 from prompt_studio.ui.tasks import ErrorBox, TaskRunner, wait_for_dialog
 from prompt_studio.ui.transfer_dialogs import CopyToDialog, ExportDialog
 from prompt_studio.ui.trial_run_dialog import TrialRunDialog
-from prompt_studio.ui.try_it_panel import TryItPanel, version_label
+from prompt_studio.ui.try_it_panel import DRAFT_SUBJECT, TryItPanel, version_label
 from prompt_studio.ui.when import full_time
 from prompt_studio.version import installed_version
 
@@ -97,8 +97,6 @@ log = logging.getLogger(__name__)
 
 DRAFT_WRITE_DELAY_MS = 300
 TEST_CASES_WRITE_DELAY_MS = 500
-DRAFT_SOURCE = "Your draft"
-"""What the run history says ran, for a run of the prompt as it is on screen."""
 KEPT_CONFLICTS = "already there with other content, kept as drafts: open each and choose Resolve conflict"
 
 
@@ -577,9 +575,9 @@ class MainWindow(QMainWindow):
         self.tasks.sig_finished.connect(lambda _slot: self._update_actions())
 
         self.try_it.test_cases.sig_changed.connect(self._on_test_cases_changed)
-        self.try_it.sig_run_finished.connect(lambda summary: self._keep_runs([(summary, DRAFT_SOURCE)]))
+        self.try_it.sig_run_finished.connect(lambda summary: self._keep_runs([(summary, self.try_it.subject)]))
         self.try_it.sig_repeat_finished.connect(
-            lambda summaries: self._keep_runs([(summary, DRAFT_SOURCE) for summary in summaries]))
+            lambda summaries: self._keep_runs([(summary, self.try_it.subject) for summary in summaries]))
         self.try_it.sig_comparison_finished.connect(self._on_try_it_comparison_finished)
         self.try_it.sig_add_inputs_requested.connect(self._on_try_it_add_inputs_requested)
         self.try_it.sig_history_requested.connect(
@@ -1000,7 +998,9 @@ class MainWindow(QMainWindow):
     def _follow_in_try_it(self) -> None:
         """Try it shows the prompt on screen (the draft, or the old version on view) while it is open."""
         if self.try_it_dock.isVisible() and self.draft is not None:
-            self.try_it.show_prompt(self.editor.content()[0], self.editor.template_syntax)
+            viewing = self.session.viewing
+            subject = f"{version_label(viewing)}, on view" if viewing is not None else DRAFT_SUBJECT
+            self.try_it.show_prompt(self.editor.content()[0], self.editor.template_syntax, subject)
             if self.try_it.test_cases.handle != self.draft.handle:
                 self._show_test_cases(self.draft.handle)
 
@@ -1033,7 +1033,7 @@ class MainWindow(QMainWindow):
 
     def _on_try_it_comparison_finished(self, draft: RunSummary | None, version: RunSummary | None) -> None:
         chosen = self.try_it.chosen_version()
-        self._keep_runs([(draft, DRAFT_SOURCE), (version, version_label(chosen) if chosen else "a version")])
+        self._keep_runs([(draft, self.try_it.subject), (version, version_label(chosen) if chosen else "a version")])
 
     def _keep_runs(self, finished: list[tuple[RunSummary | None, str]]) -> asyncio.Task | None:
         """Keep each run that ended in the run history, with the prompt, the source and the test case."""

@@ -42,6 +42,7 @@ from prompt_studio.ui.sample_inputs import SampleInput
 from prompt_studio.ui.test_case_bar import TestCaseBar
 from prompt_studio.ui.when import duration_words
 
+DRAFT_SUBJECT = "Your draft"
 PREVIEW_DELAY_MS = 80
 """A pause in typing before the preview follows: a typical prompt renders in well under a millisecond, so this
 only spares a 1 MB one from rendering on every keystroke."""
@@ -115,7 +116,9 @@ class TryItPanel(QWidget):
         self.stats.setObjectName("runStats")
         self.stats.setWordWrap(True)
         self.stats.setTextFormat(Qt.TextFormat.PlainText)
-        self.draft_title = QLabel("<b>Your draft</b>")
+        self.subject = DRAFT_SUBJECT
+        """What runs in the first column: the draft, or the old version on view ("v2")."""
+        self.draft_title = QLabel(f"<b>{DRAFT_SUBJECT}</b>")
         self.draft_title.setObjectName("runAnswerTitle")
         self.compare_label = QLabel("Compare with:")
         self.compare_selector = QComboBox()
@@ -212,9 +215,12 @@ class TryItPanel(QWidget):
         self.history_button.clicked.connect(self.sig_history_requested)
         self.add_inputs_button.clicked.connect(self.sig_add_inputs_requested)
 
-    def show_prompt(self, config: dict[str, Any], syntax: str = "liquid") -> None:
-        """The prompt as it is on screen now; the inputs follow its declared inputs, keeping values typed."""
+    def show_prompt(self, config: dict[str, Any], syntax: str = "liquid", subject: str = DRAFT_SUBJECT) -> None:
+        """The prompt as it is on screen now (`subject`: the draft, or the old version on view); the inputs follow
+        its declared inputs, keeping values typed."""
         self._config, self._syntax = config, syntax
+        self.subject = subject
+        self.draft_title.setText(f"<b>{html.escape(subject)}</b>")
         declared = [(str(item.get("identifier") or ""), str(item.get("type") or "str"))
                     for item in config.get("inputs") or [] if isinstance(item, dict) and item.get("identifier")]
         if syntax == "orkes":
@@ -406,7 +412,7 @@ class TryItPanel(QWidget):
             draft, version = await asyncio.gather(
                 self._stream(config, rendering, self.answer, self.stats),
                 self._stream(version_config, version_rendering, self.compare_answer, self.compare_stats))
-            self.differences.setHtml(_differences_html(draft, version, self.compare_title.text()))
+            self.differences.setHtml(_differences_html(draft, version, self.subject, self.compare_title.text()))
             self.differences.show()
         except asyncio.CancelledError:
             pass
@@ -483,13 +489,20 @@ _CHANGE_STYLES = {
 }
 
 
-def _differences_html(draft: RunSummary | None, version: RunSummary | None, version_name: str) -> str:
-    """The version's answer turned into the draft's, word by word: added words green, removed ones red."""
+def _lowered(subject: str) -> str:
+    """"your draft" in the middle of a sentence; a version's name ("v2") as it is."""
+    return subject[:1].lower() + subject[1:] if subject == DRAFT_SUBJECT else subject
+
+
+def _differences_html(draft: RunSummary | None, version: RunSummary | None, subject: str, version_name: str) -> str:
+    """The version's answer turned into the draft's (or the version on view), word by word: added words green,
+    removed ones red."""
     if draft is None or version is None or not draft.ok or not version.ok:
         return "<p>No comparison of the answers: one of the runs did not answer.</p>"
     changes: list[WordChange] = word_changes(version.text, draft.text)
     if all(change.kind == "same" for change in changes):
-        return "<p><b>The same answer</b> from your draft and from " + html.escape(version_name) + ".</p>"
+        return (f"<p><b>The same answer</b> from {html.escape(_lowered(subject))} and from "
+                f"{html.escape(version_name)}.</p>")
     pieces = []
     for previous, change in zip([None, *changes], changes, strict=False):
         text = html.escape(change.text).replace("\n", "<br>")
@@ -497,7 +510,7 @@ def _differences_html(draft: RunSummary | None, version: RunSummary | None, vers
         if previous is not None and previous.kind == "removed" and change.kind == "added":
             pieces.append(" ")  # "a" replaced by "the" reads "a the", not "athe"
         pieces.append(f"<span style='{style}'>{text}</span>" if style else text)
-    legend = (f"<span style='{_CHANGE_STYLES['added']}'>only in your draft's answer</span> "
+    legend = (f"<span style='{_CHANGE_STYLES['added']}'>only in the answer of {html.escape(_lowered(subject))}</span> "
               f"<span style='{_CHANGE_STYLES['removed']}'>only in the answer of {html.escape(version_name)}</span>")
     return f"<p><b>What changed between the answers</b> &nbsp; {legend}</p><p>{''.join(pieces)}</p>"
 

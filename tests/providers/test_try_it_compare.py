@@ -98,7 +98,7 @@ def test_compare_runs_the_draft_and_a_version_side_by_side(qtbot, run_async, tmp
     assert differences.isVisible()
     marked = _marked_words(differences)
     assert marked["struck out"] == ["only in the answer of v1 (production)", "a", "question"]  # legend, words
-    assert marked["highlighted"] == ["only in your draft's answer", "the", "is late"]
+    assert marked["highlighted"] == ["only in the answer of your draft", "the", "is late"]
     assert panel.run_button.isEnabled() and panel.compare_button.isEnabled()
 
     window.resize(1500, 950)
@@ -153,4 +153,21 @@ def test_run_five_times_reports_the_spread_and_the_distinct_answers(qtbot, run_a
     assert words.startswith("5 runs: total time ") and "fastest" in words and "on average" in words
     assert "slowest" in words and words.endswith("3 different answers.")
     assert panel.findChild(QPlainTextEdit, "runAnswer").toPlainText() == "bug", "the last run's answer is shown"
+    run_async(trials.aclose())
+
+
+def test_an_old_version_on_view_runs_under_its_own_name_against_another(qtbot, run_async, tmp_path,  # noqa: F811
+                                                                         fakes):
+    window, trials = _comparing_window(qtbot, run_async, tmp_path, fakes)
+    panel = window.try_it
+    oldest = window.history_model.rowCount() - 1
+    window.history_view.selectRow(oldest)
+    qtbot.waitUntil(lambda: panel.subject == "v1 (production), on view", timeout=5000)
+    assert "v1 (production), on view" in panel.draft_title.text()
+    panel.compare_selector.setCurrentIndex(0)
+    with qtbot.waitSignal(panel.sig_comparison_finished, timeout=15000) as finished:
+        panel.compare_button.click()
+    assert all(summary.ok for summary in finished.args), "two versions side by side"
+    window.banner.back_button.click()
+    qtbot.waitUntil(lambda: panel.subject == "Your draft", timeout=5000)
     run_async(trials.aclose())

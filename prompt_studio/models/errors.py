@@ -94,3 +94,14 @@ class TimedOut(PromptStudioError):
 class MalformedResponse(PromptStudioError):
     default_error = "malformed_response"
     plain_words = "The server sent an answer this app cannot read."
+
+
+class FolderFormatError(PromptStudioError):
+    """A LangWatch CLI project file the app cannot read as the CLI would; the message names the file and line."""
+
+    default_error = "folder_format"
+    plain_words = "A file of this prompt folder cannot be read."
+
+    @property
+    def user_message(self) -> str:
+        return f"{self.plain_words} {self.message}" if self.message else self.plain_words

@@ -59,6 +59,8 @@ class OpenedPrompt:
     parameters: dict[str, Any]
     partial_note: str | None = None
     """Said to the user when only part of the content could be read (a key that may not sync)."""
+    read_only_reason: str | None = None
+    """Why this prompt can be read but not saved here, in one plain line (a CLI folder's remote prompt)."""
 
     def start_draft(self) -> Draft:
         return Draft(
@@ -150,6 +152,15 @@ def _server_already_has(info: ConflictInfo, request: SyncRequest) -> bool:
     )
 
 
+async def _together_or_first_error(first: Awaitable[Any], second: Awaitable[Any]) -> tuple[Any, Any]:
+    """Two independent reads at once; the first failure is raised as it is."""
+    results = await asyncio.gather(first, second, return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return results[0], results[1]
+
+
 class PromptService:
     """One connection's prompts."""
 
@@ -170,6 +181,9 @@ class PromptService:
         The history's first entry is the newest version's own answer, so no separate read of the prompt is sent:
         over HTTP/1.1 the two requests ride the two connections a start leaves open, one round trip in all.
         """
+        if not self.capabilities.content_from_history:
+            return await _together_or_first_error(self.open_prompt(handle), self.history(handle))
+
         async def newest() -> Prompt:
             versions = await self.history(handle)
             if not versions:
@@ -199,7 +213,9 @@ class PromptService:
     def _as_shown(self, prompt: Prompt) -> OpenedPrompt:
         """A version as far as its answer shows it (all of it for Orkes, part of it for LangWatch)."""
         config = config_of_answer(prompt) if self.capabilities.prompt_shape == "orkes" else config_from_prompt(prompt)
-        return OpenedPrompt(prompt, config.to_wire(), dict(prompt.parameters))
+        reason = self.backend.read_only_reason(prompt.handle or prompt.id) if self.capabilities.read_only_prompts \
+            else None
+        return OpenedPrompt(prompt, config.to_wire(), dict(prompt.parameters), read_only_reason=reason)
 
     async def history(self, handle: str) -> list[Prompt]:
         return await self.backend.list_versions(handle)
@@ -306,7 +322,7 @@ class PromptService:
             opened = await self._complete(result.prompt)
         else:
             opened = await self.open_prompt(draft.handle)
-        recreated = result.action == "created" and draft.base_version is not None
+        recreated = result.action == "created" and bool(draft.base_version)  # 0: a CLI file never pushed
         return SaveOutcome(result.action, opened.start_draft(), opened=opened, recreated=recreated)
 
     def _stored_content(
@@ -321,7 +337,8 @@ class PromptService:
         """
         prompt = result.prompt
         sent = request.config_data.to_wire()
-        if prompt is None or self.capabilities.prompt_shape != "langwatch" or any(
+        if prompt is None or self.capabilities.prompt_shape != "langwatch" or self.capabilities.save_answer_is_content \
+                or any(
             message.get("role") == "system" for message in sent.get("messages", [])
         ):
             return None

@@ -61,14 +61,18 @@ class OpenedPrompt:
     """Said to the user when only part of the content could be read (a key that may not sync)."""
     read_only_reason: str | None = None
     """Why this prompt can be read but not saved here, in one plain line (a CLI folder's remote prompt)."""
+    base: tuple[dict[str, Any], dict[str, Any]] | None = None
+    """The content of the version it is based on, where it differs from what opened (a CLI file edited since its
+    lock's version): a draft then starts with those edits to save."""
 
     def start_draft(self) -> Draft:
+        base_config, base_parameters = self.base or (self.config, self.parameters)
         return Draft(
             handle=self.prompt.handle or self.prompt.id,
             prompt_id=self.prompt.id,
             base_version=self.prompt.version,
-            base_config=self.config,
-            base_parameters=self.parameters,
+            base_config=base_config,
+            base_parameters=base_parameters,
             config=self.config,
             parameters=self.parameters,
         )
@@ -182,7 +186,12 @@ class PromptService:
         over HTTP/1.1 the two requests ride the two connections a start leaves open, one round trip in all.
         """
         if not self.capabilities.content_from_history:
-            return await _together_or_first_error(self.open_prompt(handle), self.history(handle))
+            opened, versions = await _together_or_first_error(self.open_prompt(handle), self.history(handle))
+            based_on = next((item for item in versions if item.version == opened.prompt.version), None)
+            base = self._as_shown(based_on) if based_on is not None else opened
+            if (base.config, base.parameters) != (opened.config, opened.parameters):
+                opened = replace(opened, base=(base.config, base.parameters))
+            return opened, versions
 
         async def newest() -> Prompt:
             versions = await self.history(handle)

@@ -60,6 +60,7 @@ async def test_after_the_cli_syncs_the_app_shows_the_same_content(session, proje
     draft = await session.open("greeter")
     newest = _server_versions(server, "greeter")[0]
     assert draft.base_version == newest["version"] == 2
+    assert not draft.differs_from_base
     assert draft.config["prompt"] == newest["prompt"] == "You are a terse assistant for {{product}}."
     assert draft.config["messages"] == newest["messages"][1:]
     assert (draft.config["temperature"], draft.config["max_tokens"]) == (newest["temperature"], newest["maxTokens"])
@@ -115,3 +116,19 @@ async def test_a_file_left_behind_is_brought_forward_and_stays_so_across_two_cli
     assert [version["version"] for version in versions] == [2, 1]
     assert versions[0]["prompt"] == "You are a patient assistant."
     assert "You are a patient assistant." in (project / GREETER).read_text(encoding="utf-8")
+
+
+async def test_a_file_edited_in_a_text_editor_opens_as_a_draft_to_save(session, project, cli, server):
+    file = project / GREETER
+    file.write_text(file.read_text(encoding="utf-8").replace("helpful", "careful"), encoding="utf-8")
+
+    draft = await session.open("greeter")
+
+    assert draft.differs_from_base
+    assert (draft.config["prompt"], draft.base_config["prompt"]) == (
+        "You are a careful assistant.", "You are a helpful assistant.")
+    outcome = await session.save("", merge=None)
+    assert outcome.action == "updated"
+    newest = _server_versions(server, "greeter")[0]
+    assert (newest["version"], newest["commitMessage"]) == (2, "Synced from local file: greeter.prompt.yaml")
+    assert "no changes" in cli("prompt", "sync")

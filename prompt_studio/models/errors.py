@@ -105,3 +105,15 @@ class FolderFormatError(PromptStudioError):
     @property
     def user_message(self) -> str:
         return f"{self.plain_words} {self.message}" if self.message else self.plain_words
+
+
+class ReadOnlyHere(PromptStudioError):
+    """What a back end keeps but this app may not change there (a CLI folder's remote prompt); says where to."""
+
+    status = 403
+    default_error = "read_only_here"
+    plain_words = "This cannot be changed here."
+
+    @property
+    def user_message(self) -> str:
+        return f"{self.plain_words} {self.message}" if self.message else self.plain_words

@@ -63,7 +63,7 @@ from prompt_studio.models.cli_project import (
     push_config,
     shown_config,
 )
-from prompt_studio.models.errors import FolderFormatError, NotFoundError, PermissionDeniedError
+from prompt_studio.models.errors import FolderFormatError, NotFoundError, ReadOnlyHere
 from prompt_studio.models.variables import with_detected_inputs
 from prompt_studio.paths import replace_file
 from prompt_studio.services.backends import Capabilities
@@ -469,7 +469,7 @@ class CliFolderBackend:
             project = await asyncio.to_thread(read_project, self.root)
             dependency = project.dependency(id_or_handle)
             if dependency is not None and not dependency.is_local:
-                raise PermissionDeniedError(_remote_reason(dependency))
+                raise ReadOnlyHere(_remote_reason(dependency))
             fields = file_fields(request.config_data.to_wire())
             if dependency is None:
                 prompt_file = self._new_file(project, id_or_handle, fields)
@@ -521,7 +521,7 @@ class CliFolderBackend:
             project = await asyncio.to_thread(read_project, self.root)
             prompt_file = project.files.get(id_or_handle)
             if prompt_file is None:
-                raise PermissionDeniedError(self.read_only_reason(id_or_handle) or f"{id_or_handle} is not a file "
+                raise ReadOnlyHere(self.read_only_reason(id_or_handle) or f"{id_or_handle} is not a file "
                                             "of this folder.")
             restored = await self.client.restore_version(id_or_handle, version_id)
             apply_fields(prompt_file.document, _fields_of(restored))
@@ -530,13 +530,13 @@ class CliFolderBackend:
             return _file_prompt(prompt_file, project.lock[id_or_handle], restored)
 
     async def create_prompt(self, body: CreatePromptBody) -> Prompt:
-        raise PermissionDeniedError("A folder's new prompt is made by its first save.")
+        raise ReadOnlyHere("A folder's new prompt is made by its first save.")
 
     async def update_prompt(self, id_or_handle: str, body: UpdatePromptBody) -> Prompt:
-        raise PermissionDeniedError("A folder's prompt is saved through its file.")
+        raise ReadOnlyHere("A folder's prompt is saved through its file.")
 
     async def delete_prompt(self, id_or_handle: str) -> None:
-        raise PermissionDeniedError("Remove a prompt from a folder with the CLI (langwatch prompt remove), so that "
+        raise ReadOnlyHere("Remove a prompt from a folder with the CLI (langwatch prompt remove), so that "
                                     "prompts.json and your git history say so.")
 
     # -- tags: the server's ------------------------------------------------------------------------------------

@@ -125,6 +125,8 @@ class EditingSession:
         self.tag_names: list[str] = list(BUILT_IN_TAGS)
         self.read_note: str | None = None
         """What the open prompt's last read could not get, in plain words (a key that may only read)."""
+        self.read_only_reason: str | None = None
+        """Why the open prompt can be read but not saved here (a CLI folder's remote prompt), or None."""
         self.draft_handles: set[str] = set()
         self.new_handles: set[str] = set()
         """The drafts of prompts that are not on the server yet (created here, never saved)."""
@@ -183,7 +185,7 @@ class EditingSession:
 
     def edit(self, config: dict[str, Any], parameters: dict[str, Any]) -> None:
         """The form changed: the draft follows at once (it reaches the disk at the next `flush`)."""
-        if self.editing:
+        if self.editing and self.read_only_reason is None:
             self.draft = self.draft.model_copy(update={"config": config, "parameters": parameters})
 
     # -- opening ------------------------------------------------------------------------------------------------
@@ -199,7 +201,7 @@ class EditingSession:
             kept = await asyncio.to_thread(self.drafts.load, handle)
             if kept is not None and kept.is_new:
                 self._show(kept)
-                self.versions, self.read_note = [], None
+                self.versions, self.read_note, self.read_only_reason = [], None, None
                 return self.draft
         (opened, versions), kept = await _together(
             self.service.open_with_history(handle), asyncio.to_thread(self.drafts.load, handle),
@@ -207,6 +209,7 @@ class EditingSession:
         self._show(kept if kept is not None else opened.start_draft())
         self.versions = versions
         self.read_note = opened.partial_note
+        self.read_only_reason = opened.read_only_reason
         return self.draft
 
     def _show(self, draft: Draft | None) -> None:

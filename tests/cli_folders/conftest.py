@@ -14,6 +14,7 @@ from prompt_studio.services.drafts import DraftStore
 from prompt_studio.services.editing import EditingSession
 from prompt_studio.services.prompts import PromptService
 from tests.support.official_cli import OfficialCli
+from tests.ui.conftest import qt_loop, run_async  # noqa: F401 (the window tests' event loop)
 
 GREETER = """\
 # The greeter: our first prompt. Keep the tone friendly.

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from prompt_studio.models.errors import FolderFormatError, PermissionDeniedError
+from prompt_studio.models.errors import FolderFormatError, ReadOnlyHere
 from prompt_studio.services.cli_folder import read_project
 from tests.cli_folders.conftest import folder_bytes
 
@@ -37,7 +37,7 @@ async def test_a_remote_prompt_is_materialized_as_the_cli_does_and_is_read_only(
     opened = await service.open_prompt("shared")
     assert opened.read_only_reason == ("Read-only: this folder takes shared from the server (its newest version), "
                                        "so it is changed there, not here.")
-    with pytest.raises(PermissionDeniedError):
+    with pytest.raises(ReadOnlyHere):
         await service.save(opened.start_draft(), "Mine now")
     before = folder_bytes(project)
     assert "no changes" in cli("prompt", "sync")

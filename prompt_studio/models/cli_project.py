@@ -217,6 +217,17 @@ def file_fields(config: dict[str, Any]) -> dict[str, Any]:
             "response_format": response_format}
 
 
+def unheld_outputs(config: dict[str, Any]) -> str | None:
+    """Why a file cannot hold these outputs, in plain words, or None: it holds the default text answer, or one JSON
+    answer (its schema under `response_format`)."""
+    outputs = config.get("outputs", [])
+    structured = [output for output in outputs if output.get("type") == "json_schema"]
+    if outputs == [DEFAULT_OUTPUT] or (len(outputs) == 1 and len(structured) == 1):
+        return None
+    return ("A prompt file holds one output: the text answer named \"output\", or one JSON answer with a schema. "
+            "Keep one of them.")
+
+
 def pulled_document(prompt: Prompt) -> dict[str, Any]:
     """What the CLI's pull writes for a remote prompt (`fromMaterializedToYaml`): model, the answer's messages (the
     system prompt first), and `modelParameters` with `temperature` and `maxTokens`, each if set."""

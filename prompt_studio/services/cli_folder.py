@@ -62,8 +62,9 @@ from prompt_studio.models.cli_project import (
     push_commit_message,
     push_config,
     shown_config,
+    unheld_outputs,
 )
-from prompt_studio.models.errors import FolderFormatError, NotFoundError, ReadOnlyHere
+from prompt_studio.models.errors import FolderFormatError, NotFoundError, NotHeldByFile, ReadOnlyHere
 from prompt_studio.models.variables import with_detected_inputs
 from prompt_studio.paths import replace_file
 from prompt_studio.services.backends import Capabilities
@@ -470,7 +471,11 @@ class CliFolderBackend:
             dependency = project.dependency(id_or_handle)
             if dependency is not None and not dependency.is_local:
                 raise ReadOnlyHere(_remote_reason(dependency))
-            fields = file_fields(request.config_data.to_wire())
+            content = request.config_data.to_wire()
+            problem = unheld_outputs(content)
+            if problem is not None:
+                raise NotHeldByFile(problem)
+            fields = file_fields(content)
             if dependency is None:
                 prompt_file = self._new_file(project, id_or_handle, fields)
             else:

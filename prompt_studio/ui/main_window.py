@@ -54,7 +54,13 @@ from PySide6.QtWidgets import (
 
 from prompt_studio.models import Prompt, config_from_prompt
 from prompt_studio.models.draft import Draft
-from prompt_studio.models.errors import AuthenticationError, ConnectionFailed, PromptStudioError, TimedOut
+from prompt_studio.models.errors import (
+    AuthenticationError,
+    ConnectionFailed,
+    FolderFormatError,
+    PromptStudioError,
+    TimedOut,
+)
 from prompt_studio.models.labels import location_label
 from prompt_studio.models.variables import variables_read
 from prompt_studio.services.backends import Capabilities
@@ -793,6 +799,8 @@ class MainWindow(QMainWindow):
             status, words = f"{name} did not accept the key", f"{name} did not accept the key."
         elif isinstance(error, ConnectionFailed | TimedOut):
             status, words = f"Cannot reach {name} (since {since})", f"Cannot reach {name} since {since}."
+        elif isinstance(error, FolderFormatError):  # which file, which line: the author fixes it, the list follows
+            status, words = f"{name}: a file cannot be read", error.user_message
         else:
             status, words = f"{name} answered with an error", f"{name} answered with an error: {error.plain_words}"
         if not isinstance(error, AuthenticationError):

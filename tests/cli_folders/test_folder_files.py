@@ -6,8 +6,11 @@ import json
 
 import pytest
 
-from prompt_studio.models.errors import FolderFormatError, ReadOnlyHere
+from prompt_studio.models.errors import FolderFormatError, NotHeldByFile, ReadOnlyHere
 from prompt_studio.services.cli_folder import read_project
+from prompt_studio.services.connections import Workspace
+from prompt_studio.services.drafts import DraftStore
+from prompt_studio.services.editing import EditingSession
 from tests.cli_folders.conftest import folder_bytes
 
 pytestmark = pytest.mark.slow
@@ -126,3 +129,44 @@ async def test_a_bad_folder_is_named_by_file_and_line_and_nothing_is_written(ser
     assert folder_bytes(project) == before
     with pytest.raises(FolderFormatError):
         read_project(project)
+
+
+async def test_outputs_a_file_cannot_hold_are_refused_before_anything_is_written(session, project, cli, server):
+    draft = await session.open("greeter")
+    outputs = [{"identifier": "output", "type": "str"}, {"identifier": "score", "type": "float"}]
+    session.edit(dict(draft.config, outputs=outputs), draft.parameters)
+    before = folder_bytes(project)
+
+    with pytest.raises(NotHeldByFile) as refused:
+        await session.save("Two outputs", merge=None)
+
+    assert "holds one output" in refused.value.user_message
+    assert folder_bytes(project) == before
+    assert session.draft.config["outputs"] == outputs  # the draft is kept
+
+
+async def test_a_json_answer_is_written_as_the_cli_reads_it(session, project, cli):
+    draft = await session.open("greeter")
+    schema = {"type": "object", "properties": {"mood": {"type": "string"}}, "required": ["mood"]}
+    outputs = [{"identifier": "verdict", "type": "json_schema", "json_schema": schema}]
+    session.edit(dict(draft.config, outputs=outputs), draft.parameters)
+    await session.save("Structured", merge=None)
+
+    text = (project / "prompts" / "greeter.prompt.yaml").read_text(encoding="utf-8")
+    assert "response_format:\n  name: verdict\n  schema:\n" in text
+    before = folder_bytes(project)
+    assert "no changes" in cli("prompt", "sync")
+    assert folder_bytes(project) == before
+
+
+async def test_a_draft_of_a_folder_prompt_survives_a_restart(service, session, project, tmp_path):
+    draft = await session.open("greeter")
+    session.edit(dict(draft.config, prompt="Half-written"), draft.parameters)
+    await session.flush()
+
+    workspace = session.workspace
+    again = EditingSession(Workspace(workspace.connection, service, DraftStore(tmp_path / "drafts",
+                                                                                workspace.connection.id)))
+    await again.start()
+    assert "greeter" in again.draft_handles
+    assert (await again.open("greeter")).config["prompt"] == "Half-written"

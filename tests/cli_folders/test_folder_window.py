@@ -101,3 +101,17 @@ def test_a_remote_prompt_is_read_only_and_says_why(window, qtbot, run_async, pro
     assert status.startswith("Read-only: this folder takes shared from the server")
     assert window.editor.findChild(QPlainTextEdit, "systemPromptEdit").isReadOnly()
     assert not window.save_action.isEnabled()
+
+
+def test_a_file_that_cannot_be_read_is_named_above_the_list(window, qtbot, project):
+    (project / GREETER).write_text("model: openai/gpt-5\nmessages:\n  - role: robot\n    content: Hi\n", "utf-8")
+
+    window.refresh()
+
+    qtbot.waitUntil(lambda: window.list_problem.isVisible(), timeout=10000)
+    assert window.list_problem_text.text().startswith(
+        "A file of this prompt folder cannot be read. prompts/greeter.prompt.yaml, line 3: role: is system, user or "
+        "assistant.")
+    (project / GREETER).write_text("model: openai/gpt-5\nmessages:\n  - role: user\n    content: Hi\n", "utf-8")
+    window.try_now_button.click()
+    qtbot.waitUntil(lambda: not window.list_problem.isVisible(), timeout=10000)

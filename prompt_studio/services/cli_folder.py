@@ -103,6 +103,8 @@ class PromptFile:
     file: str
     path: Path
     document: CommentedMap
+    modified: str = ""
+    """When the file was last written (ISO 8601, UTC), as the list's "Updated" shows it."""
 
 
 @dataclass
@@ -195,10 +197,28 @@ def _resolved_file(root: Path, dependency: Dependency, project_text: str) -> Pat
     return path
 
 
-def read_project(folder: Path) -> CliProject:
-    """Read a CLI project folder (prompts.json, the lock, every local prompt file) without writing anything.
+ParsedFiles = dict[Path, tuple[tuple[int, int], CommentedMap]]
+"""Prompt files as last parsed, by path, with the (modification time, size) they had then."""
 
-    Anything the CLI would refuse is a `FolderFormatError` that names the file and the line.
+
+def _parsed(path: Path, source: str, cache: ParsedFiles | None) -> CommentedMap:
+    status = path.stat()
+    signature = (status.st_mtime_ns, status.st_size)
+    if cache is not None and path in cache and cache[path][0] == signature:
+        return cache[path][1]
+    document = parse_prompt_text(path.read_text(encoding="utf-8"), source)
+    if cache is not None:
+        cache[path] = (signature, document)
+    return document
+
+
+def read_project(folder: Path, only: str | None = None, cache: ParsedFiles | None = None) -> CliProject:
+    """Read a CLI project folder (prompts.json, the lock, every local prompt file, or `only` that one's) without
+    writing anything. Anything the CLI would refuse is a `FolderFormatError` that names the file and the line.
+
+    ruamel's round trip reads some 500 files a second (benchmarks/cli_folder_bench.py): opening one prompt reads
+    only its file, and a refresh given a `cache` parses only the files changed since (the documents it returns
+    are the cache's: a caller that changes one must not pass it).
     """
     root = folder.resolve()
     project_path = root / PROJECT_FILE
@@ -210,10 +230,12 @@ def read_project(folder: Path) -> CliProject:
     project = CliProject(root, parse_project(project_data, PROJECT_FILE), parse_lock(lock_data, LOCK_FILE),
                          lock_data, project_data=project_data)
     for dependency in project.dependencies:
-        if dependency.is_local:
+        if dependency.is_local and only in (None, dependency.name):
             path = _resolved_file(root, dependency, project_text)
-            document = parse_prompt_text(path.read_text(encoding="utf-8"), dependency.file or path.name)
-            project.files[dependency.name] = PromptFile(dependency.name, dependency.file or "", path, document)
+            document = _parsed(path, dependency.file or path.name, cache)
+            modified = datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat(timespec="milliseconds")
+            project.files[dependency.name] = PromptFile(dependency.name, dependency.file or "", path, document,
+                                                        modified)
     return project
 
 
@@ -317,7 +339,7 @@ def _file_prompt(prompt_file: PromptFile, entry: LockEntry | None, server: Promp
     texts = [config["prompt"], *(message["content"] for message in config["messages"])]
     inputs = with_detected_inputs(texts, [Input.model_validate(item) for item in config["inputs"]])
     system = [{"role": "system", "content": config["prompt"]}] if config["prompt"] else []
-    stamp = datetime.fromtimestamp(prompt_file.path.stat().st_mtime, UTC).isoformat(timespec="milliseconds")
+    stamp = prompt_file.modified or datetime.now(UTC).isoformat(timespec="milliseconds")
     version = entry.version if entry is not None else 0
     return Prompt.model_validate({
         **{key: config[key] for key in ("prompt", "model", "outputs", "temperature", "max_tokens") if key in config},
@@ -350,15 +372,21 @@ class CliFolderBackend:
         self._remote: dict[str, Prompt] = {}
         """The remote prompts as last pulled."""
         self._read_only: dict[str, str] = {}
+        self._parsed: ParsedFiles = {}
+        """The files a refresh parsed, for the next one (read-only uses; a save reads its file afresh)."""
 
     # -- reading and pulling ----------------------------------------------------------------------------------
 
     async def list_prompts(self) -> list[Prompt]:
         """The folder's prompts, after a pull as the CLI's (and the fast-forward of unedited files)."""
         async with self._writing:
-            project = await asyncio.to_thread(read_project, self.root)
-            server = {prompt.handle: prompt for prompt in await self.client.list_prompts()}
+            project, answer = await asyncio.gather(asyncio.to_thread(read_project, self.root, None, self._parsed),
+                                                   self.client.list_prompts())
+            server = {prompt.handle: prompt for prompt in answer}
             await self.pull(project, server)
+        return await asyncio.to_thread(self._listed, project, server)
+
+    def _listed(self, project: CliProject, server: dict[str, Prompt]) -> list[Prompt]:
         listed = []
         for dependency in project.dependencies:
             if dependency.is_local:
@@ -438,7 +466,7 @@ class CliFolderBackend:
         """A version or tag from the server; without either, the prompt as the folder holds it now."""
         if version is not None or tag is not None:
             return await self.client.get_prompt(id_or_handle, version=version, tag=tag)
-        project = await asyncio.to_thread(read_project, self.root)
+        project = await asyncio.to_thread(read_project, self.root, id_or_handle, self._parsed)
         dependency = project.dependency(id_or_handle)
         if dependency is None:
             raise NotFoundError(f"{id_or_handle} is not in this folder's {PROJECT_FILE}.")
@@ -454,7 +482,7 @@ class CliFolderBackend:
         try:
             return await self.client.list_versions(id_or_handle)
         except NotFoundError:
-            project = await asyncio.to_thread(read_project, self.root)
+            project = await asyncio.to_thread(read_project, self.root, id_or_handle)
             entry = project.lock.get(id_or_handle)
             if id_or_handle in project.files and (entry is None or entry.version == 0):
                 return []
@@ -467,7 +495,7 @@ class CliFolderBackend:
         written once the server took it (a conflict writes nothing). A new name becomes a new file, as the CLI's
         `prompt create` makes it."""
         async with self._writing:
-            project = await asyncio.to_thread(read_project, self.root)
+            project = await asyncio.to_thread(read_project, self.root, id_or_handle)
             dependency = project.dependency(id_or_handle)
             if dependency is not None and not dependency.is_local:
                 raise ReadOnlyHere(_remote_reason(dependency))
@@ -523,7 +551,7 @@ class CliFolderBackend:
     async def restore_version(self, id_or_handle: str, version_id: str) -> Prompt:
         """Restore on the server, then the file and the lock take the restored content, as a pull would."""
         async with self._writing:
-            project = await asyncio.to_thread(read_project, self.root)
+            project = await asyncio.to_thread(read_project, self.root, id_or_handle)
             prompt_file = project.files.get(id_or_handle)
             if prompt_file is None:
                 raise ReadOnlyHere(self.read_only_reason(id_or_handle) or f"{id_or_handle} is not a file "

@@ -132,3 +132,21 @@ async def test_a_file_edited_in_a_text_editor_opens_as_a_draft_to_save(session, 
     newest = _server_versions(server, "greeter")[0]
     assert (newest["version"], newest["commitMessage"]) == (2, "Synced from local file: greeter.prompt.yaml")
     assert "no changes" in cli("prompt", "sync")
+
+
+async def test_restoring_an_old_version_writes_it_to_the_file_and_the_lock(session, project, cli, server):
+    await session.open("greeter")
+    session.edit(dict(session.draft.config, prompt="You are a grumpy assistant."), session.draft.parameters)
+    await session.save("Grumpy", merge=None)
+    first = next(version for version in await session.load_history("greeter") if version.version == 1)
+
+    opened = await session.restore(first)
+
+    assert opened.prompt.version == 3
+    assert "content: You are a helpful assistant." in (project / GREETER).read_text(encoding="utf-8")
+    assert "# chosen in the March review" in (project / GREETER).read_text(encoding="utf-8")
+    assert _lock(project)["prompts"]["greeter"]["version"] == 3
+    assert session.draft.config["prompt"] == "You are a helpful assistant." and not session.draft.differs_from_base
+    before = folder_bytes(project)
+    assert "no changes" in cli("prompt", "sync")
+    assert folder_bytes(project) == before

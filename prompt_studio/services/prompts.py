@@ -188,9 +188,9 @@ class PromptService:
         if not self.capabilities.content_from_history:
             opened, versions = await _together_or_first_error(self.open_prompt(handle), self.history(handle))
             based_on = next((item for item in versions if item.version == opened.prompt.version), None)
-            base = self._as_shown(based_on) if based_on is not None else opened
-            if (base.config, base.parameters) != (opened.config, opened.parameters):
-                opened = replace(opened, base=(base.config, base.parameters))
+            base = self._as_shown(based_on).config if based_on is not None else opened.config
+            if base != opened.config:  # the parameters are the version's own: a file does not hold them
+                opened = replace(opened, base=(base, opened.parameters))
             return opened, versions
 
         async def newest() -> Prompt:

@@ -49,6 +49,13 @@ async def test_a_remote_prompt_is_materialized_as_the_cli_does_and_is_read_only(
     cli("prompt", "pull")
     assert (project / SHARED).read_bytes() == ours
 
+    prompts = json.loads((project / "prompts.json").read_text(encoding="utf-8"))
+    del prompts["prompts"]["shared"]
+    (project / "prompts.json").write_text(json.dumps(prompts, indent=2) + "\n", encoding="utf-8")
+    assert [prompt.handle for prompt in await service.list_prompts()] == ["greeter"]
+    assert not (project / SHARED).exists()  # as the CLI's pull cleans up
+    assert "shared" not in json.loads((project / "prompts-lock.json").read_text(encoding="utf-8"))["prompts"]
+
 
 TEMPERATURE = "  temperature: 0.7\n"
 SPELLINGS = {

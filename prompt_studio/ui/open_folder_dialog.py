@@ -58,6 +58,7 @@ class OpenFolderDialog(QDialog):
         form.addRow("Folder", folder_row)
         form.addRow("Syncs with", self.connection_field)
         layout = QVBoxLayout(self)
+        layout.setSpacing(10)
         layout.addWidget(self.intro)
         layout.addLayout(form)
         layout.addWidget(self.problem)
@@ -87,9 +88,10 @@ class OpenFolderDialog(QDialog):
         if self.connection is None:
             return
         if root is None:
-            self.problem.setText(f"There is no {PROJECT_FILE} in this folder or above it. Run `langwatch prompt "
-                                 "init` there first, or choose the folder that holds it.")
+            self.problem.setText(f"There is no {PROJECT_FILE} in this folder or above it. Choose the folder that "
+                                 "holds it (a developer makes one with: langwatch prompt init).")
             self.problem.show()
+            self.resize(self.width(), self.sizeHint().height())
             return
         self.root = root
         super().accept()

@@ -115,3 +115,20 @@ def test_a_file_that_cannot_be_read_is_named_above_the_list(window, qtbot, proje
     (project / GREETER).write_text("model: openai/gpt-5\nmessages:\n  - role: user\n    content: Hi\n", "utf-8")
     window.try_now_button.click()
     qtbot.waitUntil(lambda: not window.list_problem.isVisible(), timeout=10000)
+
+
+def test_open_folder_says_when_a_folder_is_not_a_cli_project(qtbot, run_async, tmp_path, server, screenshots):
+    window = open_window(qtbot, run_async, tmp_path / "app", server)
+    window.open_folder_action.trigger()
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), OpenFolderDialog), timeout=5000)
+    dialog = QApplication.activeModalWidget()
+    (tmp_path / "notes").mkdir()
+    qtbot.keyClicks(dialog.folder_field, str(tmp_path / "notes"))
+
+    qtbot.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Open), Qt.MouseButton.LeftButton)
+
+    assert dialog.isVisible()
+    assert dialog.problem.text().startswith("There is no prompts.json in this folder or above it.")
+    screenshots.take(dialog, "open-folder-dialog.png")
+    dialog.reject()
+    assert window.workspace.connection.kind == "langwatch"

@@ -303,10 +303,21 @@ def new_prompt_document(fields: dict[str, Any]) -> CommentedMap:
     return document
 
 
-def prompt_file_text(document: CommentedMap) -> str:
+def _dumped(document: CommentedMap, *, allow_unicode: bool) -> str:
+    yaml = _yaml()
+    yaml.allow_unicode = allow_unicode
     buffer = io.StringIO()
-    _yaml().dump(document, buffer)
+    yaml.dump(document, buffer)
     return buffer.getvalue()
+
+
+def prompt_file_text(document: CommentedMap) -> str:
+    """The YAML of a prompt file, checked to read back as it is: ruamel writes a few line separators (U+0085,
+    U+2028) raw inside quotes, where YAML folds them into spaces; such a file is written with escapes instead."""
+    text = _dumped(document, allow_unicode=True)
+    if _yaml().load(text) == document:
+        return text
+    return _dumped(document, allow_unicode=False)
 
 
 def write_prompt_file(path: Path, document: CommentedMap) -> None:

@@ -228,6 +228,14 @@ def unheld_outputs(config: dict[str, Any]) -> str | None:
             "Keep one of them.")
 
 
+def unheld_document(document: dict[str, Any]) -> str | None:
+    """Why the app cannot save this file without losing part of it, in one plain line, or None."""
+    if sum(1 for message in document["messages"] if message["role"] == "system") > 1:
+        return ("Read-only here: this file has more than one system message and the CLI sends only the first, so "
+                "edit it in a text editor.")
+    return None
+
+
 def pulled_document(prompt: Prompt) -> dict[str, Any]:
     """What the CLI's pull writes for a remote prompt (`fromMaterializedToYaml`): model, the answer's messages (the
     system prompt first), and `modelParameters` with `temperature` and `maxTokens`, each if set."""

@@ -62,6 +62,7 @@ from prompt_studio.models.cli_project import (
     push_commit_message,
     push_config,
     shown_config,
+    unheld_document,
     unheld_outputs,
 )
 from prompt_studio.models.errors import FolderFormatError, NotFoundError, NotHeldByFile, ReadOnlyHere
@@ -486,7 +487,11 @@ class CliFolderBackend:
                 self._remote[id_or_handle] = await self.client.get_prompt(id_or_handle, version=dependency.version)
                 self._read_only[id_or_handle] = _remote_reason(dependency)
             return self._remote[id_or_handle]
-        return _file_prompt(project.files[id_or_handle], project.lock.get(id_or_handle), None)
+        prompt_file = project.files[id_or_handle]
+        reason = unheld_document(prompt_file.document)
+        if reason is not None:
+            self._read_only[id_or_handle] = reason
+        return _file_prompt(prompt_file, project.lock.get(id_or_handle), None)
 
     async def list_versions(self, id_or_handle: str) -> list[Prompt]:
         """The server's history; none yet for a local prompt no push has sent."""
@@ -519,6 +524,8 @@ class CliFolderBackend:
                 prompt_file = self._new_file(project, id_or_handle, fields)
             else:
                 prompt_file = project.files[id_or_handle]
+                if (reason := unheld_document(prompt_file.document)) is not None:
+                    raise ReadOnlyHere(reason)
                 apply_fields(prompt_file.document, fields)
             entry = project.lock.get(id_or_handle)
             local_version = request.local_version if request.local_version is not None else (

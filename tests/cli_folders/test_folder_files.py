@@ -177,3 +177,17 @@ async def test_a_draft_of_a_folder_prompt_survives_a_restart(service, session, p
     await again.start()
     assert "greeter" in again.draft_handles
     assert (await again.open("greeter")).config["prompt"] == "Half-written"
+
+
+async def test_a_file_with_two_system_messages_opens_read_only_so_none_is_lost(service, project, cli):
+    file = project / "prompts" / "greeter.prompt.yaml"
+    file.write_text(file.read_text(encoding="utf-8") + "  - role: system\n    content: Never mention prices.\n",
+                    encoding="utf-8")
+    before = folder_bytes(project)
+
+    opened = await service.open_prompt("greeter")
+
+    assert opened.read_only_reason.startswith("Read-only here: this file has more than one system message")
+    with pytest.raises(ReadOnlyHere):
+        await service.save(opened.start_draft().model_copy(update={"config": {**opened.config, "prompt": "x"}}), "")
+    assert folder_bytes(project) == before

@@ -700,8 +700,10 @@ class MainWindow(QMainWindow):
                               f"Remove {connection.name} from this computer?",
                               QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
             box.setObjectName("removeConnectionDialog")
+            forgotten = ("The folder and its files stay as they are; its list entry goes" if connection.kind == "folder"
+                         else f"Its key is deleted from {self.connector.secrets_where}")
             box.setInformativeText(
-                f"Its key is deleted from {self.connector.secrets_where}"
+                forgotten
                 + (f", and its {drafts} unsaved draft{'s' if drafts != 1 else ''} on this computer too" if drafts
                    else "")
                 + ". The prompts on the server are not touched. This cannot be undone.")

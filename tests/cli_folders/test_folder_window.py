@@ -8,7 +8,7 @@ import json
 
 import pytest
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtWidgets import QApplication, QLabel, QPlainTextEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QPlainTextEdit, QPushButton, QWidget
 
 from prompt_studio.ui.merge_dialog import MergeDialog
 from prompt_studio.ui.open_folder_dialog import OpenFolderDialog
@@ -132,3 +132,13 @@ def test_open_folder_says_when_a_folder_is_not_a_cli_project(qtbot, run_async, t
     screenshots.take(dialog, "open-folder-dialog.png")
     dialog.reject()
     assert window.workspace.connection.kind == "langwatch"
+
+
+def test_removing_a_folder_connection_says_the_folder_stays(window, qtbot, project):
+    removing = asyncio.ensure_future(window.remove_connection())
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), QMessageBox), timeout=5000)
+    box = QApplication.activeModalWidget()
+    assert box.informativeText().startswith("The folder and its files stay as they are; its list entry goes.")
+    box.button(QMessageBox.StandardButton.Cancel).click()
+    qtbot.waitUntil(removing.done, timeout=5000)
+    assert removing.result() is False and (project / GREETER).exists()

@@ -384,6 +384,8 @@ class CliFolderBackend:
         self._remote: dict[str, Prompt] = {}
         """The remote prompts as last pulled."""
         self._read_only: dict[str, str] = {}
+        """Why a prompt cannot be saved here, by name: the remote ones (from the last pull) and the files the form
+        could not keep whole (found when they open)."""
         self._parsed: ParsedFiles = {}
         """The files a refresh parsed, for the next one (read-only uses; a save reads its file afresh)."""
 
@@ -456,6 +458,7 @@ class CliFolderBackend:
             dependency = project.dependency(name)
             if dependency is None or dependency.is_local:
                 path.unlink()
+            if dependency is None:  # a local prompt's entry stays: the CLI's pull drops it, and its push then conflicts
                 project.lock.pop(name, None)
                 project.lock_data.get("prompts", {}).pop(name, None)
 

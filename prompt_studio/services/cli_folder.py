@@ -575,8 +575,8 @@ class CliFolderBackend:
             project = await asyncio.to_thread(read_project, self.root, id_or_handle)
             prompt_file = project.files.get(id_or_handle)
             if prompt_file is None:
-                raise ReadOnlyHere(self.read_only_reason(id_or_handle) or f"{id_or_handle} is not a file "
-                                            "of this folder.")
+                raise ReadOnlyHere(self.read_only_reason(id_or_handle) or f"{id_or_handle} is not a file of "
+                                   "this folder.")
             restored = await self.client.restore_version(id_or_handle, version_id)
             apply_fields(prompt_file.document, _fields_of(restored))
             project.set_lock(id_or_handle, LockEntry(restored.version, restored.version_id, prompt_file.file))
@@ -591,7 +591,7 @@ class CliFolderBackend:
 
     async def delete_prompt(self, id_or_handle: str) -> None:
         raise ReadOnlyHere("Remove a prompt from a folder with the CLI (langwatch prompt remove), so that "
-                                    "prompts.json and your git history say so.")
+                           "prompts.json and your git history say so.")
 
     # -- tags: the server's ------------------------------------------------------------------------------------
 

@@ -22,7 +22,6 @@ import argparse
 import asyncio
 import json
 import re
-import shutil
 import statistics
 import subprocess
 import time
@@ -45,7 +44,7 @@ from prompt_studio.api import LangWatchClient
 from prompt_studio.models.draft import Draft
 from prompt_studio.services.bulk import DEFAULT_CONCURRENCY
 from prompt_studio.services.prompts import PromptService
-from tests.server.test_official_cli import CLI_BINARY, CLI_PREFIX, CLI_VERSION, LOOPBACK_ONLY
+from tests.support.official_cli import CLI_BINARY, CLI_PREFIX, CLI_VERSION, LOOPBACK_ONLY, NodeMissing, install_cli
 
 TARGETS = {0.0: 3.0, 40.0: 15.0}
 """Ours over the CLI's reported time, by round trip in ms (none set at other distances)."""
@@ -76,17 +75,11 @@ def prompt_yaml(content: dict) -> str:
 
 def cli_binary() -> Path:
     if not CLI_BINARY.exists():
-        npm = shutil.which("npm")
-        if npm is None or shutil.which("node") is None:
-            raise SystemExit("node and npm are needed to run the official CLI")
         print(f"installing langwatch@{CLI_VERSION} into {CLI_PREFIX} ...", flush=True)
-        subprocess.run(
-            [npm, "install", "--no-audit", "--no-fund", "--prefix", str(CLI_PREFIX), f"langwatch@{CLI_VERSION}"],
-            check=True,
-            capture_output=True,
-            timeout=600,
-        )
-    return CLI_BINARY
+    try:
+        return install_cli()
+    except NodeMissing as missing:
+        raise SystemExit(str(missing)) from None
 
 
 def cli_project(folder: Path, prefix: str, count: int) -> Path:

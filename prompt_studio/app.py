@@ -12,7 +12,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from prompt_studio.paths import DataPaths
-from prompt_studio.services.connections import LOCAL_LIBRARY, Connection
+from prompt_studio.services.connections import LOCAL_LIBRARY, Connection, folder_connection
 from prompt_studio.services.connector import AppConnector, langwatch_connection, orkes_connection
 from prompt_studio.services.secrets import SecretStore
 from prompt_studio.services.trying import Trials
@@ -65,6 +65,7 @@ def run_app(
     orkes_key_id: str | None = None,
     orkes_key_secret: str | None = None,
     screenshot: str | None = None,
+    folder: str | None = None,
 ) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     paths = DataPaths.resolve(data_dir)
@@ -76,7 +77,10 @@ def run_app(
 
     connector = AppConnector(paths, SecretStore(paths.fallback_secrets))
     first = LOCAL_LIBRARY
-    if server_url:
+    if server_url and folder:
+        first = folder_connection(Path(folder), langwatch_connection(server_url, project_id))
+        connector.use_for_this_session(first, api_key or "")
+    elif server_url:
         first = langwatch_connection(server_url, project_id)
         connector.use_for_this_session(first, api_key or "")
     elif orkes_url:

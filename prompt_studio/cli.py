@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from prompt_studio.version import version_text
 
@@ -19,6 +20,8 @@ def _build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--server", metavar="URL", help="open a LangWatch server instead of the local library")
     parser.add_argument("--api-key-env", metavar="VAR", help="environment variable that holds the API key")
     parser.add_argument("--project-id", help="LangWatch project id, for sk-lw-<id>_<secret> keys")
+    parser.add_argument("--folder", metavar="DIR",
+                        help="open a LangWatch CLI project folder (prompts.json) synced with the --server given")
     parser.add_argument("--orkes", metavar="URL", help="open an Orkes Conductor server (its root, without /api)")
     parser.add_argument("--key-id-env", metavar="VAR", help="environment variable that holds the Orkes key id")
     parser.add_argument("--key-secret-env", metavar="VAR",
@@ -86,6 +89,17 @@ def main(argv: list[str] | None = None) -> int:
         problem = url_problem(address) if address else None
         if problem:  # the address itself is never repeated: it may hold a password
             parser.error(f"{flag}: {problem}")
+    folder = None
+    if args.folder:
+        if not args.server:
+            parser.error("--folder needs --server URL and --api-key-env VAR, the LangWatch server it syncs with")
+        from prompt_studio.services.cli_folder import find_project_root
+
+        root = find_project_root(Path(args.folder).resolve())
+        if root is None:
+            parser.error(f"--folder: there is no prompts.json in {args.folder} or above it (langwatch prompt init "
+                         "makes one)")
+        folder = str(root)
     if args.server:
         if not args.api_key_env:
             parser.error("--server needs --api-key-env VAR (the key is never given as an argument)")
@@ -100,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
 
     return run_app(data_dir=args.data_dir, server_url=args.server, api_key=api_key, project_id=args.project_id,
                    orkes_url=args.orkes, orkes_key_id=orkes_key_id, orkes_key_secret=orkes_key_secret,
-                   screenshot=args.screenshot)
+                   screenshot=args.screenshot, folder=folder)
 
 
 if __name__ == "__main__":

@@ -105,19 +105,34 @@ def _make_private(path: Path, mode: int) -> None:
         log.warning("could not make %s private: %s", path, error)
 
 
+SHARED_FILE = 0o644
+"""A file of the user's own project (a prompt folder in git), not a secret."""
+
+
 def write_private_file(path: Path, data: bytes) -> None:
-    """Replace `path` with `data`, readable by the user alone, all or nothing, without following links.
+    """Replace `path` with `data`, readable by the user alone, all or nothing, without following links."""
+    path.parent.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+    replace_file(path, data, mode=PRIVATE_FILE)
+
+
+def replace_file(path: Path, data: bytes, *, mode: int | None = None) -> None:
+    """Replace `path` with `data`, all or nothing, without following links; `mode` None keeps the file's own
+    permissions (a new file gets 0644, as editors write files).
 
     The bytes go to a fresh name in the same folder, created with O_EXCL|O_NOFOLLOW (tempfile.mkstemp): a link
-    planted where the file is written is refused, not followed. The descriptor is made 0600 and flushed to disk,
-    then renamed over `path`, which replaces a link there instead of writing through it.
+    planted where the file is written is refused, not followed. The descriptor gets its mode and is flushed to
+    disk, then renamed over `path`, which replaces a link there instead of writing through it.
     """
-    path.parent.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+    if mode is None:
+        try:
+            mode = stat.S_IMODE(os.lstat(path).st_mode)
+        except FileNotFoundError:
+            mode = SHARED_FILE
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(descriptor, "wb") as handle:
             if hasattr(os, "fchmod"):  # POSIX; on Windows the folder's ACL decides
-                os.fchmod(handle.fileno(), PRIVATE_FILE)
+                os.fchmod(handle.fileno(), mode)
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())

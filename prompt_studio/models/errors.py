@@ -101,3 +101,34 @@ class TimedOut(PromptStudioError):
 class MalformedResponse(PromptStudioError):
     default_error = "malformed_response"
     plain_words = "The server sent an answer this app cannot read."
+
+
+
+class SaysWhy(PromptStudioError):
+    """A failure whose message is a whole sentence of its own (where, and what to do), said after the plain words."""
+
+    @property
+    def user_message(self) -> str:
+        return f"{self.plain_words} {self.message}" if self.message else self.plain_words
+
+
+class FolderFormatError(SaysWhy):
+    """A LangWatch CLI project file the app cannot read as the CLI would; the message names the file and line."""
+
+    default_error = "folder_format"
+    plain_words = "A file of this prompt folder cannot be read."
+
+
+class ReadOnlyHere(SaysWhy):
+    """What a back end keeps but this app may not change there (a CLI folder's remote prompt); says where to."""
+
+    status = 403
+    default_error = "read_only_here"
+    plain_words = "This cannot be changed here."
+
+
+class NotHeldByFile(SaysWhy, ValidationFailedError):
+    """A save of a CLI folder prompt with content its file cannot hold; nothing was written."""
+
+    default_error = "not_held_by_file"
+    plain_words = "The prompt file cannot hold this, so nothing was saved."

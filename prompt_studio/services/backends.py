@@ -45,6 +45,15 @@ class Capabilities:
     models); it also says how variables are written: Liquid's `{{ name }}` or Orkes's `${name}`."""
     content_note: str | None = None
     """One plain sentence on what a prompt of this back end holds, when it holds less than LangWatch's."""
+    content_from_history: bool = True
+    """An open takes the newest version from the history's first entry; False where a prompt opens from elsewhere
+    (a CLI folder's file, which may be ahead of or behind the server)."""
+    save_answer_is_content: bool = False
+    """A save's answer holds the content as the back end now keeps it (a CLI file holds less than was sent)."""
+    read_only_prompts: bool = False
+    """Some prompts can be read but not saved (a CLI folder's remote ones); `read_only_reason(handle)` says why."""
+    editable_fields: tuple[str, ...] | None = None
+    """The content fields a form offers, where a back end keeps only some (a CLI file); None: all of them."""
 
 
 class PromptBackend(Protocol):

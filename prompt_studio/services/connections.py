@@ -17,7 +17,7 @@ from prompt_studio.services.drafts import DraftStore
 from prompt_studio.services.prompts import PromptService
 from prompt_studio.services.test_cases import TestCaseStore
 
-ConnectionKind = Literal["local", "langwatch", "orkes"]
+ConnectionKind = Literal["local", "langwatch", "orkes", "folder"]
 DEFAULT_LANGWATCH_URL = "https://app.langwatch.ai"
 LOCAL_CONNECTION_ID = "local"
 
@@ -31,6 +31,10 @@ class Connection:
     project_id: str | None = None
     key_id: str | None = None
     """Orkes only: the id of the application key; its secret lives in `SecretStore` like an API key."""
+    folder: str | None = None
+    """A LangWatch CLI project folder (kind "folder"), bound to the LangWatch server at `url`."""
+    key_of: str | None = None
+    """The connection whose key this one uses (a folder: the saved LangWatch connection it is bound to)."""
 
 
 LOCAL_LIBRARY = Connection(LOCAL_CONNECTION_ID, "Local library", "local")
@@ -39,6 +43,13 @@ LOCAL_LIBRARY = Connection(LOCAL_CONNECTION_ID, "Local library", "local")
 def connection_id_for(kind: ConnectionKind, url: str) -> str:
     """Stable across runs, so each connection finds its own drafts again."""
     return f"{kind}:{url.strip().rstrip('/')}"
+
+
+def folder_connection(folder: Path, server: Connection) -> Connection:
+    """A LangWatch CLI project folder bound to a LangWatch connection; its drafts are kept apart per folder."""
+    root = str(folder.resolve())
+    return Connection(connection_id_for("folder", root), f"{folder.resolve().name} (folder, {server.name})", "folder",
+                      server.url, server.project_id, folder=root, key_of=server.id)
 
 
 def url_problem(url: str) -> str | None:
@@ -114,5 +125,6 @@ class Connector(Protocol):
     async def probe(self, url: str, api_key: str, project_id: str | None) -> str: ...
     async def probe_orkes(self, url: str, key_id: str, key_secret: str) -> str: ...
     async def add(self, connection: Connection, api_key: str) -> None: ...
+    def use_for_this_session(self, connection: Connection, api_key: str | None = None) -> None: ...
     async def change_key(self, connection: Connection, api_key: str) -> None: ...
     async def remove(self, connection: Connection) -> None: ...

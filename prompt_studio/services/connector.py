@@ -8,12 +8,14 @@ a keyring may wait on the desktop.
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 from prompt_studio.api import LangWatchClient
 from prompt_studio.api.orkes import OrkesClient
 from prompt_studio.models.errors import AuthenticationError
 from prompt_studio.paths import DataPaths
 from prompt_studio.services.backends import LocalLibraryBackend
+from prompt_studio.services.cli_folder import CliFolderBackend
 from prompt_studio.services.connections import Connection, ConnectionRegistry, Workspace, connection_id_for
 from prompt_studio.services.drafts import DraftStore
 from prompt_studio.services.offline import OfflineCopy
@@ -37,7 +39,6 @@ def orkes_connection(url: str, key_id: str) -> Connection:
     return Connection(connection_id_for("orkes", root), f"Orkes ({root})", "orkes", root, key_id=key_id)
 
 
-
 class AppConnector:
     """Opens the local library, a LangWatch or an Orkes server, with keys from the keyring (or the command line)."""
 
@@ -58,10 +59,13 @@ class AppConnector:
         known = {connection.id for connection in saved}
         return saved + [connection for connection in self._session_connections if connection.id not in known]
 
-    def use_for_this_session(self, connection: Connection, api_key: str) -> None:
-        """A connection from the command line: its key stays in memory only."""
+    def use_for_this_session(self, connection: Connection, api_key: str | None = None) -> None:
+        """A connection from the command line (its key stays in memory only), or a folder opened in the window
+        (it uses the key of the connection it is bound to)."""
+        self._session_connections = [item for item in self._session_connections if item.id != connection.id]
         self._session_connections.append(connection)
-        self._session_keys[connection.id] = api_key
+        if api_key is not None:
+            self._session_keys[connection.id] = api_key
 
     async def add(self, connection: Connection, api_key: str) -> None:
         """Keep the key in the keyring (a worker thread: a keyring may block on a desktop prompt), then the rest."""
@@ -92,7 +96,8 @@ class AppConnector:
         return self._offline_copies
 
     def _api_key(self, connection: Connection) -> str:
-        key = self._session_keys.get(connection.id) or self.secrets.get(connection.id)
+        owner = connection.key_of or connection.id
+        key = self._session_keys.get(connection.id) or self._session_keys.get(owner) or self.secrets.get(owner)
         if not key:
             raise AuthenticationError(f"No API key is stored for {connection.name}; add the server again.")
         return key
@@ -107,6 +112,11 @@ class AppConnector:
             backend = OrkesBackend(client)
             offline = OfflineCopy(await self._copies(), connection.id)
             service = PromptService(backend, backend.capabilities, offline=offline)
+        elif connection.kind == "folder":
+            api_key = await asyncio.to_thread(self._api_key, connection)
+            client = LangWatchClient(connection.url, api_key, project_id=connection.project_id)
+            backend = CliFolderBackend(Path(connection.folder or "."), client)
+            service = PromptService(backend, backend.capabilities)
         else:
             api_key = await asyncio.to_thread(self._api_key, connection)
             client = LangWatchClient(connection.url, api_key, project_id=connection.project_id)

@@ -131,6 +131,8 @@ class EditingSession:
         """What the open prompt's last read could not get, in plain words (a key that may only read)."""
         self.offline_seen_at: float | None = None
         """Set while the open prompt is the offline copy (the server could not be reached): when it was seen."""
+        self.read_only_reason: str | None = None
+        """Why the open prompt can be read but not saved here (a CLI folder's remote prompt), or None."""
         self.draft_handles: set[str] = set()
         self.new_handles: set[str] = set()
         """The drafts of prompts that are not on the server yet (created here, never saved)."""
@@ -189,7 +191,7 @@ class EditingSession:
 
     def edit(self, config: dict[str, Any], parameters: dict[str, Any]) -> None:
         """The form changed: the draft follows at once (it reaches the disk at the next `flush`)."""
-        if self.editing:
+        if self.editing and self.read_only_reason is None:
             self.draft = self.draft.model_copy(update={"config": config, "parameters": parameters})
 
     # -- opening ------------------------------------------------------------------------------------------------
@@ -205,7 +207,7 @@ class EditingSession:
             kept = await asyncio.to_thread(self.drafts.load, handle)
             if kept is not None and kept.is_new:
                 self._show(kept)
-                self.versions, self.read_note, self.offline_seen_at = [], None, None
+                self.versions, self.read_note, self.offline_seen_at, self.read_only_reason = [], None, None, None
                 return self.draft
         (opened, versions), kept = await _together(
             self.service.open_with_history(handle), asyncio.to_thread(self.drafts.load, handle),
@@ -214,6 +216,7 @@ class EditingSession:
         self.versions = versions
         self.read_note = opened.partial_note
         self.offline_seen_at = opened.offline_seen_at
+        self.read_only_reason = opened.read_only_reason
         return self.draft
 
     def _show(self, draft: Draft | None) -> None:

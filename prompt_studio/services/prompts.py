@@ -62,14 +62,20 @@ class OpenedPrompt:
     """Said to the user when only part of the content could be read (a key that may not sync)."""
     offline_seen_at: float | None = None
     """Set when the server could not be reached and this is the offline copy: when the server gave it."""
+    read_only_reason: str | None = None
+    """Why this prompt can be read but not saved here, in one plain line (a CLI folder's remote prompt)."""
+    base: tuple[dict[str, Any], dict[str, Any]] | None = None
+    """The content of the version it is based on, where it differs from what opened (a CLI file edited since its
+    lock's version): a draft then starts with those edits to save."""
 
     def start_draft(self) -> Draft:
+        base_config, base_parameters = self.base or (self.config, self.parameters)
         return Draft(
             handle=self.prompt.handle or self.prompt.id,
             prompt_id=self.prompt.id,
             base_version=self.prompt.version,
-            base_config=self.config,
-            base_parameters=self.parameters,
+            base_config=base_config,
+            base_parameters=base_parameters,
             config=self.config,
             parameters=self.parameters,
         )
@@ -157,6 +163,15 @@ def _server_already_has(info: ConflictInfo, request: SyncRequest) -> bool:
     return server_holds(info, request.config_data, request.parameters)
 
 
+async def _together_or_first_error(first: Awaitable[Any], second: Awaitable[Any]) -> tuple[Any, Any]:
+    """Two independent reads at once; the first failure is raised as it is."""
+    results = await asyncio.gather(first, second, return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return results[0], results[1]
+
+
 class PromptService:
     """One connection's prompts."""
 
@@ -188,6 +203,14 @@ class PromptService:
         over HTTP/1.1 the two requests ride the two connections a start leaves open, one round trip in all.
         When the server cannot be reached, the offline copy stands in (`OpenedPrompt.offline_seen_at` says so).
         """
+        if not self.capabilities.content_from_history:
+            opened, versions = await _together_or_first_error(self.open_prompt(handle), self.history(handle))
+            based_on = next((item for item in versions if item.version == opened.prompt.version), None)
+            base = self._as_shown(based_on).config if based_on is not None else opened.config
+            if base != opened.config:  # the parameters are the version's own: a file does not hold them
+                opened = replace(opened, base=(base, opened.parameters))
+            return opened, versions
+
         async def newest() -> Prompt:
             versions = await self.history(handle)
             if not versions:
@@ -231,7 +254,9 @@ class PromptService:
     def _as_shown(self, prompt: Prompt) -> OpenedPrompt:
         """A version as far as its answer shows it (all of it for Orkes, part of it for LangWatch)."""
         config = config_of_answer(prompt) if self.capabilities.prompt_shape == "orkes" else config_from_prompt(prompt)
-        return OpenedPrompt(prompt, config.to_wire(), dict(prompt.parameters))
+        reason = self.backend.read_only_reason(prompt.handle or prompt.id) if self.capabilities.read_only_prompts \
+            else None
+        return OpenedPrompt(prompt, config.to_wire(), dict(prompt.parameters), read_only_reason=reason)
 
     async def history(self, handle: str) -> list[Prompt]:
         return await self.backend.list_versions(handle)
@@ -343,7 +368,7 @@ class PromptService:
             opened = await self._complete(result.prompt)
         else:
             opened = await self.open_prompt(draft.handle)
-        recreated = result.action == "created" and draft.base_version is not None
+        recreated = result.action == "created" and bool(draft.base_version)  # 0: a CLI file never pushed
         return SaveOutcome(result.action, opened.start_draft(), opened=opened, recreated=recreated)
 
     def _stored_content(
@@ -358,7 +383,8 @@ class PromptService:
         """
         prompt = result.prompt
         sent = request.config_data.to_wire()
-        if prompt is None or self.capabilities.prompt_shape != "langwatch" or any(
+        if prompt is None or self.capabilities.prompt_shape != "langwatch" or self.capabilities.save_answer_is_content \
+                or any(
             message.get("role") == "system" for message in sent.get("messages", [])
         ):
             return None

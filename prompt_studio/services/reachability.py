@@ -10,7 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
-from prompt_studio.models.errors import AuthenticationError, ConnectionFailed, PromptStudioError, TimedOut
+from prompt_studio.models.errors import (
+    AuthenticationError,
+    ConnectionFailed,
+    FolderFormatError,
+    PromptStudioError,
+    TimedOut,
+)
 
 RETRY_DELAYS = (1, 2, 4, 8, 16, 30)
 """Seconds before each automatic try after a failure; the last one repeats."""
@@ -76,6 +82,8 @@ class Reachability:
             return f"Connected: {name}"
         if self.state is ServerState.KEY_REJECTED:
             return f"{name} did not accept the key"
+        if isinstance(self.error, FolderFormatError):
+            return f"{name}: a file cannot be read"
         words = (f"Cannot reach {name} (since {clock(self.since)})" if self.state is ServerState.UNREACHABLE
                  else f"{name} answered with an error")
         return words + (f", next try in {seconds_left} s" if seconds_left is not None else "")
@@ -85,6 +93,8 @@ class Reachability:
         name = self.name
         if self.state is ServerState.KEY_REJECTED:
             words = f"{name} did not accept the key. Change the key to go on."
+        elif isinstance(self.error, FolderFormatError):  # which file, which line: the author fixes it, the list follows
+            words = self.error.user_message
         elif self.state is ServerState.UNREACHABLE:
             words = f"Cannot reach {name} since {clock(self.since)}."
             if self.error is not None and type(self.error) is not ConnectionFailed:

@@ -60,7 +60,7 @@ from prompt_studio.models.labels import location_label
 from prompt_studio.models.variables import variables_read
 from prompt_studio.services.backends import Capabilities
 from prompt_studio.services.compare import compare_contents, unchanged_fields
-from prompt_studio.services.connections import LOCAL_LIBRARY, Connection, Connector, Workspace
+from prompt_studio.services.connections import LOCAL_LIBRARY, Connection, Connector, Workspace, folder_connection
 from prompt_studio.services.drafts import DraftStore
 from prompt_studio.services.editing import EditingSession, MergeDecision, SaveAllSummary, draft_status
 from prompt_studio.services.finding import Reference, find_version, missing_version_message
@@ -74,12 +74,13 @@ from prompt_studio.ui.about_dialog import AboutDialog, bundled_licences
 from prompt_studio.ui.compare import CompareDialog
 from prompt_studio.ui.connection_dialog import ConnectionDialog
 from prompt_studio.ui.dialogs import ChangeKeyDialog, CommitMessageDialog, new_prompt_dialog, new_tag_dialog
-from prompt_studio.ui.editor import PromptEditor, editor_for
+from prompt_studio.ui.editor import PromptEditor, editor_for, editor_kind
 from prompt_studio.ui.history import VersionHistoryModel
 from prompt_studio.ui.key_value_tags import KeyValueTagsDialog
 from prompt_studio.ui.menus import add_actions, menu, replace_action
 from prompt_studio.ui.merge_dialog import MergeDialog
 from prompt_studio.ui.model_providers_dialog import ModelProvidersDialog
+from prompt_studio.ui.open_folder_dialog import OpenFolderDialog
 from prompt_studio.ui.progress_dialog import EXPORT, IMPORT, SAVE_ALL, ProgressDialog, ProgressWords
 from prompt_studio.ui.prompt_list import PromptListModel
 from prompt_studio.ui.quick_open import QuickOpenDialog
@@ -291,6 +292,8 @@ class MainWindow(QMainWindow):
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.add_server_action = _named(QAction(self.ADD_SERVER, self), "addServerAction", "Add a server")
         self.add_server_action.setToolTip("Connect to a LangWatch or Orkes server")
+        self.open_folder_action = _named(QAction("Open folder...", self), "openFolderAction", "Open a CLI folder")
+        self.open_folder_action.setToolTip("Open a LangWatch CLI project folder (prompts.json), synced with a server")
         self.remove_connection_action = _named(QAction(self.REMOVE_CONNECTION, self), "removeConnectionAction",
                                                "Remove this connection")
         self.remove_connection_action.setToolTip("Forget this server on this computer: its key and its drafts")
@@ -355,7 +358,7 @@ class MainWindow(QMainWindow):
         self.offline_note.setWordWrap(True)
         self.offline_note.hide()
         self.editor = editor_for(self.service.capabilities)
-        self._editor_shape = self.service.capabilities.prompt_shape
+        self._editor_shape = editor_kind(self.service.capabilities)
         self.editor.setEnabled(False)
         self.welcome = _named(QLabel(), "welcome", "Welcome")
         self.welcome.setWordWrap(True)
@@ -497,7 +500,7 @@ class MainWindow(QMainWindow):
         self.file_menu = menu(bar, "&File", "fileMenu")
         add_actions(self.file_menu, self.new_action, self.quick_open_action, self.save_action, self.save_all_action,
                     self.resume_merge_action, None, self.import_action, self.export_action, None,
-                    self.refresh_action, self.delete_action, None, self.add_server_action,
+                    self.refresh_action, self.delete_action, None, self.add_server_action, self.open_folder_action,
                     self.model_providers_action,
                     self.remove_connection_action, None, self.quit_action)
         self.edit_menu = menu(bar, "&Edit", "editMenu")
@@ -539,6 +542,7 @@ class MainWindow(QMainWindow):
         self.quick_open_action.triggered.connect(self.show_quick_open)
         self.quit_action.triggered.connect(self.close)
         self.add_server_action.triggered.connect(self._on_add_server_action_triggered)
+        self.open_folder_action.triggered.connect(self._on_open_folder_action_triggered)
         self.remove_connection_action.triggered.connect(self._on_remove_connection_action_triggered)
         self.history_panel_action.toggled.connect(self.history_panel.setVisible)
         self.try_it_action.toggled.connect(self._on_try_it_action_toggled)
@@ -597,7 +601,7 @@ class MainWindow(QMainWindow):
 
     def _use_editor_for(self, capabilities: Capabilities) -> None:
         """Hold the editor of what this connection's prompts hold; its undo actions and signals move over."""
-        if capabilities.prompt_shape == self._editor_shape:
+        if editor_kind(capabilities) == self._editor_shape:
             return
         old, new = self.editor, editor_for(capabilities)
         new.setEnabled(old.isEnabled())
@@ -612,7 +616,7 @@ class MainWindow(QMainWindow):
         self.editor_stack.removeWidget(old)
         if showing:
             self.editor_stack.setCurrentWidget(new)
-        self.editor, self._editor_shape = new, capabilities.prompt_shape
+        self.editor, self._editor_shape = new, editor_kind(capabilities)
         self._connect_editor()
         old.deleteLater()
 
@@ -679,6 +683,22 @@ class MainWindow(QMainWindow):
         await self.switch_connection(dialog.connection)
         return dialog.connection
 
+    def _on_open_folder_action_triggered(self) -> None:
+        if not self._wait_for_save_before_switching():
+            self.tasks.run("connect-flow", "Opening the folder", self.open_folder())
+
+    async def open_folder(self) -> Connection | None:
+        """A LangWatch CLI project folder, bound to a saved LangWatch connection, opened as a connection of its own
+        for this session (its drafts are kept per folder)."""
+        servers = [connection for connection in self.connector.connections() if connection.kind == "langwatch"]
+        dialog = OpenFolderDialog(self, servers, self.workspace.connection.folder or "")
+        if await wait_for_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.connection is None:
+            return None
+        connection = folder_connection(dialog.root, dialog.connection)
+        self.connector.use_for_this_session(connection)
+        await self.switch_connection(connection)
+        return connection
+
     async def remove_connection(self, *, confirm: bool = True) -> bool:
         """Forget the current connection on this computer (its key and drafts), then open the local library."""
         self._show_connection()
@@ -689,8 +709,10 @@ class MainWindow(QMainWindow):
                               f"Remove {connection.name} from this computer?",
                               QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
             box.setObjectName("removeConnectionDialog")
+            forgotten = ("The folder and its files stay as they are; its list entry goes" if connection.kind == "folder"
+                         else f"Its key is deleted from {self.connector.secrets_where}")
             box.setInformativeText(
-                f"Its key is deleted from {self.connector.secrets_where}"
+                forgotten
                 + (f", and its {drafts} unsaved draft{'s' if drafts != 1 else ''} on this computer too" if drafts
                    else "")
                 + ". The prompts on the server are not touched. This cannot be undone.")
@@ -930,7 +952,8 @@ class MainWindow(QMainWindow):
 
     def _edit(self, draft: Draft) -> None:
         """The draft in the form, editable; what it started from tells the form which fields the author cleared."""
-        self.editor.set_content(draft.config, draft.parameters, read_only=False, base_config=draft.base_config)
+        self.editor.set_content(draft.config, draft.parameters, read_only=self.session.read_only_reason is not None,
+                                base_config=draft.base_config)
         self._follow_in_try_it()
 
     def _show_nothing(self) -> None:
@@ -1100,7 +1123,7 @@ class MainWindow(QMainWindow):
 
     def _update_draft_status(self) -> None:
         away = self.reachability.save_blocker() is not None
-        self.draft_status.setText(draft_status(self.draft, server_away=away))
+        self.draft_status.setText(self.session.read_only_reason or draft_status(self.draft, server_away=away))
 
     # -- saving -------------------------------------------------------------------------------------------------
 
@@ -1662,6 +1685,8 @@ class MainWindow(QMainWindow):
             return "You are viewing an old version: choose Back to my draft to save your draft."
         if self.tasks.is_running("save-flow"):
             return "Saving..."
+        if self.session.read_only_reason is not None:
+            return self.session.read_only_reason
         if self.editor.is_valid():
             return None
         problems = self.editor.validation_errors()

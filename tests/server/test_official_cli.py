@@ -7,107 +7,21 @@ used to create one on every run because of false differences).
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.support.official_cli import OfficialCli
+
 pytestmark = pytest.mark.slow
-
-CLI_VERSION = "0.16.1"
-REPOSITORY = Path(__file__).resolve().parents[2]
-CLI_PREFIX = REPOSITORY / ".cache" / "langwatch-cli"
-CLI_BINARY = CLI_PREFIX / "node_modules" / ".bin" / "langwatch"
-
-LOOPBACK_ONLY = """
-// Preloaded into the CLI: any connection or name lookup beyond loopback is recorded and refused.
-const fs = require("fs");
-const net = require("net");
-const dns = require("dns");
-const report = process.env.OUTSIDE_NETWORK_REPORT;
-const loopback = new Set(["127.0.0.1", "::1", "localhost", undefined]);
-function refuse(target) {
-  fs.appendFileSync(report, String(target) + "\\n");
-  throw new Error("outside network refused in tests: " + target);
-}
-const connect = net.Socket.prototype.connect;
-net.Socket.prototype.connect = function (...args) {
-  const first = args[0];
-  const options = Array.isArray(first) ? first[0] : first;
-  const host = typeof options === "object" && options !== null ? options.host : args[1];
-  if (typeof options === "object" && options !== null && options.path) return connect.apply(this, args);
-  if (!loopback.has(host)) refuse(host);
-  return connect.apply(this, args);
-};
-const lookup = dns.lookup;
-dns.lookup = function (hostname, ...rest) {
-  if (!loopback.has(hostname)) refuse(hostname);
-  return lookup.call(this, hostname, ...rest);
-};
-"""
-
-
-def _cli_binary() -> Path:
-    if CLI_BINARY.exists():
-        return CLI_BINARY
-    npm = shutil.which("npm")
-    if npm is None or shutil.which("node") is None:
-        if os.environ.get("CI"):
-            pytest.fail("node and npm are needed for the official CLI test in CI")
-        pytest.skip("node and npm are not installed")
-    subprocess.run(
-        [npm, "install", "--no-audit", "--no-fund", "--prefix", str(CLI_PREFIX), f"langwatch@{CLI_VERSION}"],
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
-    return CLI_BINARY
-
-
-def _run_cli(binary: Path, workdir: Path, server, guard: Path, report: Path, *arguments: str) -> str:
-    """Runs the CLI against `server` only: 0.16.1 reads no variables but LANGWATCH_API_KEY and
-    LANGWATCH_ENDPOINT (plus a `.env` in its folder) and has no update check; the guard proves the rest."""
-    environment = {
-        key: value for key, value in os.environ.items() if not key.startswith(("LANGWATCH_", "OTEL_", "NODE_"))
-    }
-    environment.update(
-        LANGWATCH_ENDPOINT=server.url,
-        LANGWATCH_API_KEY=server.api_key,
-        NODE_OPTIONS=f'--require "{guard}"',
-        OUTSIDE_NETWORK_REPORT=str(report),
-        OTEL_SDK_DISABLED="true",
-    )
-    finished = subprocess.run(
-        [str(binary), *arguments],
-        cwd=workdir,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-    )
-    output = finished.stdout + finished.stderr
-    assert finished.returncode == 0, output
-    assert server.api_key not in output
-    return output
 
 
 @pytest.mark.timeout(900)
 def test_the_official_cli_syncs_a_local_prompt_once(server, tmp_path):
     """The first run may install the CLI from npm, hence the longer timeout."""
-    binary = _cli_binary()
     workdir = tmp_path / "project"
     workdir.mkdir()
-    guard = tmp_path / "loopback-only.cjs"
-    guard.write_text(LOOPBACK_ONLY, encoding="utf-8")
-    report = tmp_path / "outside-network.txt"
-    report.touch()
-
-    def cli(*arguments: str) -> str:
-        return _run_cli(binary, workdir, server, guard, report, *arguments)
+    cli = OfficialCli(workdir, server, tmp_path)
 
     cli("prompt", "init")
     cli("prompt", "create", "greeter")
@@ -133,4 +47,4 @@ def test_the_official_cli_syncs_a_local_prompt_once(server, tmp_path):
         cli("prompt", "sync")
         latest = client.get("/api/prompts/greeter").json()
         assert (latest["version"], latest["model"]) == (2, "openai/gpt-5-mini")
-    assert report.read_text(encoding="utf-8") == ""
+    assert cli.reached_outside == ""

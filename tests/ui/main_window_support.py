@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QPushButton
 
 from prompt_studio.paths import DataPaths
 from prompt_studio.services.connections import LOCAL_LIBRARY, Connection, connection_id_for
@@ -52,3 +52,18 @@ def merge_keeping_ours(qtbot) -> MergeDialog:
     complete.click()
     complete.click()
     return merge
+
+
+def select_prompt(window, qtbot, handle: str) -> None:
+    """Click a prompt in the list and wait until it and its history are shown."""
+    row = window.prompt_model.row_of(handle)
+    assert row is not None, f"{handle} is not in the list"
+    with qtbot.waitSignal(window.sig_prompt_opened, timeout=15000):
+        window.prompt_list.setCurrentIndex(window.prompt_model.index(row, 0))
+    qtbot.waitUntil(lambda: window.history_model.rowCount() > 0, timeout=15000)
+
+
+def type_at_end(edit: QPlainTextEdit, qtbot, text: str) -> None:
+    edit.setFocus()
+    edit.moveCursor(edit.textCursor().MoveOperation.End)
+    qtbot.keyClicks(edit, text)

@@ -16,22 +16,10 @@ from prompt_studio.ui.compare import CompareDialog
 from prompt_studio.ui.dialogs import CommitMessageDialog
 from prompt_studio.ui.merge_dialog import MergeDialog
 from tests.ui.main_window_support import open_window
+from tests.ui.main_window_support import select_prompt as _select
+from tests.ui.main_window_support import type_at_end as _type_at_end
 
 HANDLE = "support/triage"
-
-
-def _select(window, qtbot, handle: str) -> None:
-    row = window.prompt_model.row_of(handle)
-    assert row is not None, f"{handle} is not in the list"
-    with qtbot.waitSignal(window.sig_prompt_opened, timeout=15000):
-        window.prompt_list.setCurrentIndex(window.prompt_model.index(row, 0))
-    qtbot.waitUntil(lambda: window.history_model.rowCount() > 0, timeout=15000)
-
-
-def _type_at_end(edit: QPlainTextEdit, qtbot, text: str) -> None:
-    edit.setFocus()
-    edit.moveCursor(edit.textCursor().MoveOperation.End)
-    qtbot.keyClicks(edit, text)
 
 
 def _set_field(qtbot, field: QLineEdit, text: str) -> None:

@@ -15,10 +15,16 @@ ContentEditor = PromptEditor | OrkesTemplateEditor
 
 
 def editor_for(capabilities: Capabilities, parent: QWidget | None = None) -> ContentEditor:
-    """The editor of what one version of this back end holds (`capabilities.prompt_shape`)."""
+    """The editor of what one version of this back end holds (`capabilities.prompt_shape`), offering the fields
+    it keeps (`capabilities.editable_fields`)."""
     if capabilities.prompt_shape == "orkes":
         return OrkesTemplateEditor(parent, content_note=capabilities.content_note)
-    return PromptEditor(parent)
+    return PromptEditor(parent, editable_fields=capabilities.editable_fields, content_note=capabilities.content_note)
 
 
-__all__ = ["ContentEditor", "OrkesTemplateEditor", "PromptEditor", "editor_for"]
+def editor_kind(capabilities: Capabilities) -> tuple[str, tuple[str, ...] | None]:
+    """Two back ends with the same kind share one editor; another kind needs a new one."""
+    return capabilities.prompt_shape, capabilities.editable_fields
+
+
+__all__ = ["ContentEditor", "OrkesTemplateEditor", "PromptEditor", "editor_for", "editor_kind"]

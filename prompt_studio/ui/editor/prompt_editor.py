@@ -86,9 +86,12 @@ class PromptEditor(ContentForm):
     template_syntax: TemplateSyntax = "liquid"
     """How the texts write variables; the same attribute on the Orkes editor says "orkes"."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, editable_fields: tuple[str, ...] | None = None,
+                 content_note: str | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("promptEditor")
+        self.editable_fields = editable_fields
+        """The fields offered, where the back end keeps only some (`Capabilities.editable_fields`); None: all."""
         self.setAccessibleName("Prompt editor")
         self._variables_check = QTimer(self)
         self._variables_check.setSingleShot(True)
@@ -100,6 +103,10 @@ class PromptEditor(ContentForm):
         self._missing: list[str] = []
 
         self.general_message = FieldMessage("promptEditorMessage")
+        self.content_note = named(QLabel(content_note or ""), "backendContentNote", "What this prompt holds")
+        self.content_note.setWordWrap(True)
+        self.content_note.setEnabled(False)
+        self.content_note.setVisible(bool(content_note))
         self.prompt_title = self._title("System prompt")
         self.model_settings = ModelSettings(self._undo_keys)
         self.system_prompt_edit = named(
@@ -146,7 +153,19 @@ class PromptEditor(ContentForm):
 
         self._build_layout()
         self._connect_signals()
+        self._offer_only_editable_fields()
         self.set_content(_BLANK_CONFIG, None)
+
+    def _offers(self, key: str) -> bool:
+        return self.editable_fields is None or key in self.editable_fields
+
+    def _offer_only_editable_fields(self) -> None:
+        """Hide what the back end does not keep (a CLI file holds no inputs: the server finds them in the texts)."""
+        self.inputs_editor.setVisible(self._offers("inputs"))
+        self.technique_row.setVisible(self._offers("prompting_technique"))
+        self.demonstrations_section.setVisible(self._offers("demonstrations"))
+        self.parameters_section.setVisible(self._offers("parameters"))
+        self.model_settings.more_section.setVisible(self._offers("top_p"))
 
     def _build_layout(self) -> None:
         body = QWidget()
@@ -206,6 +225,7 @@ class PromptEditor(ContentForm):
         layout.setContentsMargins(8, 8, 0, 0)
         layout.setSpacing(6)
         layout.addWidget(self.general_message)
+        layout.addWidget(self.content_note)
         layout.addWidget(self.model_settings)
         layout.addWidget(self.scroll_area, 1)
         self.addAction(self.undo_action)
@@ -421,7 +441,7 @@ class PromptEditor(ContentForm):
         self._variables_check.stop()
         self.system_prompt_edit.highlighter.set_undeclared_variables(missing)
         self.messages_editor.set_undeclared_variables(missing)
-        self.missing_variables.setVisible(bool(missing))
+        self.missing_variables.setVisible(bool(missing) and self._offers("inputs"))
         self.missing_variables_label.setText(f"Not an input yet: {', '.join(missing)}")
         self.add_missing_button.setText("Add as inputs" if len(missing) > 1 else "Add as input")
         self.add_missing_button.setVisible(not self._read_only)

@@ -76,7 +76,7 @@ from prompt_studio.ui.key_value_tags import KeyValueTagsDialog
 from prompt_studio.ui.menus import add_actions, menu, replace_action
 from prompt_studio.ui.merge_dialog import MergeDialog
 from prompt_studio.ui.model_providers_dialog import ModelProvidersDialog
-from prompt_studio.ui.prompt_list import PromptListModel
+from prompt_studio.ui.prompt_list import FoldedFolders, PromptListModel, PromptListView
 from prompt_studio.ui.quick_open import QuickOpenDialog
 from prompt_studio.ui.save_all_dialog import SaveAllDialog
 from prompt_studio.ui.shortcuts_dialog import ShortcutsDialog, shortcuts_of
@@ -340,7 +340,7 @@ class MainWindow(QMainWindow):
                                      "Search in the prompts' texts too")
         self.search_in_text.setToolTip("Match the words in the system prompts and messages too, not only in names")
         self.prompt_model = PromptListModel(self)
-        self.prompt_list = _named(QTableView(), "promptList", "Prompts")
+        self.prompt_list = _named(PromptListView(), "promptList", "Prompts")
         self._setup_table(self.prompt_list, self.prompt_model, stretch_column=0)
         self.prompt_list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self._fit_columns(self.prompt_list, {1: "v12", 2: "production", 3: "Updated"})
@@ -348,6 +348,8 @@ class MainWindow(QMainWindow):
         self.prompt_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.prompt_count = QLabel()
         self.prompt_count.setObjectName("promptCount")
+        self.folded_folders = FoldedFolders(self.settings)
+        self.prompt_model.set_folded_folders(self.folded_folders.of(self.workspace.connection.id))
 
         self.title_label = _named(QLabel(), "promptTitle", "Prompt")
         font = self.title_label.font()
@@ -558,6 +560,7 @@ class MainWindow(QMainWindow):
         self.prompt_filter.textChanged.connect(self._update_count)
         self.search_in_text.toggled.connect(self.prompt_model.set_search_in_text)
         self.search_in_text.toggled.connect(lambda _on: self._update_count())
+        self.prompt_model.sig_folding_changed.connect(self._on_prompt_model_folding_changed)
         self.prompt_filter.returnPressed.connect(self._on_prompt_filter_return_pressed)
         self.prompt_list.selectionModel().currentRowChanged.connect(self._on_prompt_list_current_changed)
         self.history_view.selectionModel().selectionChanged.connect(self._on_history_selection_changed)
@@ -705,6 +708,7 @@ class MainWindow(QMainWindow):
         self.banner.hide()
         self._show_nothing()
         self.prompt_model.set_prompts([])
+        self.prompt_model.set_folded_folders(self.folded_folders.of(workspace.connection.id))
         self._show_connection()
         self._listed = False
         self._update_welcome()
@@ -811,10 +815,11 @@ class MainWindow(QMainWindow):
             self._select_in_list(self.draft.handle)
 
     def _update_count(self) -> None:
-        shown, total = self.prompt_model.rowCount(), self.prompt_model.total
+        shown, total = self.prompt_model.matching, self.prompt_model.total
         self.prompt_count.setText(f"{total} prompts" if shown == total else f"{shown} of {total} prompts")
 
     def _select_in_list(self, handle: str) -> None:
+        self.prompt_model.reveal(handle)
         row = self.prompt_model.row_of(handle)
         if row is None:
             return
@@ -826,13 +831,19 @@ class MainWindow(QMainWindow):
         selection.blockSignals(False)
 
     def _on_prompt_filter_return_pressed(self) -> None:
-        if self.prompt_model.rowCount():
+        """Enter in the filter opens the first prompt it kept."""
+        shown = self.prompt_model.shown_handles()
+        if shown:
             self.prompt_list.setFocus()
-            self.prompt_list.selectRow(0)
+            self.prompt_list.selectRow(self.prompt_model.row_of(shown[0]))
 
     def _on_prompt_list_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if current.isValid():
-            self.open_prompt(self.prompt_model.handle_at(current.row()))
+        handle = self.prompt_model.handle_at(current.row()) if current.isValid() else None
+        if handle is not None:
+            self.open_prompt(handle)
+
+    def _on_prompt_model_folding_changed(self) -> None:
+        self.folded_folders.keep(self.workspace.connection.id, self.prompt_model.folded_folders())
 
     def open_prompt(self, handle: str) -> asyncio.Task:
         """Show a prompt: its draft if one is kept on this computer, else its newest version.

@@ -67,6 +67,7 @@ from prompt_studio.services.merging import MergeSession
 from prompt_studio.services.prompts import OpenedPrompt, PromptService, SaveOutcome
 from prompt_studio.services.trying import Trials
 from prompt_studio.ui.about_dialog import AboutDialog, bundled_licences
+from prompt_studio.ui.appearance import Appearance, keep_preferences, read_preferences
 from prompt_studio.ui.compare import CompareDialog
 from prompt_studio.ui.connection_dialog import ConnectionDialog
 from prompt_studio.ui.dialogs import CommitMessageDialog, new_prompt_dialog, new_tag_dialog
@@ -76,6 +77,7 @@ from prompt_studio.ui.key_value_tags import KeyValueTagsDialog
 from prompt_studio.ui.menus import add_actions, menu, replace_action
 from prompt_studio.ui.merge_dialog import MergeDialog
 from prompt_studio.ui.model_providers_dialog import ModelProvidersDialog
+from prompt_studio.ui.preferences_dialog import PreferencesDialog
 from prompt_studio.ui.prompt_list import FoldedFolders, PromptListModel, PromptListView
 from prompt_studio.ui.quick_open import QuickOpenDialog
 from prompt_studio.ui.save_all_dialog import SaveAllDialog
@@ -188,10 +190,12 @@ class MainWindow(QMainWindow):
     """A prompt finished loading into the editor (its handle)."""
 
     def __init__(self, connector: Connector, workspace: Workspace, settings: QSettings | None = None,
-                 trials: Trials | None = None):
+                 trials: Trials | None = None, appearance: Appearance | None = None):
         super().__init__()
         self.connector = connector
         self.trials = trials
+        self.appearance = appearance
+        """The app's look as Preferences say (made on first use when the composition root gave none)."""
         self.session = EditingSession(workspace)
         self.settings = settings
         self.tasks = TaskRunner(self)
@@ -294,6 +298,11 @@ class MainWindow(QMainWindow):
         self.shortcuts_action.setShortcut(QKeySequence("Ctrl+/"))
         self.about_action = _named(QAction("About Prompt Studio", self), "aboutAction", "About Prompt Studio")
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.preferences_action = _named(QAction("Preferences...", self), "preferencesAction", "Preferences")
+        self.preferences_action.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences)
+                                             or [QKeySequence("Ctrl+,")])
+        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.preferences_action.setToolTip("Theme, font of the prompt texts, connection at start, default provider")
         self.addActions([self.find_action, self.quit_action, self.move_tag_action])
 
     def _build_widgets(self) -> None:
@@ -503,7 +512,8 @@ class MainWindow(QMainWindow):
                     self.model_providers_action,
                     self.remove_connection_action, None, self.quit_action)
         self.edit_menu = menu(bar, "&Edit", "editMenu")
-        add_actions(self.edit_menu, self.editor.undo_action, self.editor.redo_action, None, self.find_action)
+        add_actions(self.edit_menu, self.editor.undo_action, self.editor.redo_action, None, self.find_action, None,
+                    self.preferences_action)
         self.view_menu = menu(bar, "&View", "viewMenu")
         add_actions(self.view_menu, self.history_panel_action, self.try_it_action)
         self.prompt_menu = menu(bar, "&Prompt", "promptMenu")
@@ -553,6 +563,8 @@ class MainWindow(QMainWindow):
         self.try_it_dock.visibilityChanged.connect(self.try_it_action.setChecked)
         self.shortcuts_action.triggered.connect(self.show_shortcuts)
         self.about_action.triggered.connect(self._on_about_action_triggered)
+        self.preferences_action.triggered.connect(
+            lambda: self.tasks.run("preferences", "Opening Preferences", self.show_preferences()))
         self.move_tag_action.triggered.connect(self.tag_button.showMenu)
         self.explain_save_shortcut.activated.connect(self._on_explain_save_shortcut_activated)
         self.tag_menu.aboutToShow.connect(self._on_tag_menu_about_to_show)
@@ -1372,6 +1384,27 @@ class MainWindow(QMainWindow):
         self.history_view.clearSelection()
         self.history_view.selectRow(row)
         return True
+
+    async def show_preferences(self) -> PreferencesDialog:
+        """Preferences, each change applied to the whole app at once and kept for the next start."""
+        providers = await self.trials.settings() if self.trials is not None else None
+        if self.appearance is None:
+            self.appearance = Appearance(QApplication.instance())
+        dialog = PreferencesDialog(self, read_preferences(self.settings), self.connector.connections(), providers)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.sig_changed.connect(self._on_preferences_dialog_changed)
+        dialog.sig_default_provider_chosen.connect(self._on_preferences_dialog_default_provider_chosen)
+        dialog.open()
+        return dialog
+
+    def _on_preferences_dialog_changed(self, preferences) -> None:
+        self.appearance.apply(preferences)
+        keep_preferences(self.settings, preferences)
+
+    def _on_preferences_dialog_default_provider_chosen(self, prefix: str | None) -> None:
+        if self.trials is not None:
+            self.tasks.run("providers", "Keeping the default model provider",
+                           self.trials.set_default_provider(prefix))
 
     def _on_about_action_triggered(self) -> None:
         self.tasks.run("about", "Reading the version", self.show_about())

@@ -26,10 +26,6 @@ class PromptListModel(FlatTableModel):
 
     COLUMNS = ("Prompt", "Version", "Tags", "Updated")
     HandleRole = Qt.ItemDataRole.UserRole + 1
-    DepthRole = Qt.ItemDataRole.UserRole + 2
-    """How many folders a row is in (0 at the top)."""
-    FoldRole = Qt.ItemDataRole.UserRole + 3
-    """A folder's row: True when folded, False when open; None for a prompt."""
 
     sig_folding_changed = Signal()
     """The author folded or unfolded a folder (not while filtering): `folded_folders` is worth keeping."""
@@ -113,11 +109,19 @@ class PromptListModel(FlatTableModel):
         """The rows after this folder's row that are inside it (deeper than it), on screen now."""
         depth = self.tree.entries[row].depth
         count = 0
-        for entry in self.tree.entries[row + 1:]:
-            if self._depth(entry) <= depth:
+        for below in range(row + 1, len(self.tree.entries)):
+            if self.shape_at(below)[0] <= depth:
                 break
             count += 1
         return count
+
+    def shape_at(self, row: int) -> tuple[int, bool | None]:
+        """How many folders the row is in (0 at the top), and for a folder's row whether it is folded (None for a
+        prompt): what the delegate draws, read directly rather than through roles, since it draws every row."""
+        entry = self.tree.entries[row]
+        if isinstance(entry, Folder):
+            return entry.depth, self.tree.is_folded(entry)
+        return self.tree.folder_of(entry).depth + 1, None
 
     def folded_folders(self) -> list[str]:
         return sorted(self.tree.folded)
@@ -174,15 +178,10 @@ class PromptListModel(FlatTableModel):
     def shown_rows(self) -> int:
         return len(self.tree.entries)
 
-    def _depth(self, entry: Folder | int) -> int:
-        return entry.depth if isinstance(entry, Folder) else self.tree.folder_of(entry).depth + 1
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self.tree.entries):
             return None
         entry = self.tree.entries[index.row()]
-        if role == self.DepthRole:
-            return self._depth(entry)
         if isinstance(entry, Folder):
             return self._folder_data(entry, index.column(), role)
         row = self.tree.rows[entry]
@@ -208,11 +207,10 @@ class PromptListModel(FlatTableModel):
         return None
 
     def _folder_data(self, folder: Folder, column: int, role: int):
-        folded = self.tree.is_folded(folder)
-        if role == self.FoldRole:
-            return folded
-        if column != 0:
+        if column != 0 or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
+                                       Qt.ItemDataRole.AccessibleTextRole):
             return None
+        folded = self.tree.is_folded(folder)
         count = f"{folder.matches} of {folder.total}" if self.tree.filtering else f"{folder.total}"
         if role == Qt.ItemDataRole.DisplayRole:
             return f"{folder.name} ({count})"
@@ -263,29 +261,30 @@ class FolderIndentDelegate(QStyledItemDelegate):
         if index.column() != 0:
             super().paint(painter, option, index)
             return
-        item = QStyleOptionViewItem(option)
-        self.initStyleOption(item, index)
+        depth, folded = index.model().shape_at(index.row())
         widget = option.widget
         style = widget.style() if widget is not None else QApplication.style()
-        style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, item, painter, widget)
+        # The row's background (selection, alternate colour) under the indent too; the item draws on the rest.
+        style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget)
         step = self._indent(option)
-        left = item.rect.left() + int(index.data(PromptListModel.DepthRole) or 0) * step
-        folded = index.data(PromptListModel.FoldRole)
+        rect = QRect(option.rect)
+        rect.setLeft(rect.left() + depth * step)
         if folded is not None:
-            arrow = QStyleOptionViewItem(item)
-            arrow.rect = QRect(left, item.rect.top(), step, item.rect.height())
-            arrow.state = item.state | QStyle.StateFlag.State_Children
+            arrow = QStyleOptionViewItem(option)
+            arrow.rect = QRect(rect.left(), rect.top(), step, rect.height())
+            arrow.state = option.state | QStyle.StateFlag.State_Children
             if not folded:
                 arrow.state |= QStyle.StateFlag.State_Open
             style.drawPrimitive(QStyle.PrimitiveElement.PE_IndicatorBranch, arrow, painter, widget)
-        item.rect.setLeft(left + step)
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, item, painter, widget)
+        rect.setLeft(rect.left() + step)
+        item = QStyleOptionViewItem(option)
+        item.rect = rect
+        super().paint(painter, item, index)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
         size = super().sizeHint(option, index)
         if index.column() == 0:
-            depth = int(index.data(PromptListModel.DepthRole) or 0)
-            size.setWidth(size.width() + (depth + 1) * self._indent(option))
+            size.setWidth(size.width() + (index.model().shape_at(index.row())[0] + 1) * self._indent(option))
         return size
 
 
@@ -332,8 +331,8 @@ class PromptListView(QTableView):
 
     def _go_up(self, row: int) -> None:
         """To the folder this row is in, if it is in one."""
-        depth = self.prompts.data(self.prompts.index(row, 0), PromptListModel.DepthRole)
+        depth = self.prompts.shape_at(row)[0]
         for above in range(row - 1, -1, -1):
-            if self.prompts.data(self.prompts.index(above, 0), PromptListModel.DepthRole) < depth:
+            if self.prompts.shape_at(above)[0] < depth:
                 self.selectRow(above)
                 return

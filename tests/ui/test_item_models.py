@@ -57,7 +57,7 @@ def test_folding_a_folder_removes_its_rows_and_keeps_qt_model_rules(qtmodelteste
     model.set_prompts([_prompt("support/billing/refund"), _prompt("support/triage"), _prompt("loose")])
     assert [model.data(model.index(row, 0)) for row in range(model.rowCount())] == [
         "support (2)", "billing (1)", "refund", "triage", "loose"]
-    assert [model.data(model.index(row, 0), PromptListModel.DepthRole) for row in range(5)] == [0, 1, 2, 1, 0]
+    assert [model.shape_at(row) for row in range(5)] == [(0, False), (1, False), (2, None), (1, None), (0, None)]
     qtmodeltester.check(model)
     model.set_folded(1, True)
     assert model.shown_handles() == ["support/triage", "loose"] and model.folded_folders() == ["support/billing"]

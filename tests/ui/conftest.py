@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 import qasync
 
-from prompt_studio.ui.appearance import dark_palette as dark_palette_of_the_app
+from prompt_studio.services.preferences import Preferences
+from prompt_studio.ui.appearance import Appearance
 from prompt_studio.ui.event_loop import manage_async_generators, stop_managing_async_generators
 
 
@@ -56,10 +57,9 @@ def run_async(qt_loop, qtbot):
 
 @pytest.fixture
 def dark_palette(qapp):
-    """The app in a dark palette, as a desktop in dark mode gives it; restored afterwards."""
-    previous_style, previous_palette = qapp.style().name(), qapp.palette()
-    qapp.setStyle("Fusion")
-    qapp.setPalette(dark_palette_of_the_app())
+    """The app in its Dark theme, applied the way Preferences applies it (to the widgets already on screen too);
+    the system's look again afterwards."""
+    appearance = Appearance(qapp)
+    appearance.apply(Preferences(theme="dark"))
     yield
-    qapp.setPalette(previous_palette)
-    qapp.setStyle(previous_style)
+    appearance.restore()

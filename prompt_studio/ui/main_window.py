@@ -1386,7 +1386,12 @@ class MainWindow(QMainWindow):
         return True
 
     async def show_preferences(self) -> PreferencesDialog:
-        """Preferences, each change applied to the whole app at once and kept for the next start."""
+        """Preferences, each change applied to the whole app at once and kept for the next start (one dialog)."""
+        shown = self.findChild(PreferencesDialog, "preferencesDialog")
+        if shown is not None and shown.isVisible():
+            shown.raise_()
+            shown.activateWindow()
+            return shown
         providers = await self.trials.settings() if self.trials is not None else None
         if self.appearance is None:
             self.appearance = Appearance(QApplication.instance())

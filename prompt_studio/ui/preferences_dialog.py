@@ -107,11 +107,14 @@ class PreferencesDialog(QDialog):
         return self._preferences
 
     def _on_choice_changed(self, *_args) -> None:
+        """The choices as they are now; a font left as the app's own stays unset, so it follows the system's."""
+        family, size = self.font_choice.currentFont().family(), self.size_choice.value()
+        own = QApplication.font()
         self._preferences = dataclasses.replace(
             self._preferences,
             theme=self.theme_choice.currentData(),
-            editor_font=self.font_choice.currentFont().family(),
-            editor_font_size=self.size_choice.value(),
+            editor_font="" if family == own.family() else family,
+            editor_font_size=0 if size == own.pointSize() else size,
             start_connection=self.start_choice.currentData(),
         )
         self.sig_changed.emit(self._preferences)

@@ -14,7 +14,7 @@ from prompt_studio.app import start_as_preferred
 from prompt_studio.paths import DataPaths
 from prompt_studio.providers import settings_file
 from prompt_studio.services.trying import Trials
-from prompt_studio.ui.appearance import Appearance
+from prompt_studio.ui.appearance import Appearance, read_preferences
 from prompt_studio.ui.editor.widgets import TemplateTextEdit
 from prompt_studio.ui.main_window import MainWindow
 from prompt_studio.ui.preferences_dialog import PreferencesDialog
@@ -78,6 +78,8 @@ def test_preferences_apply_at_once_and_the_next_start_keeps_them(qtbot, run_asyn
     _choose(dialog.theme_choice, "dark")
     qtbot.waitUntil(lambda: window.palette().color(QPalette.ColorRole.Window).lightness() < 128, timeout=2000)
     assert all(edit.highlighter._dark for edit in _texts(window)), "the template colours follow"
+    assert read_preferences(window.settings).editor_font == "", "a font not chosen follows the system's"
+    assert run_async(window.show_preferences()) is dialog, "one Preferences at a time"
     dialog.font_choice.setCurrentFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
     mono = dialog.font_choice.currentFont().family()
     dialog.size_choice.setValue(17)

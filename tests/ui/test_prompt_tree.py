@@ -127,3 +127,15 @@ def test_screenshot_main_window_with_folders(window, qtbot, screenshots):
     window.fit_to_screen(area=QRect(0, 0, 1280, 720))
     qtbot.waitUntil(lambda: window.width() == 1280, timeout=2000)
     screenshots.take(window, "main-window-folders.png")
+
+
+def test_each_connection_keeps_its_own_folded_folders(window, run_async):
+    from prompt_studio.services.connections import LOCAL_LIBRARY
+
+    server_connection = window.workspace.connection
+    window.prompt_model.set_folded(_rows(window).index("support (4)"), True)
+    run_async(window.switch_connection(LOCAL_LIBRARY))
+    assert "triage" in _rows(window), "the local library's support folder is its own, and open"
+    run_async(window.switch_connection(server_connection))
+    rows = _rows(window)
+    assert "support (4)" in rows and "triage" not in rows

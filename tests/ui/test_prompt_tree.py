@@ -53,7 +53,15 @@ def test_a_long_name_is_elided_in_the_middle_and_whole_in_its_tooltip(window):
     assert model.data(index) == LONG.rpartition("/")[2]
     assert model.data(index, Qt.ItemDataRole.ToolTipRole).startswith(f"{LONG}, version 1")
     assert window.prompt_list.textElideMode() == Qt.TextElideMode.ElideMiddle
-    assert window.prompt_list.minimumWidth() >= PromptListView.MIN_WIDTH
+
+
+def test_beside_try_it_and_the_history_the_names_keep_their_room(window, qtbot):
+    window.fit_to_screen(area=QRect(0, 0, 1280, 720))
+    qtbot.waitUntil(lambda: window.width() == 1280, timeout=2000)
+    window.try_it_action.trigger()
+    window.resizeDocks([window.try_it_dock], [900], Qt.Orientation.Horizontal)
+    qtbot.waitUntil(lambda: window.try_it_dock.width() > 300, timeout=2000)
+    assert window.prompt_list.width() >= PromptListView.MIN_WIDTH, "Try it takes its room from the editor"
 
 
 def test_folding_by_click_and_keyboard_is_remembered_by_the_next_window(window, qtbot, run_async, tmp_path, server):

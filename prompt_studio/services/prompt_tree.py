@@ -178,8 +178,9 @@ class PromptTree:
         ]
 
     def _refilter(self) -> None:
-        """Count the matches of every folder (a folder without any is not shown), then lay the rows out."""
-        if not self._filter:
+        """Count the matches of every folder (a folder without any is not shown), then lay the rows out. When
+        every prompt matches (the first letters typed, often), each folder shows all it holds."""
+        if len(self._matching) == len(self.rows):
             for folder in self._deepest_first:
                 folder.shown_prompts, folder.shown_folders, folder.matches = folder.prompts, folder.folders, \
                     folder.total

@@ -64,6 +64,7 @@ from prompt_studio.services.drafts import DraftStore
 from prompt_studio.services.editing import EditingSession, MergeDecision, SaveAllSummary, draft_status
 from prompt_studio.services.finding import Reference, find_version, missing_version_message
 from prompt_studio.services.merging import MergeSession
+from prompt_studio.services.preferences import Preferences
 from prompt_studio.services.prompts import OpenedPrompt, PromptService, SaveOutcome
 from prompt_studio.services.trying import Trials
 from prompt_studio.ui.about_dialog import AboutDialog, bundled_licences
@@ -831,7 +832,6 @@ class MainWindow(QMainWindow):
         self.prompt_count.setText(f"{total} prompts" if shown == total else f"{shown} of {total} prompts")
 
     def _select_in_list(self, handle: str) -> None:
-        self.prompt_model.reveal(handle)
         row = self.prompt_model.row_of(handle)
         if row is None:
             return
@@ -862,6 +862,7 @@ class MainWindow(QMainWindow):
 
         The prompt and its history are read at once; a newer selection cancels this one.
         """
+        self.prompt_model.reveal(handle)
         self._select_in_list(handle)
         self.tasks.cancel("history")
         return self.tasks.run("open", f"Opening {handle}", self.session.open(handle), self._show_opened)
@@ -1302,6 +1303,7 @@ class MainWindow(QMainWindow):
         draft = await session.create(handle)
         await self.refresh()
         self._show_opened(draft)
+        self.prompt_model.reveal(handle)
         self._select_in_list(handle)
         self.statusBar().showMessage(f"{handle} is a draft on this computer: your first save makes it version 1.",
                                      10000)
@@ -1402,7 +1404,7 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
-    def _on_preferences_dialog_changed(self, preferences) -> None:
+    def _on_preferences_dialog_changed(self, preferences: Preferences) -> None:
         self.appearance.apply(preferences)
         keep_preferences(self.settings, preferences)
 

@@ -147,3 +147,13 @@ def test_each_connection_keeps_its_own_folded_folders(window, run_async):
     run_async(window.switch_connection(server_connection))
     rows = _rows(window)
     assert "support (4)" in rows and "triage" not in rows
+
+
+def test_a_folder_folded_over_the_open_prompt_stays_folded_through_a_refresh(window, qtbot, run_async):
+    with qtbot.waitSignal(window.sig_prompt_opened, timeout=15000):
+        window.open_prompt("sales/outreach")
+    sales = _rows(window).index("sales (2)")
+    window.prompt_list.clicked.emit(window.prompt_model.index(sales, 0))
+    run_async(window.refresh())
+    assert "outreach" not in _rows(window), "the author folded it; a refresh does not undo that"
+    assert window.draft.handle == "sales/outreach"

@@ -3,8 +3,8 @@ groups them.
 
 Qt-free: which prompts a filter keeps, which folders show and with how many prompts, which rows a folded folder
 hides. The window shows `PromptTree.entries`, the rows on screen in order (a folder, then what is in it), in a flat
-view: a tree view lays out every unfolded row through Python (three calls per row, 35-100 ms for 10,000 prompts
-per keystroke, measured), while a flat table only asks for the rows it draws.
+view: a tree view lays out every unfolded row through Python (three calls per row), while a flat table only asks
+for the rows it draws; for 10,000 open rows, 66 ms against 6 ms per keystroke (benchmarks/tree_view_bench.py).
 """
 
 from __future__ import annotations

@@ -12,15 +12,18 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from prompt_studio.paths import DataPaths
-from prompt_studio.services.connections import LOCAL_LIBRARY, Connection, folder_connection
+from prompt_studio.services.connections import Connection, folder_connection
 from prompt_studio.services.connector import AppConnector, langwatch_connection, orkes_connection
+from prompt_studio.services.preferences import start_connection
 from prompt_studio.services.secrets import SecretStore
 from prompt_studio.services.trying import Trials
+from prompt_studio.ui.appearance import Appearance, read_preferences
 from prompt_studio.ui.event_loop import manage_async_generators, stop_managing_async_generators
 from prompt_studio.ui.main_window import MainWindow
 
 
-async def _main(connector: AppConnector, first: Connection, settings: QSettings, screenshot: Path | None) -> int:
+async def _main(connector: AppConnector, first: Connection, settings: QSettings, appearance: Appearance,
+                screenshot: Path | None) -> int:
     app = QApplication.instance()
     loop = asyncio.get_running_loop()
     manage_async_generators(loop)
@@ -29,7 +32,7 @@ async def _main(connector: AppConnector, first: Connection, settings: QSettings,
 
     workspace = await connector.open(first)
     trials = Trials(connector.paths, connector.secrets)
-    window = MainWindow(connector, workspace, settings, trials)
+    window = MainWindow(connector, workspace, settings, trials, appearance)
     window.show()
     listed = window.refresh()
     exit_code = 0
@@ -55,6 +58,16 @@ def _save_screenshot(window: MainWindow, path: Path) -> int:
     return 0
 
 
+def start_as_preferred(app: QApplication, settings: QSettings, connector: AppConnector
+                       ) -> tuple[Appearance, Connection]:
+    """The look chosen in Preferences, applied before the window shows, and the connection to open first (the
+    command line's server, when it names one, comes before it)."""
+    preferences = read_preferences(settings)
+    appearance = Appearance(app)
+    appearance.apply(preferences)
+    return appearance, start_connection(preferences, connector.connections())
+
+
 def run_app(
     *,
     data_dir: str | None,
@@ -76,7 +89,8 @@ def run_app(
     app.setQuitOnLastWindowClosed(False)
 
     connector = AppConnector(paths, SecretStore(paths.fallback_secrets))
-    first = LOCAL_LIBRARY
+    settings = QSettings(str(paths.settings), QSettings.Format.IniFormat)
+    appearance, first = start_as_preferred(app, settings, connector)
     if server_url and folder:
         first = folder_connection(Path(folder), langwatch_connection(server_url, project_id))
         connector.use_for_this_session(first, api_key or "")
@@ -86,5 +100,4 @@ def run_app(
     elif orkes_url:
         first = orkes_connection(orkes_url, orkes_key_id or "")
         connector.use_for_this_session(first, orkes_key_secret or "")
-    settings = QSettings(str(paths.settings), QSettings.Format.IniFormat)
-    return qasync.run(_main(connector, first, settings, Path(screenshot) if screenshot else None))
+    return qasync.run(_main(connector, first, settings, appearance, Path(screenshot) if screenshot else None))

@@ -21,7 +21,14 @@ from prompt_studio.models.config import (
     response_format_for,
 )
 from prompt_studio.models.conversion import config_from_prompt, write_body_from_config
-from prompt_studio.models.names import BUILT_IN_TAGS, VIRTUAL_TAG, handle_problem, tag_name_problem
+from prompt_studio.models.names import (
+    BUILT_IN_TAGS,
+    FOLDER_SEPARATOR,
+    VIRTUAL_TAG,
+    handle_problem,
+    split_handle,
+    tag_name_problem,
+)
 from prompt_studio.models.prompt import (
     ConflictInfo,
     CreatePromptBody,
@@ -40,6 +47,7 @@ __all__ = [
     "BUILT_IN_TAGS",
     "COLUMN_TYPES",
     "DEFAULT_MODEL",
+    "FOLDER_SEPARATOR",
     "INPUT_TYPES",
     "OUTPUT_TYPES",
     "PROMPTING_TECHNIQUES",
@@ -70,6 +78,7 @@ __all__ = [
     "config_from_prompt",
     "handle_problem",
     "response_format_for",
+    "split_handle",
     "tag_name_problem",
     "write_body_from_config",
 ]

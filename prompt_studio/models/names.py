@@ -36,6 +36,21 @@ def handle_problem(handle: str) -> str | None:
     return None
 
 
+FOLDER_SEPARATOR = "/"
+
+
+def split_handle(handle: str) -> tuple[tuple[str, ...], str]:
+    """The folders of a handle and its own name: "support/triage" -> (("support",), "triage"), as LangWatch's
+    sidebar groups prompts. A handle from elsewhere (Orkes, an older server) may have more than one folder.
+
+    Empty segments make no folder ("a//b" is in "a"; "/a" and "a/" are in no folder).
+    """
+    parts = [part for part in handle.split(FOLDER_SEPARATOR) if part]
+    if len(parts) < 2:
+        return (), handle
+    return tuple(parts[:-1]), parts[-1]
+
+
 def tag_name_problem(name: str) -> str | None:
     """Why a tag name is not acceptable, in plain words, or None when it is."""
     if name == VIRTUAL_TAG:

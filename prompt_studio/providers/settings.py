@@ -106,6 +106,8 @@ class ProvidersSettings(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     providers: list[ProviderSettings] = Field(default_factory=list)
+    default_prefix: str | None = None
+    """The provider of a model named without one ("gpt-5"), chosen in Preferences; None: such a model cannot run."""
 
     @field_validator("providers")
     @classmethod
@@ -128,10 +130,14 @@ class ProvidersSettings(BaseModel):
     def with_provider(self, provider: ProviderSettings) -> ProvidersSettings:
         """A copy with `provider` added, or replacing the one of its prefix."""
         others = [existing for existing in self.providers if existing.prefix != provider.prefix]
-        return ProvidersSettings(providers=[*others, provider])
+        return self.model_copy(update={"providers": [*others, provider]})
 
     def without(self, prefix: str) -> ProvidersSettings:
-        return ProvidersSettings(providers=[p for p in self.providers if p.prefix != prefix])
+        return self.model_copy(update={"providers": [p for p in self.providers if p.prefix != prefix]})
+
+    def with_default(self, prefix: str | None) -> ProvidersSettings:
+        """A copy whose models named without a provider run on `prefix`'s (None: they cannot run)."""
+        return self.model_copy(update={"default_prefix": prefix})
 
 
 @dataclass(frozen=True)
@@ -144,11 +150,15 @@ class Target:
 
 def resolve(model: str, settings: ProvidersSettings) -> Target:
     """`openai/gpt-5` -> OpenAI's `gpt-5`; `openrouter/anthropic/claude-sonnet-4` -> OpenRouter's
-    `anthropic/claude-sonnet-4` (only the first segment is the prefix, as LangWatch does)."""
+    `anthropic/claude-sonnet-4` (only the first segment is the prefix, as LangWatch does); `gpt-5` -> the default
+    provider's `gpt-5`, when Preferences names one."""
     prefix, slash, rest = model.strip().partition("/")
+    if not slash and prefix and settings.default_prefix:
+        prefix, slash, rest = settings.default_prefix, "/", prefix
     if not slash or not prefix or not rest:
         raise UnknownProvider(
-            f"The model {model!r} does not say its provider: write it as provider/model, for example openai/gpt-5."
+            f"The model {model!r} does not say its provider: write it as provider/model, for example openai/gpt-5, "
+            "or choose a default model provider in Preferences."
         )
     provider = settings.find(prefix)
     if provider is None:

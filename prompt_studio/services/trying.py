@@ -25,6 +25,7 @@ from prompt_studio.providers import (
     key_id,
     load_settings,
     resolve,
+    save_settings,
     settings_file,
 )
 from prompt_studio.rendering import Rendering
@@ -101,6 +102,14 @@ class Trials:
         """The providers as the author just saved them, for the next run."""
         self._keys.forget()
         await (await self.runner()).reconfigure(settings)
+
+    async def set_default_provider(self, prefix: str | None) -> ProvidersSettings:
+        """Run the models named without a provider on `prefix`'s from now on, and keep that in the providers'
+        settings file (written in a worker thread)."""
+        settings = (await self.settings()).with_default(prefix)
+        await asyncio.to_thread(save_settings, self.settings_path, settings)
+        await self.use(settings)
+        return settings
 
     # -- the run history ------------------------------------------------------------------------------------------
 

@@ -66,11 +66,13 @@ from prompt_studio.services.editing import EditingSession, MergeDecision, SaveAl
 from prompt_studio.services.finding import Reference, find_version, missing_version_message
 from prompt_studio.services.merging import MergeSession
 from prompt_studio.services.offline import OfflineList
+from prompt_studio.services.preferences import Preferences
 from prompt_studio.services.prompts import OpenedPrompt, PromptService, SaveOutcome
 from prompt_studio.services.reachability import Reachability, clock
 from prompt_studio.services.transfer import ImportSummary, export_bundle, load_bundle, write_bundle
 from prompt_studio.services.trying import RunRecord, RunSummary, Trials, run_record
 from prompt_studio.ui.about_dialog import AboutDialog, bundled_licences
+from prompt_studio.ui.appearance import Appearance, keep_preferences, read_preferences
 from prompt_studio.ui.compare import CompareDialog
 from prompt_studio.ui.connection_dialog import ConnectionDialog
 from prompt_studio.ui.dialogs import ChangeKeyDialog, CommitMessageDialog, new_prompt_dialog, new_tag_dialog
@@ -81,8 +83,9 @@ from prompt_studio.ui.menus import add_actions, menu, replace_action
 from prompt_studio.ui.merge_dialog import MergeDialog
 from prompt_studio.ui.model_providers_dialog import ModelProvidersDialog
 from prompt_studio.ui.open_folder_dialog import OpenFolderDialog
+from prompt_studio.ui.preferences_dialog import PreferencesDialog
 from prompt_studio.ui.progress_dialog import EXPORT, IMPORT, SAVE_ALL, ProgressDialog, ProgressWords
-from prompt_studio.ui.prompt_list import PromptListModel
+from prompt_studio.ui.prompt_list import FoldedFolders, PromptListModel, PromptListView
 from prompt_studio.ui.quick_open import QuickOpenDialog
 from prompt_studio.ui.run_history_dialog import RunHistoryDialog
 from prompt_studio.ui.server_notice import ServerNotice
@@ -194,10 +197,12 @@ class MainWindow(QMainWindow):
     """A prompt finished loading into the editor (its handle)."""
 
     def __init__(self, connector: Connector, workspace: Workspace, settings: QSettings | None = None,
-                 trials: Trials | None = None):
+                 trials: Trials | None = None, appearance: Appearance | None = None):
         super().__init__()
         self.connector = connector
         self.trials = trials
+        self.appearance = appearance
+        """The app's look as Preferences say (made on first use when the composition root gave none)."""
         self.session = EditingSession(workspace)
         self.settings = settings
         self.tasks = TaskRunner(self)
@@ -313,6 +318,11 @@ class MainWindow(QMainWindow):
         self.shortcuts_action.setShortcut(QKeySequence("Ctrl+/"))
         self.about_action = _named(QAction("About Prompt Studio", self), "aboutAction", "About Prompt Studio")
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.preferences_action = _named(QAction("Preferences...", self), "preferencesAction", "Preferences")
+        self.preferences_action.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences)
+                                             or [QKeySequence("Ctrl+,")])
+        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.preferences_action.setToolTip("Theme, font of the prompt texts, connection at start, default provider")
         self.addActions([self.find_action, self.quit_action, self.move_tag_action])
 
     def _build_widgets(self) -> None:
@@ -339,7 +349,7 @@ class MainWindow(QMainWindow):
                                      "Search in the prompts' texts too")
         self.search_in_text.setToolTip("Match the words in the system prompts and messages too, not only in names")
         self.prompt_model = PromptListModel(self)
-        self.prompt_list = _named(QTableView(), "promptList", "Prompts")
+        self.prompt_list = _named(PromptListView(), "promptList", "Prompts")
         self._setup_table(self.prompt_list, self.prompt_model, stretch_column=0)
         self.prompt_list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self._fit_columns(self.prompt_list, {1: "v12", 2: "production", 3: "Updated"})
@@ -347,6 +357,8 @@ class MainWindow(QMainWindow):
         self.prompt_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.prompt_count = QLabel()
         self.prompt_count.setObjectName("promptCount")
+        self.folded_folders = FoldedFolders(self.settings)
+        self.prompt_model.set_folded_folders(self.folded_folders.of(self.workspace.connection.id))
 
         self.title_label = _named(QLabel(), "promptTitle", "Prompt")
         font = self.title_label.font()
@@ -504,7 +516,8 @@ class MainWindow(QMainWindow):
                     self.model_providers_action,
                     self.remove_connection_action, None, self.quit_action)
         self.edit_menu = menu(bar, "&Edit", "editMenu")
-        add_actions(self.edit_menu, self.editor.undo_action, self.editor.redo_action, None, self.find_action)
+        add_actions(self.edit_menu, self.editor.undo_action, self.editor.redo_action, None, self.find_action, None,
+                    self.preferences_action)
         self.view_menu = menu(bar, "&View", "viewMenu")
         add_actions(self.view_menu, self.history_panel_action, self.try_it_action)
         self.prompt_menu = menu(bar, "&Prompt", "promptMenu")
@@ -559,6 +572,8 @@ class MainWindow(QMainWindow):
         self.try_it_dock.visibilityChanged.connect(self.try_it_action.setChecked)
         self.shortcuts_action.triggered.connect(self.show_shortcuts)
         self.about_action.triggered.connect(self._on_about_action_triggered)
+        self.preferences_action.triggered.connect(
+            lambda: self.tasks.run("preferences", "Opening Preferences", self.show_preferences()))
         self.move_tag_action.triggered.connect(self.tag_button.showMenu)
         self.explain_save_shortcut.activated.connect(self._on_explain_save_shortcut_activated)
         self.tag_menu.aboutToShow.connect(self._on_tag_menu_about_to_show)
@@ -566,6 +581,7 @@ class MainWindow(QMainWindow):
         self.prompt_filter.textChanged.connect(self._update_count)
         self.search_in_text.toggled.connect(self.prompt_model.set_search_in_text)
         self.search_in_text.toggled.connect(lambda _on: self._update_count())
+        self.prompt_model.sig_folding_changed.connect(self._on_prompt_model_folding_changed)
         self.prompt_filter.returnPressed.connect(self._on_prompt_filter_return_pressed)
         self.prompt_list.selectionModel().currentRowChanged.connect(self._on_prompt_list_current_changed)
         self.history_view.selectionModel().selectionChanged.connect(self._on_history_selection_changed)
@@ -747,6 +763,7 @@ class MainWindow(QMainWindow):
         self.banner.hide()
         self._show_nothing()
         self.prompt_model.set_prompts([])
+        self.prompt_model.set_folded_folders(self.folded_folders.of(workspace.connection.id))
         self._show_connection()
         self._listed = False
         self._update_welcome()
@@ -896,7 +913,7 @@ class MainWindow(QMainWindow):
             self._select_in_list(self.draft.handle)
 
     def _update_count(self) -> None:
-        shown, total = self.prompt_model.rowCount(), self.prompt_model.total
+        shown, total = self.prompt_model.matching, self.prompt_model.total
         words = f"{total} prompts" if shown == total else f"{shown} of {total} prompts"
         if not total and not self._listed:
             words = ""  # nothing came yet: no count rather than a false "0 prompts"
@@ -915,19 +932,26 @@ class MainWindow(QMainWindow):
         selection.blockSignals(False)
 
     def _on_prompt_filter_return_pressed(self) -> None:
-        if self.prompt_model.rowCount():
+        """Enter in the filter opens the first prompt it kept."""
+        shown = self.prompt_model.shown_handles()
+        if shown:
             self.prompt_list.setFocus()
-            self.prompt_list.selectRow(0)
+            self.prompt_list.selectRow(self.prompt_model.row_of(shown[0]))
 
     def _on_prompt_list_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if current.isValid():
-            self.open_prompt(self.prompt_model.handle_at(current.row()))
+        handle = self.prompt_model.handle_at(current.row()) if current.isValid() else None
+        if handle is not None:
+            self.open_prompt(handle)
+
+    def _on_prompt_model_folding_changed(self) -> None:
+        self.folded_folders.keep(self.workspace.connection.id, self.prompt_model.folded_folders())
 
     def open_prompt(self, handle: str) -> asyncio.Task:
         """Show a prompt: its draft if one is kept on this computer, else its newest version.
 
         The prompt and its history are read at once; a newer selection cancels this one.
         """
+        self.prompt_model.reveal(handle)
         self._select_in_list(handle)
         self.tasks.cancel("history")
         return self.tasks.run("open", f"Opening {handle}", self.session.open(handle), self._show_opened)
@@ -1578,6 +1602,7 @@ class MainWindow(QMainWindow):
         draft = await session.create(handle)
         await self.refresh()
         self._show_opened(draft)
+        self.prompt_model.reveal(handle)
         self._select_in_list(handle)
         self.statusBar().showMessage(f"{handle} is a draft on this computer: your first save makes it version 1.",
                                      10000)
@@ -1660,6 +1685,32 @@ class MainWindow(QMainWindow):
         self.history_view.clearSelection()
         self.history_view.selectRow(row)
         return True
+
+    async def show_preferences(self) -> PreferencesDialog:
+        """Preferences, each change applied to the whole app at once and kept for the next start (one dialog)."""
+        shown = self.findChild(PreferencesDialog, "preferencesDialog")
+        if shown is not None and shown.isVisible():
+            shown.raise_()
+            shown.activateWindow()
+            return shown
+        providers = await self.trials.settings() if self.trials is not None else None
+        if self.appearance is None:
+            self.appearance = Appearance(QApplication.instance())
+        dialog = PreferencesDialog(self, read_preferences(self.settings), self.connector.connections(), providers)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.sig_changed.connect(self._on_preferences_dialog_changed)
+        dialog.sig_default_provider_chosen.connect(self._on_preferences_dialog_default_provider_chosen)
+        dialog.open()
+        return dialog
+
+    def _on_preferences_dialog_changed(self, preferences: Preferences) -> None:
+        self.appearance.apply(preferences)
+        keep_preferences(self.settings, preferences)
+
+    def _on_preferences_dialog_default_provider_chosen(self, prefix: str | None) -> None:
+        if self.trials is not None:
+            self.tasks.run("providers", "Keeping the default model provider",
+                           self.trials.set_default_provider(prefix))
 
     def _on_about_action_triggered(self) -> None:
         self.tasks.run("about", "Reading the version", self.show_about())

@@ -50,8 +50,11 @@ class TestCaseBar(QWidget):
         self._flows: set[asyncio.Task] = set()
         self.setObjectName("testCaseBar")
         self.selector = named(QComboBox(), "testCaseSelector", "Test case")
-        self.selector.setPlaceholderText("No test case: these values are not kept")
-        self.selector.setMinimumContentsLength(16)
+        self.selector.setPlaceholderText("None (values not kept)")
+        self.selector.setToolTip("A test case keeps the sample values under a name, for the next time: Test cases > "
+                                 "New test case")
+        self.selector.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.selector.setMinimumContentsLength(12)  # the panel shares a 1366 px screen with the form
         self.menu_button = named(QToolButton(), "testCaseMenuButton", "Test case actions")
         self.menu_button.setText("Test cases")
         self.menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)

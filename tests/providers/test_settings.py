@@ -30,8 +30,23 @@ def test_the_prefix_selects_the_provider_and_is_stripped():
     assert (target.provider.label, target.model) == ("OpenRouter", "anthropic/claude-sonnet-4")
     assert resolve("gemini/gemini-2.5-flash", settings).provider.base_url == GEMINI_OPENAI_URL
     assert resolve("ollama/llama3", settings).provider.base_url == "http://localhost:11434/v1"
-    with pytest.raises(UnknownProvider):
+    with pytest.raises(UnknownProvider, match="choose a default model provider in Preferences"):
         resolve("gpt-5", settings)
+
+
+def test_a_model_named_without_a_provider_runs_on_the_default_one_which_the_file_keeps(tmp_path):
+    path = settings_file(DataPaths.resolve(tmp_path))
+    settings = ProvidersSettings().with_default("anthropic")
+    settings = settings.with_provider(ProviderSettings(prefix="box", kind="openai_compatible",
+                                                       base_url="http://10.0.0.5:8000/v1", needs_key=False))
+    save_settings(path, settings.without("nothing-there"))
+    loaded = load_settings(path)
+    assert loaded.default_prefix == "anthropic", "adding and removing providers keeps the default"
+    target = resolve("claude-sonnet-4", loaded)
+    assert (target.provider.prefix, target.model) == ("anthropic", "claude-sonnet-4")
+    assert resolve("box/qwen", loaded).provider.prefix == "box", "a model that names its provider keeps it"
+    with pytest.raises(UnknownProvider, match="No model provider is called 'gone'"):
+        resolve("gpt-5", loaded.with_default("gone"))
 
 
 def test_a_user_prefix_maps_to_a_base_url_and_overrides_a_built_in(tmp_path):

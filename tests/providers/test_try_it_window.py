@@ -4,7 +4,7 @@ and a rejected key is said in plain words next to the answer."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPlainTextEdit
+from PySide6.QtWidgets import QComboBox, QLabel, QPlainTextEdit
 
 from prompt_studio.paths import DataPaths
 from prompt_studio.providers import save_settings, settings_file
@@ -99,3 +99,24 @@ async def test_the_key_of_a_run_is_read_off_the_event_loops_thread(tmp_path, fak
     await trials.aclose()
     assert events[-1].ok
     assert readers and all(thread is not threading.main_thread() for thread in readers)
+
+
+def test_a_model_named_without_a_provider_runs_on_the_default_one(qtbot, run_async, tmp_path, fakes):  # noqa: F811
+    """Chosen in Preferences, and kept in the providers' file."""
+    window, trials = try_it_window(qtbot, run_async, tmp_path / "app", fakes)
+    model = window.editor.findChild(QComboBox, "modelField")
+    model.setEditText("gpt-5")
+    panel = window.try_it
+    with qtbot.waitSignal(panel.sig_run_finished, timeout=10000) as finished:
+        panel.run()
+    assert "choose a default model provider in Preferences" in finished.args[0].error.message
+
+    dialog = run_async(window.show_preferences())
+    dialog.provider_choice.setCurrentIndex(dialog.provider_choice.findData("openai"))
+    qtbot.waitUntil(lambda: not window.tasks.is_running("providers"), timeout=5000)
+    with qtbot.waitSignal(panel.sig_run_finished, timeout=10000) as finished:
+        panel.run()
+    assert finished.args[0].ok and fakes.fake.last.body["model"] == "gpt-5"
+    assert fakes.fake.last.path.startswith("/openai/"), "on the OpenAI provider's address"
+    dialog.close()
+    run_async(trials.aclose())

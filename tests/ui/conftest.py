@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 import qasync
 
+from prompt_studio.services.preferences import Preferences
+from prompt_studio.ui.appearance import Appearance
 from prompt_studio.ui.event_loop import manage_async_generators, stop_managing_async_generators
 
 
@@ -53,31 +55,11 @@ def run_async(qt_loop, qtbot):
     return run
 
 
-def _dark_palette():
-    from PySide6.QtGui import QColor, QPalette
-
-    palette = QPalette()
-    roles = QPalette.ColorRole
-    for role, color in {
-        roles.Window: "#202124", roles.WindowText: "#e8eaed", roles.Base: "#17181a", roles.AlternateBase: "#26282b",
-        roles.Text: "#e8eaed", roles.Button: "#2d2f33", roles.ButtonText: "#e8eaed", roles.Highlight: "#3d6fd9",
-        roles.HighlightedText: "#ffffff", roles.ToolTipBase: "#2d2f33", roles.ToolTipText: "#e8eaed",
-        roles.PlaceholderText: "#9aa0a6", roles.Link: "#8ab4f8", roles.Mid: "#3c4043", roles.Dark: "#111214",
-        roles.Light: "#5f6368", roles.Midlight: "#45484c", roles.Shadow: "#000000",
-    }.items():
-        palette.setColor(role, QColor(color))
-    palette.setColor(QPalette.ColorGroup.Disabled, roles.Text, QColor("#7c8087"))
-    palette.setColor(QPalette.ColorGroup.Disabled, roles.WindowText, QColor("#7c8087"))
-    palette.setColor(QPalette.ColorGroup.Disabled, roles.ButtonText, QColor("#7c8087"))
-    return palette
-
-
 @pytest.fixture
 def dark_palette(qapp):
-    """The app in a dark palette, as a desktop in dark mode gives it; restored afterwards."""
-    previous_style, previous_palette = qapp.style().name(), qapp.palette()
-    qapp.setStyle("Fusion")
-    qapp.setPalette(_dark_palette())
+    """The app in its Dark theme, applied the way Preferences applies it (to the widgets already on screen too);
+    the system's look again afterwards."""
+    appearance = Appearance(qapp)
+    appearance.apply(Preferences(theme="dark"))
     yield
-    qapp.setPalette(previous_palette)
-    qapp.setStyle(previous_style)
+    appearance.restore()

@@ -88,6 +88,7 @@ def test_the_menus_carry_the_shortcuts(window):
     for action in (window.prompt_tags_action, window.test_prompt_action):
         assert in_menus.get(action) == ("Prompt",), action.text()
     assert in_menus.get(window.history_panel_action) == ("View",)
+    assert in_menus.get(window.preferences_action) == ("Edit",) and not window.preferences_action.shortcut().isEmpty()
     assert in_menus.get(window.shortcuts_action) == in_menus.get(window.about_action) == ("Help",)
 
 
@@ -95,7 +96,9 @@ def test_menu_roles_put_about_and_quit_where_macos_expects_them(window):
     assert window.about_action.objectName() == "aboutAction"
     assert window.about_action.menuRole() == QAction.MenuRole.AboutRole
     assert window.quit_action.menuRole() == QAction.MenuRole.QuitRole
-    others = [action for action in _menu_actions(window) if action not in (window.about_action, window.quit_action)]
+    assert window.preferences_action.menuRole() == QAction.MenuRole.PreferencesRole
+    placed = (window.about_action, window.quit_action, window.preferences_action)
+    others = [action for action in _menu_actions(window) if action not in placed]
     assert all(action.menuRole() == QAction.MenuRole.NoRole for action in others), \
         "no other item is guessed into the application menu"
 

@@ -43,7 +43,7 @@ def test_a_flow_belongs_to_the_connection_it_started_on(qtbot, run_async, tmp_pa
     connection = server_connection(server.url)
     run_async(window.connector.add(connection, server.api_key))
     run_async(window.switch_connection(connection))
-    handle = window.prompt_model.handle_at(0)
+    handle = window.prompt_model.shown_handles()[0]
     with qtbot.waitSignal(window.sig_prompt_opened, timeout=15000):
         window.open_prompt(handle)
     window.drafts.save(window.draft.model_copy(update={"config": {**window.draft.config, "prompt": "kept"}}))

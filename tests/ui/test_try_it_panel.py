@@ -127,3 +127,12 @@ def test_screenshot_try_it_dark(qtbot, run_async, tmp_path, dark_palette, screen
     qtbot.waitUntil(lambda: window.width() == 1440, timeout=2000)
     image = screenshots.take(window, "try-it-panel-dark.png")
     assert image.pixelColor(image.width() - 40, image.height() // 2).lightness() < 128, "the panel is dark too"
+
+
+def test_the_window_with_try_it_open_fits_a_1366_pixel_wide_screen(qtbot, run_async, tmp_path):
+    window = open_window(qtbot, run_async, tmp_path / "app")
+    with qtbot.waitSignal(window.sig_prompt_opened, timeout=15000):
+        window.open_prompt(HANDLE)
+    window.try_it_action.trigger()
+    qtbot.waitUntil(lambda: window.try_it.test_cases.handle == HANDLE, timeout=5000)
+    assert window.minimumSizeHint().width() <= 1366, "a common laptop screen holds the list, form, history and Try it"

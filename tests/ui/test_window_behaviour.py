@@ -82,8 +82,7 @@ def test_selecting_another_prompt_wins_over_a_slow_earlier_load(qtbot, run_async
 
     service.open_with_history = slow_for_triage
     slow = window.open_prompt(HANDLE)
-    other = next(window.prompt_model.handle_at(row) for row in range(window.prompt_model.rowCount())
-                 if window.prompt_model.handle_at(row) != HANDLE)
+    other = next(handle for handle in window.prompt_model.shown_handles() if handle != HANDLE)
     with qtbot.waitSignal(window.sig_prompt_opened, timeout=15000) as opened:
         newest = window.open_prompt(other)
     release.set()

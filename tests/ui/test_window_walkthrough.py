@@ -143,7 +143,7 @@ def test_names_are_elided_in_the_middle_and_the_unsaved_mark_comes_first(window,
     window.session.draft_handles.add(HANDLE)
     window.prompt_model.set_drafts(window.session.draft_handles)
     row = window.prompt_model.row_of(HANDLE)
-    assert window.prompt_model.data(window.prompt_model.index(row, 0)) == f"* {HANDLE}"
+    assert window.prompt_model.data(window.prompt_model.index(row, 0)) == "* triage", "under its folder 'support'"
     tooltip = window.prompt_model.data(window.prompt_model.index(row, 0), Qt.ItemDataRole.ToolTipRole)
     assert tooltip.startswith(f"{HANDLE}, version ") and "unsaved draft" in tooltip
 
@@ -198,7 +198,7 @@ def test_an_empty_window_welcomes_and_a_new_prompt_says_it_has_no_history_yet(qt
 
 def test_an_empty_library_says_how_to_start(qtbot, run_async, tmp_path):
     window = open_window(qtbot, run_async, tmp_path / "app")
-    for handle in [window.prompt_model.handle_at(row) for row in range(window.prompt_model.rowCount())]:
+    for handle in window.prompt_model.shown_handles():
         run_async(window.delete_prompt(handle, confirm=False))
     assert window.prompt_model.total == 0
     assert "has no prompts yet" in window.welcome.text()

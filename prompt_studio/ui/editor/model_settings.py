@@ -194,7 +194,7 @@ class ModelSettings(QWidget):
         self.model_field.setToolTip(_MODEL_HELP)
         self.model_field.lineEdit().setPlaceholderText(f"provider/model, e.g. {DEFAULT_MODEL}")
         self.model_field.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.model_field.setMinimumContentsLength(26)
+        self.model_field.setMinimumContentsLength(18)  # openai/gpt-4o-mini; longer names scroll
         self._loaded_model: Any = None
         self._base: dict[str, Any] = {}
         self._setting_model = False

@@ -376,6 +376,8 @@ class MainWindow(QMainWindow):
         self.welcome.setWordWrap(True)
         self.welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.welcome_new_button = _named(QPushButton("New prompt"), "welcomeNewPrompt", "New prompt")
+        self.welcome_folder_button = _named(QPushButton("Open folder..."), "welcomeOpenFolder",
+                                            "Open a LangWatch CLI project folder")
         self.try_it = TryItPanel(trials=self.trials)
         self.try_it.run_action.setEnabled(False)  # until Try it is shown
         self.history_note = _named(QLabel(), "historyNote", "About the history")
@@ -466,7 +468,12 @@ class MainWindow(QMainWindow):
         welcome_layout = QVBoxLayout(welcome_page)
         welcome_layout.addStretch(1)
         welcome_layout.addWidget(self.welcome)
-        welcome_layout.addWidget(self.welcome_new_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        welcome_buttons = QHBoxLayout()
+        welcome_buttons.addStretch(1)
+        welcome_buttons.addWidget(self.welcome_new_button)
+        welcome_buttons.addWidget(self.welcome_folder_button)
+        welcome_buttons.addStretch(1)
+        welcome_layout.addLayout(welcome_buttons)
         welcome_layout.addStretch(2)
         self.editor_stack = QStackedWidget()
         self.editor_stack.setObjectName("editorStack")
@@ -539,6 +546,7 @@ class MainWindow(QMainWindow):
     def _connect_signals(self) -> None:
         self.new_action.triggered.connect(self._on_new_action_triggered)
         self.welcome_new_button.clicked.connect(self._on_new_action_triggered)
+        self.welcome_folder_button.clicked.connect(self.open_folder_action.trigger)
         self.save_action.triggered.connect(self._on_save_action_triggered)
         self.save_all_action.triggered.connect(self._on_save_all_action_triggered)
         self.resume_merge_action.triggered.connect(self._on_resume_merge_action_triggered)
@@ -997,8 +1005,9 @@ class MainWindow(QMainWindow):
                                  "<p>Create the first one: give it a name, write what the model should do, then "
                                  "save it as version 1.</p>")
         else:
-            self.welcome.setText("<h3>Choose a prompt on the left</h3><p>Or create a new one (Ctrl+N). Every "
-                                 "edit is kept on this computer until you save it as a version.</p>")
+            self.welcome.setText("<h3>Choose a prompt on the left</h3><p>Or create a new one (Ctrl+N), or open "
+                                 "a LangWatch CLI project folder. Every edit is kept on this computer until you "
+                                 "save it as a version.</p>")
 
     def load_history(self, handle: str) -> asyncio.Task:
         return self.tasks.run("history", f"Loading the history of {handle}", self.session.load_history(handle),

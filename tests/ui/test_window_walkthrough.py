@@ -190,6 +190,7 @@ def test_an_empty_window_welcomes_and_a_new_prompt_says_it_has_no_history_yet(qt
     assert window.editor_stack.currentIndex() == 0
     assert "Choose a prompt on the left" in window.welcome.text()
     assert window.findChild(QPushButton, "welcomeNewPrompt").isVisible()
+    assert window.findChild(QPushButton, "welcomeOpenFolder").isVisible()
     run_async(window.new_prompt("team/fresh"))
     assert window.editor_stack.currentWidget() is window.editor
     assert window.history_note.isVisible()

@@ -467,7 +467,8 @@ class MainWindow(QMainWindow):
         welcome_page = QWidget()
         welcome_layout = QVBoxLayout(welcome_page)
         welcome_layout.addStretch(1)
-        welcome_layout.addWidget(self.welcome)
+        self.welcome.setMaximumWidth(560)  # lines a reader's eye can follow, not the width of the screen
+        welcome_layout.addWidget(self.welcome, 0, Qt.AlignmentFlag.AlignHCenter)
         welcome_buttons = QHBoxLayout()
         welcome_buttons.addStretch(1)
         welcome_buttons.addWidget(self.welcome_new_button)

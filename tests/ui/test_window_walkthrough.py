@@ -185,12 +185,16 @@ def test_in_a_narrow_panel_the_names_keep_their_room(window, qtbot):
     assert not window.prompt_list.isColumnHidden(2)
 
 
-def test_an_empty_window_welcomes_and_a_new_prompt_says_it_has_no_history_yet(qtbot, run_async, tmp_path):
+def test_an_empty_window_welcomes_and_a_new_prompt_says_it_has_no_history_yet(qtbot, run_async, tmp_path,
+                                                                            screenshots):
     window = open_window(qtbot, run_async, tmp_path / "app")
     assert window.editor_stack.currentIndex() == 0
     assert "Choose a prompt on the left" in window.welcome.text()
     assert window.findChild(QPushButton, "welcomeNewPrompt").isVisible()
     assert window.findChild(QPushButton, "welcomeOpenFolder").isVisible()
+    window.resize(1280, 720)
+    qtbot.waitUntil(lambda: window.width() == 1280, timeout=2000)
+    screenshots.take(window, "welcome.png")
     run_async(window.new_prompt("team/fresh"))
     assert window.editor_stack.currentWidget() is window.editor
     assert window.history_note.isVisible()

@@ -11,7 +11,7 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -86,6 +86,14 @@ class RunSummary:
 
 
 RunEvent = TextDelta | RunSummary
+
+
+@dataclass
+class _StreamState:
+    opened: bool = False
+    """The provider accepted the request and the stream began: a failure from here on cuts the answer short."""
+    complete: bool = False
+    """The stream ended with its final event (a finish reason, `message_stop`)."""
 
 
 def message_dicts(messages: Rendering | Sequence[Any]) -> list[dict[str, Any]]:
@@ -253,51 +261,33 @@ class Runner:
         request: dict[str, Any] = {"model": target.model, "messages": messages, **parameters.sent}
         if stream:
             request |= {"stream": True, "stream_options": {"include_usage": True}}
-        summary = self._summary(target, request, parameters)
-        started = time.perf_counter()
-        streaming = False
-        pieces: list[str] = []
-        try:
-            client = self._client(target.provider)
-            if not stream:
-                completion = await client.chat.completions.create(**request)
-                choice = completion.choices[0] if completion.choices else None
-                summary.text = (choice.message.content or "") if choice else ""
-                summary.finish_reason = choice.finish_reason if choice else None
-                summary.time_to_first_token = time.perf_counter() - started
-                if completion.usage is not None:
-                    summary.input_tokens = completion.usage.prompt_tokens
-                    summary.output_tokens = completion.usage.completion_tokens
-                if summary.text:
-                    yield TextDelta(summary.text)
-            else:
-                async with await client.chat.completions.create(**request) as chunks:
-                    streaming = True
-                    async for chunk in chunks:
-                        if chunk.usage is not None:
-                            summary.input_tokens = chunk.usage.prompt_tokens
-                            summary.output_tokens = chunk.usage.completion_tokens
-                        for choice in chunk.choices[:1]:
-                            if choice.finish_reason is not None:
-                                summary.finish_reason = choice.finish_reason
-                            text = choice.delta.content if choice.delta is not None else None
-                            if text:
-                                if summary.time_to_first_token is None:
-                                    summary.time_to_first_token = time.perf_counter() - started
-                                pieces.append(text)
-                                yield TextDelta(text)
-                summary.text = "".join(pieces)
-                if summary.finish_reason is None:
-                    self._cut(summary)
-                elif summary.input_tokens is None:
-                    summary.warnings.append(f"{target.provider.label} sent no token counts")
-        except (*TRANSPORT_ERRORS, RunError) as error:
-            if stream and streaming:
-                summary.text = "".join(pieces)
-                self._cut(summary, error)
-            else:
-                summary.error = plain_error(error, target.provider.label, target.model)
-        yield self._finish(summary, target, started)
+
+        async def answer(client: Any, summary: RunSummary) -> None:
+            completion = await client.chat.completions.create(**request)
+            choice = completion.choices[0] if completion.choices else None
+            summary.text = (choice.message.content or "") if choice else ""
+            summary.finish_reason = choice.finish_reason if choice else None
+            if completion.usage is not None:
+                summary.input_tokens = completion.usage.prompt_tokens
+                summary.output_tokens = completion.usage.completion_tokens
+
+        async def pieces(client: Any, summary: RunSummary, state: _StreamState) -> AsyncIterator[str]:
+            async with await client.chat.completions.create(**request) as chunks:
+                state.opened = True
+                async for chunk in chunks:
+                    if chunk.usage is not None:
+                        summary.input_tokens = chunk.usage.prompt_tokens
+                        summary.output_tokens = chunk.usage.completion_tokens
+                    for choice in chunk.choices[:1]:
+                        if choice.finish_reason is not None:
+                            summary.finish_reason = choice.finish_reason
+                        text = choice.delta.content if choice.delta is not None else None
+                        if text:
+                            yield text
+            state.complete = summary.finish_reason is not None  # the official client ends quietly without it
+
+        async for event in self._run_with(target, request, parameters, stream, answer, pieces):
+            yield event
 
     async def _run_anthropic(self, target: Target, messages: list[dict[str, Any]], parameters: Parameters,
                              stream: bool) -> AsyncIterator[RunEvent]:
@@ -307,47 +297,69 @@ class Runner:
             request["system"] = system
         if stream:
             request["stream"] = True
+
+        async def answer(client: Any, summary: RunSummary) -> None:
+            message = await client.messages.create(**request)
+            summary.text = "".join(block.text for block in message.content if block.type == "text")
+            summary.finish_reason = message.stop_reason
+            summary.input_tokens = message.usage.input_tokens
+            summary.output_tokens = message.usage.output_tokens
+
+        async def pieces(client: Any, summary: RunSummary, state: _StreamState) -> AsyncIterator[str]:
+            async with await client.messages.create(**request) as events:
+                state.opened = True
+                async for event in events:
+                    if event.type == "message_start":
+                        summary.input_tokens = event.message.usage.input_tokens
+                        summary.output_tokens = event.message.usage.output_tokens
+                    elif event.type == "content_block_delta" and event.delta.type == "text_delta":
+                        yield event.delta.text
+                    elif event.type == "message_delta":
+                        summary.finish_reason = event.delta.stop_reason
+                        summary.output_tokens = event.usage.output_tokens
+                        if event.usage.input_tokens is not None:
+                            summary.input_tokens = event.usage.input_tokens
+                    elif event.type == "message_stop":
+                        state.complete = True
+
+        async for event in self._run_with(target, request, parameters, stream, answer, pieces):
+            yield event
+
+    async def _run_with(
+        self, target: Target, request: dict[str, Any], parameters: Parameters, stream: bool,
+        answer: Callable[[Any, RunSummary], Awaitable[None]],
+        pieces: Callable[[Any, RunSummary, _StreamState], AsyncIterator[str]],
+    ) -> AsyncIterator[RunEvent]:
+        """What every provider's run shares: the times, the pieces as they come, a stream cut short, the error in
+        plain words, and the summary last. `answer` fills the summary from one whole answer; `pieces` yields the
+        text of a stream and says when it opened and whether it ended as complete."""
         summary = self._summary(target, request, parameters)
         started = time.perf_counter()
-        streaming = False
-        pieces: list[str] = []
+        state = _StreamState()
+        texts: list[str] = []
         try:
             client = self._client(target.provider)
             if not stream:
-                message = await client.messages.create(**request)
-                summary.text = "".join(block.text for block in message.content if block.type == "text")
+                await answer(client, summary)
                 summary.time_to_first_token = time.perf_counter() - started
-                summary.finish_reason = message.stop_reason
-                summary.input_tokens = message.usage.input_tokens
-                summary.output_tokens = message.usage.output_tokens
                 if summary.text:
                     yield TextDelta(summary.text)
             else:
-                stopped = False
-                async with await client.messages.create(**request) as events:
-                    streaming = True
-                    async for event in events:
-                        if event.type == "message_start":
-                            summary.input_tokens = event.message.usage.input_tokens
-                            summary.output_tokens = event.message.usage.output_tokens
-                        elif event.type == "content_block_delta" and event.delta.type == "text_delta":
-                            if summary.time_to_first_token is None:
-                                summary.time_to_first_token = time.perf_counter() - started
-                            pieces.append(event.delta.text)
-                            yield TextDelta(event.delta.text)
-                        elif event.type == "message_delta":
-                            summary.finish_reason = event.delta.stop_reason
-                            summary.output_tokens = event.usage.output_tokens
-                            if event.usage.input_tokens is not None:
-                                summary.input_tokens = event.usage.input_tokens
-                        elif event.type == "message_stop":
-                            stopped = True
-                summary.text = "".join(pieces)
-                if not stopped:
+                # Closed with this generator (Stop): the provider's stream ends at once, not when collected.
+                async with contextlib.aclosing(pieces(client, summary, state)) as streamed:
+                    async for text in streamed:
+                        if summary.time_to_first_token is None:
+                            summary.time_to_first_token = time.perf_counter() - started
+                        texts.append(text)
+                        yield TextDelta(text)
+                summary.text = "".join(texts)
+                if not state.complete:
                     self._cut(summary)
+                elif summary.input_tokens is None:
+                    summary.warnings.append(f"{target.provider.label} sent no token counts")
         except (*TRANSPORT_ERRORS, RunError) as error:
-            if stream and streaming:
-                summary.text = "".join(pieces)
+            if state.opened:
+                summary.text = "".join(texts)
                 self._cut(summary, error)
             else:
                 summary.error = plain_error(error, target.provider.label, target.model)

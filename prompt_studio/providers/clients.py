@@ -4,20 +4,23 @@ environment; explicit timeouts; no automatic retries (a run is a POST the user r
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
-import anthropic
-import openai
-
-from prompt_studio.providers.errors import NoKey, UnknownProvider
+from prompt_studio.providers.errors import NoKey, UnknownProvider, provider_packages
 from prompt_studio.providers.settings import ProviderSettings, Secrets, key_id
 
-TIMEOUT = openai.Timeout(120.0, connect=5.0)
+if TYPE_CHECKING:
+    import anthropic
+    import openai
+
+    Client = openai.AsyncOpenAI | anthropic.AsyncAnthropic
+
+READ_TIMEOUT, CONNECT_TIMEOUT = 120.0, 5.0
 """Connect in 5 s; then up to 120 s between two bytes (a reasoning model may think that long before it streams)."""
 
 PLACEHOLDER_KEY = "not-needed"
 """Sent to local servers that need no key: the `openai` package refuses to start without one."""
 
-Client = openai.AsyncOpenAI | anthropic.AsyncAnthropic
 
 
 def provider_key(provider: ProviderSettings, secrets: Secrets | None) -> str | None:
@@ -30,12 +33,14 @@ def provider_key(provider: ProviderSettings, secrets: Secrets | None) -> str | N
     return None
 
 
-def make_client(provider: ProviderSettings, secrets: Secrets | None, *, timeout: float | openai.Timeout = TIMEOUT
-                ) -> Client:
-    """A client of `provider`; `NoKey` when it needs a key that is nowhere to be found."""
+def make_client(provider: ProviderSettings, secrets: Secrets | None, *, timeout: float | None = None) -> Client:
+    """A client of `provider`; `NoKey` when it needs a key that is nowhere to be found. `timeout` (seconds)
+    replaces both timeouts."""
+    openai, anthropic = provider_packages()
     key = provider_key(provider, secrets)
     no_key = NoKey(f"There is no key for {provider.label}. Add one in Model providers.")
-    options = {"timeout": timeout, "max_retries": 0}
+    limits = openai.Timeout(READ_TIMEOUT, connect=CONNECT_TIMEOUT) if timeout is None else timeout
+    options = {"timeout": limits, "max_retries": 0}
     try:
         if provider.kind == "anthropic":
             client = anthropic.AsyncAnthropic(api_key=key, base_url=provider.base_url, **options)

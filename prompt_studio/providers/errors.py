@@ -4,17 +4,29 @@ one function (`plain_error`). Each carries the provider's own message (`detail`)
 
 from __future__ import annotations
 
+import functools
 import re
+from types import ModuleType
 from typing import Any
 
-import anthropic
-import openai
 
-from prompt_studio.api.provider_transport import PROVIDER_TIMEOUTS, PROVIDER_TRANSPORT_ERRORS
+@functools.cache
+def provider_packages() -> tuple[ModuleType, ModuleType]:
+    """The `openai` and `anthropic` packages, imported on first use: with their transport they take about a
+    second, which the app's start does not wait for (`Trials` imports them in a worker thread before a run)."""
+    import anthropic
+    import openai
 
-TRANSPORT_ERRORS: tuple[type[Exception], ...] = (openai.OpenAIError, anthropic.AnthropicError,
-                                                 *PROVIDER_TRANSPORT_ERRORS)
-"""What a provider call may raise besides `RunError`: every one of them goes through `plain_error`."""
+    return openai, anthropic
+
+
+@functools.cache
+def transport_errors() -> tuple[type[Exception], ...]:
+    """What a provider call may raise besides `RunError`: every one of them goes through `plain_error`."""
+    from prompt_studio.api.provider_transport import PROVIDER_TRANSPORT_ERRORS
+
+    openai, anthropic = provider_packages()
+    return (openai.OpenAIError, anthropic.AnthropicError, *PROVIDER_TRANSPORT_ERRORS)
 
 
 class RunError(Exception):
@@ -136,6 +148,9 @@ def plain_error(exc: BaseException, provider: str, model: str = "") -> RunError:
     """
     if isinstance(exc, RunError):
         return exc
+    from prompt_studio.api.provider_transport import PROVIDER_TIMEOUTS, PROVIDER_TRANSPORT_ERRORS
+
+    openai, anthropic = provider_packages()
     detail = _provider_message(exc) if isinstance(exc, Exception) else str(exc)
     status = getattr(exc, "status_code", None)
     if isinstance(exc, (openai.APITimeoutError, anthropic.APITimeoutError, *PROVIDER_TIMEOUTS)):

@@ -14,16 +14,18 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import genai_prices
 import jsonschema
 
-from prompt_studio.providers.clients import Client, make_client
-from prompt_studio.providers.errors import TRANSPORT_ERRORS, CutOff, RunError, UnknownProvider, plain_error
+from prompt_studio.providers.clients import make_client
+from prompt_studio.providers.errors import CutOff, RunError, UnknownProvider, plain_error, transport_errors
 from prompt_studio.providers.parameters import Parameters, plan_parameters
 from prompt_studio.providers.settings import ProviderSettings, ProvidersSettings, Secrets, Target, resolve
 from prompt_studio.rendering import Rendering
+
+if TYPE_CHECKING:
+    from prompt_studio.providers.clients import Client
 
 log = logging.getLogger(__name__)
 
@@ -166,8 +168,12 @@ def check_schema(text: str, schema: Mapping[str, Any]) -> SchemaCheck:
 
 def price(model: str, provider: ProviderSettings, input_tokens: int | None, output_tokens: int | None
           ) -> Decimal | None:
+    """What a run cost, from genai-prices (imported here: with its transport it takes a quarter of a second, after
+    the answer rather than at the app's start)."""
     if provider.price_provider is None or input_tokens is None or output_tokens is None:
         return None
+    import genai_prices
+
     try:
         usage = genai_prices.Usage(input_tokens=input_tokens, output_tokens=output_tokens)
         return genai_prices.calc_price(usage, model, provider_id=provider.price_provider).total_price
@@ -210,7 +216,9 @@ class Runner:
         try:
             client = self._client(provider)
             return sorted([model.id async for model in client.models.list()])
-        except TRANSPORT_ERRORS as error:
+        except Exception as error:
+            if not isinstance(error, transport_errors()):
+                raise
             raise plain_error(error, provider.label) from None
 
     async def run(self, config: Mapping[str, Any], messages: Rendering | Sequence[Any], *, stream: bool = True
@@ -357,7 +365,9 @@ class Runner:
                     self._cut(summary)
                 elif summary.input_tokens is None:
                     summary.warnings.append(f"{target.provider.label} sent no token counts")
-        except (*TRANSPORT_ERRORS, RunError) as error:
+        except Exception as error:
+            if not isinstance(error, (*transport_errors(), RunError)):
+                raise
             if state.opened:
                 summary.text = "".join(texts)
                 self._cut(summary, error)

@@ -28,6 +28,7 @@ from prompt_studio.providers import (
     save_settings,
     settings_file,
 )
+from prompt_studio.providers.errors import transport_errors
 from prompt_studio.rendering import Rendering
 from prompt_studio.store.run_history import RunHistory, RunRecord
 
@@ -74,9 +75,11 @@ class Trials:
         self._history: RunHistory | None = None
 
     async def runner(self) -> Runner:
-        """The one runner, made on first use (two runs starting together share it)."""
+        """The one runner, made on first use (two runs starting together share it); the provider packages are
+        imported then, in a worker thread, so neither the start nor the first Run freezes the window."""
         async with self._making:
             if self._runner is None:
+                await asyncio.to_thread(transport_errors)
                 settings = await asyncio.to_thread(load_settings, settings_file(self.paths))
                 self._runner = Runner(settings, self._keys)
         return self._runner

@@ -67,6 +67,16 @@ class AppConnector:
         if api_key is not None:
             self._session_keys[connection.id] = api_key
 
+    async def remember(self, connection: Connection) -> bool:
+        """Keep a folder opened in the window for the next start, when the server it is bound to is saved too (a
+        server from the command line is not: its folder stays for this session only). True when it was kept."""
+        saved = await asyncio.to_thread(self.registry.load)
+        if connection.key_of not in {item.id for item in saved}:
+            self.use_for_this_session(connection)
+            return False
+        await asyncio.to_thread(self.registry.add, connection)
+        return True
+
     async def add(self, connection: Connection, api_key: str) -> None:
         """Keep the key in the keyring (a worker thread: a keyring may block on a desktop prompt), then the rest."""
         await asyncio.to_thread(self.secrets.set, connection.id, api_key)

@@ -714,13 +714,13 @@ class MainWindow(QMainWindow):
 
     async def open_folder(self) -> Connection | None:
         """A LangWatch CLI project folder, bound to a saved LangWatch connection, opened as a connection of its own
-        for this session (its drafts are kept per folder)."""
+        (its drafts are kept per folder) and kept in the connection list for the next start."""
         servers = [connection for connection in self.connector.connections() if connection.kind == "langwatch"]
         dialog = OpenFolderDialog(self, servers, self.workspace.connection.folder or "")
         if await wait_for_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.connection is None:
             return None
         connection = folder_connection(dialog.root, dialog.connection)
-        self.connector.use_for_this_session(connection)
+        await self.connector.remember(connection)
         await self.switch_connection(connection)
         return connection
 

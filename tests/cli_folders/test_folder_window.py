@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QPlainTextEdit,
 from prompt_studio.ui.merge_dialog import MergeDialog
 from prompt_studio.ui.open_folder_dialog import OpenFolderDialog
 from tests.cli_folders.conftest import folder_bytes
-from tests.ui.main_window_support import open_window, select_prompt, type_at_end
+from tests.ui.main_window_support import make_connector, open_window, select_prompt, server_connection, type_at_end
 
 pytestmark = pytest.mark.slow
 
@@ -24,6 +24,11 @@ GREETER = "prompts/greeter.prompt.yaml"
 def window(qtbot, run_async, tmp_path, server, project, cli):
     """The window on the saved LangWatch connection, then File > Open folder... on the project, as a user does."""
     window = open_window(qtbot, run_async, tmp_path / "app", server)
+    _open_folder_as_a_user(window, qtbot, project)
+    return window
+
+
+def _open_folder_as_a_user(window, qtbot, project) -> None:
     window.open_folder_action.trigger()
     qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), OpenFolderDialog), timeout=5000)
     dialog = QApplication.activeModalWidget()
@@ -32,7 +37,27 @@ def window(qtbot, run_async, tmp_path, server, project, cli):
     qtbot.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Open), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.workspace.connection.kind == "folder" and window.prompt_model.total > 0,
                     timeout=15000)
-    return window
+
+
+def test_a_folder_bound_to_a_saved_server_is_in_the_list_at_the_next_start(qtbot, run_async, tmp_path, server,
+                                                                            project, cli):
+    from prompt_studio.ui.main_window import MainWindow
+
+    connector, _ = make_connector(tmp_path / "app")
+    saved = server_connection(server.url)
+    run_async(connector.add(saved, server.api_key))
+    window = MainWindow(connector, run_async(connector.open(saved)))
+    qtbot.addWidget(window)
+    window.show()
+    run_async(window.refresh())
+    _open_folder_as_a_user(window, qtbot, project)
+    folder = window.workspace.connection
+
+    next_start, _ = make_connector(tmp_path / "app")
+    assert folder in next_start.connections()
+    again = run_async(next_start.open(folder))
+    assert {prompt.handle for prompt in run_async(again.service.list_prompts())} >= {"greeter"}
+    run_async(next_start.close(again))
 
 
 def test_open_folder_shows_its_prompts_and_a_save_leaves_the_cli_nothing_to_do(window, qtbot, run_async, project,

@@ -182,7 +182,9 @@ def load_bundle(path: Path, name: str | None = None) -> Bundle:
 def folder_destination_problem(destination: Path) -> str | None:
     """Why a folder export cannot go there: only into a new or empty folder, so it never mixes with, or replaces,
     files there."""
-    if destination.exists() and (not destination.is_dir() or any(destination.iterdir())):
+    if destination.exists() and not destination.is_dir():
+        return f"{destination} is a file: export into a new or empty folder. Nothing was written."
+    if destination.is_dir() and any(destination.iterdir()):
         return f"{destination} is there and not empty: export into a new or empty folder. Nothing was written."
     return None
 

@@ -84,14 +84,14 @@ def _run(args: argparse.Namespace, prefix: str, work):
 
 def _write_folder(destination: Path, bundle, program: str) -> None:
     from prompt_studio.models.errors import PromptStudioError
-    from prompt_studio.services.transfer import write_folder
+    from prompt_studio.services.transfer import write_folder, written_without
 
     try:
         left_out = write_folder(destination, bundle)
     except PromptStudioError as error:
         raise CommandFailed(error.user_message) from None
-    for handle, fields in left_out.items():
-        say(program, f"{handle}: written without its {', '.join(fields)} (a prompt file cannot hold them)")
+    for line in written_without(left_out):
+        say(program, line)
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -132,9 +132,6 @@ def run_import(args: argparse.Namespace) -> int:
     program = "prompt-studio import"
     try:
         bundle, remote = _read_source(args.source)
-        if remote:
-            say(program, f"{len(remote)} remote prompt{'s' if len(remote) != 1 else ''} of the folder left out (they "
-                f"live on their server; only file: prompts are imported): {', '.join(remote)}")
         total, answered = len(bundle.prompts), []
 
         def progress(handle: str) -> None:
@@ -143,6 +140,7 @@ def run_import(args: argparse.Namespace) -> int:
 
         summary = _run(args, "import", lambda service, _connection: import_bundle(
             service, bundle, args.message, on_answered=progress))
+        summary.left_remote = remote
         for line in summary.lines():
             say(program, line)
         if summary.failed:

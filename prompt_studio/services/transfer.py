@@ -223,6 +223,12 @@ def write_folder(destination: Path, bundle: Bundle) -> dict[str, list[str]]:
     return left_out
 
 
+def written_without(left_out: dict[str, list[str]]) -> list[str]:
+    """What `write_folder` left out, a line a prompt."""
+    return [f"{handle}: written without its {', '.join(fields)} (a prompt file cannot hold them)"
+            for handle, fields in left_out.items()]
+
+
 def load_folder(folder: Path) -> tuple[Bundle, list[str]]:
     """A CLI project's local (`file:`) prompts as a bundle of newest versions, each what the CLI's push would send
     for its file, and the names of its remote prompts, left out: those live on a server already (the folder holds
@@ -255,6 +261,8 @@ class ImportSummary:
     failed: list[tuple[str, str]] = field(default_factory=list)
     pending: dict[str, Draft] = field(default_factory=dict)
     """Each conflict as a draft: the bundle's newest content, with the connection's side as its conflict."""
+    left_remote: list[str] = field(default_factory=list)
+    """The remote prompts of an imported CLI folder, not imported (`load_folder`)."""
 
     CONFLICT_WORDS = "already there with other content (nothing written: merge them)"
 
@@ -264,6 +272,10 @@ class ImportSummary:
                  (self.conflicts, conflict_words)]
         lines = [f"{len(names)} {text}: {', '.join(names)}" for names, text in words if names]
         lines += [f"{handle} was not imported: {reason}" for handle, reason in self.failed]
+        if self.left_remote:
+            lines.append(f"{len(self.left_remote)} remote prompt{'s' if len(self.left_remote) != 1 else ''} of the "
+                         f"folder left out (they live on their server; only file: prompts are imported): "
+                         f"{', '.join(self.left_remote)}")
         return lines
 
 

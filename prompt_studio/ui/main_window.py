@@ -77,6 +77,7 @@ from prompt_studio.services.transfer import (
     load_folder,
     write_bundle,
     write_folder,
+    written_without,
 )
 from prompt_studio.services.trying import RunRecord, RunSummary, Trials, run_record
 from prompt_studio.ui.about_dialog import AboutDialog, bundled_licences
@@ -1329,9 +1330,7 @@ class MainWindow(QMainWindow):
                 return None
             lines = [f"The newest version of {prompts} written to {path} as a LangWatch CLI project "
                      "(langwatch prompt sync pushes it as it is)."]
-            lines += [f"{handle}: written without its {', '.join(fields)} (a prompt file cannot hold them)."
-                      for handle, fields in left_out.items()]
-            progress.show_summary("\n".join(lines))
+            progress.show_summary("\n".join(lines + written_without(left_out)))
             return bundle
         await asyncio.to_thread(write_bundle, path, bundle)
         versions = "every version of " if all_versions else "the newest version of "
@@ -1392,9 +1391,9 @@ class MainWindow(QMainWindow):
         progress, summary = await self._with_progress(len(bundle.prompts), IMPORT, lambda progress: (
             session.import_bundle(bundle, f"Imported from {path.name}", self._ask_to_merge,
                                   on_answered=progress.on_answered, on_merging=progress.show_merging)))
-        left = [f"{len(remote)} remote prompt{'s' if len(remote) != 1 else ''} of the folder left out (they live on "
-                f"their server; only its files are imported): {', '.join(remote)}"] if remote else []
-        progress.show_summary("\n".join([self._import_summary_text(summary), *left]) if summary is not None else
+        if summary is not None:
+            summary.left_remote = remote
+        progress.show_summary(self._import_summary_text(summary) if summary is not None else
                               "Stopped. What was sent is in; import the same file again to go on.")
         self._after_bulk_save()
         return summary

@@ -219,6 +219,9 @@ def test_export_as_a_folder_then_import_the_folder_into_another_server(qtbot, ru
     box.close()
     assert sorted(folder.rglob("*")) == written
 
+    project = json.loads((folder / "prompts.json").read_text())
+    (folder / "prompts.json").write_text(json.dumps({"prompts": {**project["prompts"], "shared/glossary": "latest"}}))
+
     with running_server(tmp_path / "prod") as prod:
         other = open_window(qtbot, run_async, tmp_path / "other-app", prod)
         assert other.import_folder_action in other.file_menu.actions()
@@ -232,7 +235,8 @@ def test_export_as_a_folder_then_import_the_folder_into_another_server(qtbot, ru
         imported = other.findChild(QDialog, "importProgressDialog")
         summary = imported.findChild(QLabel, "importSummary")
         qtbot.waitUntil(summary.isVisible, timeout=15000)
-        assert summary.text() == f"1 created: {handle}"
+        assert summary.text() == f"1 created: {handle}\n1 remote prompt of the folder left out (they live on their " \
+            "server; only file: prompts are imported): shared/glossary"
         screenshots.take(imported, "import-folder-summary.png")
         opened = run_async(other.service.open_prompt(handle))
         assert opened.config == run_async(window.service.open_prompt(handle)).config, "the same content there"

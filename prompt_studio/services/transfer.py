@@ -225,7 +225,7 @@ def write_folder(destination: Path, bundle: Bundle) -> dict[str, list[str]]:
 
 def written_without(left_out: dict[str, list[str]]) -> list[str]:
     """What `write_folder` left out, a line a prompt."""
-    return [f"{handle}: written without its {', '.join(fields)} (a prompt file cannot hold them)"
+    return [f"{handle}: a prompt file does not keep its {', '.join(fields)} as they are"
             for handle, fields in left_out.items()]
 
 

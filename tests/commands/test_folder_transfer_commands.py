@@ -106,5 +106,5 @@ def test_the_local_library_exports_as_a_folder_into_an_empty_one(tmp_path):
     assert set(project["prompts"]) == handles
     assert all((destination / spec.removeprefix("file:")).is_file() for spec in project["prompts"].values())
     assert not list(tmp_path.glob(".empty.*")), "nothing left beside it"
-    assert "support/triage: written without its outputs (a prompt file cannot hold them)" in exported.stderr, \
+    assert "support/triage: a prompt file does not keep its outputs as they are" in exported.stderr, \
         "its one output is named category: a file holds a text answer named output"

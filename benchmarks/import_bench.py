@@ -1,21 +1,25 @@
-"""Importing 200 prompts into an empty server, whole processes: `prompt-studio import` of a bundle against the
-official CLI's `langwatch prompt sync` of a CLI project folder with the same prompts.
+"""Importing 200 prompts into an empty server, whole processes: `prompt-studio import` of a bundle and of a CLI
+project folder against the official CLI's `langwatch prompt sync` of that same folder.
 
     python benchmarks/import_bench.py [--prompts 200] [--rtt 0 40] [--runs 3 2]
 
 Each run, each side gets a fresh `prompt-studio serve` on 127.0.0.1 (its example prompts aside, empty) and pushes
 the same 200 prompts (`sync_vs_cli.prompt_content`: a system prompt, a user message, a temperature) as new
-prompts; which side goes first alternates. At 0 ms both talk to the server directly; otherwise through
-`latency_proxy.py` (the CLI too: LANGWATCH_ENDPOINT is the proxy's address). Both are timed as whole processes,
-start-up included: ours is `python -m prompt_studio import BUNDLE --server URL --api-key-env VAR` (the
-concurrent path, `services.bulk`, 16 in flight), theirs the npm `langwatch` 0.16.1 binary, whose own report
-("Synced 200 pushed in 9.1s", to 0.1 s, node's start-up left out) is shown too. After each side, every prompt
-is checked to be at version 1 on its server.
+prompts; the order of the sides turns each run. At 0 ms all talk to the server directly; otherwise through
+`latency_proxy.py` (the CLI too: LANGWATCH_ENDPOINT is the proxy's address). All are timed as whole processes,
+start-up included: ours is `python -m prompt_studio import SOURCE --server URL --api-key-env VAR` (the
+concurrent path, `services.bulk`, 16 in flight) with SOURCE the bundle or the CLI folder itself (its 200 YAML files
+read and checked first), theirs the npm `langwatch` 0.16.1 binary in that folder, whose own report ("Synced 200
+pushed in 9.1s", to 0.1 s, node's start-up left out) is shown too. After each side, every prompt is checked to be
+at version 1 on its server.
 
-Measured on 2 shared cores (2026-12-01, medians of 3 and 2 runs): at loopback 1.15 s against the CLI's 1.17 s
-(1.0x), at 40 ms 1.55 s against 10.3 s (6.7x). Most of ours is the start-up of the Python process: an import of
-an empty bundle takes 1.0 s (httpx's own command line with rich, keyring and jsonschema are the largest imports);
-the 200 syncs themselves, 16 in flight, take about 0.55 s at 40 ms, where the CLI sends one at a time.
+Measured on 2 shared cores (2026-12-01, medians of 3 and 2 runs), ours from a bundle / from the folder against the
+CLI: at loopback 1.89 / 2.47 s against 1.78 s (0.7x over the folder), at 40 ms 1.87 / 1.98 s against 10.05 s
+(5.1x). Most of ours is the start-up of the Python process: an import of an empty bundle takes 1.0 s (httpx's own
+command line with rich, keyring and jsonschema are the largest imports); the folder adds 0.3-0.6 s, ruamel's
+import and its round-trip reading of 200 files (about 0.4 s: the reading that keeps line numbers for a bad file's
+message); the 200 syncs themselves, 16 in flight, take about 0.55 s at 40 ms, where the CLI sends one at a time.
+An earlier run on a quieter machine, bundle only: 1.15 s against 1.17 s at loopback, 1.55 s against 10.3 s at 40 ms.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from sync_vs_cli import check_versions, cli_binary, cli_project, prompt_content,
 
 from prompt_studio.models import ConfigData
 from prompt_studio.models.bundle import Bundle, BundledPrompt, bundle_text
-from tests.server.test_official_cli import CLI_VERSION, LOOPBACK_ONLY
+from tests.support.official_cli import CLI_VERSION, LOOPBACK_ONLY
 
 KEY_VARIABLE = "IMPORT_BENCH_KEY"
 
@@ -49,10 +53,11 @@ def write_bundle_of(folder: Path, prefix: str, count: int) -> Path:
     return path
 
 
-def run_ours(folder: Path, bundle: Path, url: str, api_key: str, count: int, timeout: float) -> float:
-    """One `prompt-studio import` process against `url`, with its own data folder; its wall time."""
+def run_ours(folder: Path, source: Path, url: str, api_key: str, count: int, timeout: float) -> float:
+    """One `prompt-studio import SOURCE` process (a bundle or a CLI folder) against `url`, with its own data
+    folder; its wall time."""
     environment = {**common.loopback_environment(), KEY_VARIABLE: api_key}
-    command = [sys.executable, "-m", "prompt_studio", "import", str(bundle), "--server", url,
+    command = [sys.executable, "-m", "prompt_studio", "import", str(source), "--server", url,
                "--api-key-env", KEY_VARIABLE, "--data-dir", str(folder / "ours-data")]
     started = time.perf_counter()
     finished = subprocess.run(command, cwd=common.REPOSITORY, env=environment, capture_output=True, text=True,
@@ -63,15 +68,20 @@ def run_ours(folder: Path, bundle: Path, url: str, api_key: str, count: int, tim
     return seconds
 
 
+SIDES = ("bundle", "folder", "cli")
+"""Ours from a bundle, ours from the CLI folder, the CLI's sync of that folder."""
+
+
 def measure(side: str, folder: Path, binary: Path, guard: Path, prefix: str, count: int, rtt: float) -> tuple:
     timeout = 120 + 4 * count * rtt / 1000
     with common.fresh_server(folder, f"server-{prefix}") as server, latency_proxy(server.url, rtt) as url:
-        if side == "ours":
-            figures = (run_ours(folder, write_bundle_of(folder, prefix, count), url, server.api_key, count, timeout),)
-        else:
+        if side == "cli":
             project = cli_project(folder, prefix, count)
             reported, process = run_cli_sync(binary, project, url, server.api_key, guard, count, timeout)
             figures = (process, reported)
+        else:
+            source = write_bundle_of(folder, prefix, count) if side == "bundle" else cli_project(folder, prefix, count)
+            figures = (run_ours(folder, source, url, server.api_key, count, timeout),)
         check_versions(server, prefix, count)
     if guard.with_suffix(".report").read_text(encoding="utf-8"):
         raise SystemExit("the CLI tried to reach beyond 127.0.0.1")
@@ -94,28 +104,29 @@ def main() -> None:
         guard.write_text(LOOPBACK_ONLY, encoding="utf-8")
         guard.with_suffix(".report").touch()
         for position, rtt in enumerate(arguments.rtt):
-            figures = results[rtt] = {"ours": [], "cli": [], "cli said": []}
+            figures = results[rtt] = {side: [] for side in SIDES} | {"cli said": []}
             for run in range(common.runs_at(arguments, position)):
-                for side in (["ours", "cli"] if run % 2 == 0 else ["cli", "ours"]):
+                for side in SIDES[run % len(SIDES):] + SIDES[:run % len(SIDES)]:
                     common.settle()
                     measured = measure(side, folder, binary, guard, f"r{rtt:g}-{run}-{side}-", count, rtt)
                     figures[side].append(measured[0])
                     if side == "cli":
                         figures["cli said"].append(measured[1])
                     said = f" (it said {measured[1]:.1f} s)" if side == "cli" else ""
-                    print(f"{common.milliseconds(rtt)} run {run + 1}: {side:<4} {measured[0]:.3f} s{said}", flush=True)
+                    print(f"{common.milliseconds(rtt)} run {run + 1}: {side:<6} {measured[0]:.3f} s{said}",
+                          flush=True)
     rows = []
     for rtt, figures in results.items():
-        ours, cli, said = (statistics.median(figures[key]) for key in ("ours", "cli", "cli said"))
-        rows.append([common.milliseconds(rtt), f"{count} new prompts", f"{ours:.3f}", f"{cli:.3f}",
-                     f"{cli / ours:.1f}x", f"{said:.1f}", str(len(figures["ours"]))])
+        bundle, folder_import, cli, said = (statistics.median(figures[key]) for key in (*SIDES, "cli said"))
+        rows.append([common.milliseconds(rtt), f"{count} new prompts", f"{bundle:.3f}", f"{folder_import:.3f}",
+                     f"{cli:.3f}", f"{cli / folder_import:.1f}x", f"{said:.1f}", str(len(figures["cli"]))])
     common.print_grid(
         f"Import {count} prompts into an empty prompt-studio serve, whole processes (ours: prompt-studio import of "
-        f"a bundle; CLI: langwatch@{CLI_VERSION} prompt sync of a CLI folder)",
-        ["rtt", "scenario", "ours s", "CLI s", "ratio", "CLI said s", "runs"], rows,
-        ["Medians. ratio: the CLI process's wall time over ours; both include their start-up (python, node). "
-         "'CLI said' is its own report, to 0.1 s, without node's start-up.",
-         "Plain http: HTTP/1.1 for both; ours opens up to 16 connections, the CLI one at a time."])
+        f"a bundle, and of the CLI folder; CLI: langwatch@{CLI_VERSION} prompt sync of that folder)",
+        ["rtt", "scenario", "ours bundle s", "ours folder s", "CLI s", "CLI/folder", "CLI said s", "runs"], rows,
+        ["Medians. CLI/folder: the CLI process's wall time over our import of the same folder; all include their "
+         "start-up (python, node). 'CLI said' is its own report, to 0.1 s, without node's start-up.",
+         "Plain http: HTTP/1.1 for all; ours opens up to 16 connections, the CLI one at a time."])
     for rtt, figures in results.items():
         print(f"  {common.milliseconds(rtt)}: " + "; ".join(
             f"{key} " + " ".join(f"{value:.3f}" for value in values) for key, values in figures.items()))

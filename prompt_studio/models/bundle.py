@@ -44,6 +44,8 @@ class BundledPrompt(CamelWireModel):
     parameters: dict[str, Any] = Field(default_factory=dict)
     version: int | None = None
     """The version it was exported from, for the reader; an import never relies on it."""
+    version_id: str | None = None
+    """That version's id, for the lock of an exported CLI folder; an import never relies on it."""
     commit_message: str | None = None
     tags: list[str] = Field(default_factory=list)
     """The version tags on the newest version (an all-versions bundle only)."""

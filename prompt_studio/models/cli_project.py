@@ -14,10 +14,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from prompt_studio.models.config import ROLES
+from prompt_studio.models.config import ROLES, Input
 from prompt_studio.models.errors import FolderFormatError
 from prompt_studio.models.names import handle_problem
 from prompt_studio.models.prompt import Prompt
+from prompt_studio.models.variables import with_detected_inputs
 
 PROJECT_FILE = "prompts.json"
 LOCK_FILE = "prompts-lock.json"
@@ -102,6 +103,11 @@ def parse_lock(data: Any, source: str) -> dict[str, LockEntry]:
             raise FolderFormatError(f"{source}: the entry of {name!r} needs a version number.")
         entries[name] = LockEntry(entry["version"], str(entry.get("versionId", "")), str(entry.get("materialized", "")))
     return entries
+
+
+def local_file(name: str) -> str:
+    """Where `langwatch prompt create` puts a new local prompt, from the root (a `/` in the name nests it)."""
+    return f"prompts/{name}{PROMPT_SUFFIX}"
 
 
 def materialized_path(name: str) -> str:
@@ -215,6 +221,16 @@ def file_fields(config: dict[str, Any]) -> dict[str, Any]:
                        if structured is not None else None)
     return {"model": config["model"], "messages": messages, "modelParameters": parameters,
             "response_format": response_format}
+
+
+def left_out_of_file(config: dict[str, Any]) -> list[str]:
+    """The fields of a version's content (`configData` keys) that a prompt file written from it (`file_fields`)
+    would not bring back through the CLI's push: a field it has no key for (top_p, seed...), inputs other than
+    `input` and the variables the texts read, more outputs than one."""
+    sent = push_config(file_fields(config))
+    texts = [sent["prompt"], *(message["content"] for message in sent["messages"])]
+    sent["inputs"] = [item.to_wire() for item in with_detected_inputs(texts, [Input.model_validate(PRIMARY_INPUT)])]
+    return [key for key, value in config.items() if value not in (None, [], {}) and sent.get(key) != value]
 
 
 def unheld_outputs(config: dict[str, Any]) -> str | None:

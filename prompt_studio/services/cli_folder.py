@@ -55,6 +55,7 @@ from prompt_studio.models.cli_project import (
     file_fields,
     file_path_problem,
     json_text,
+    local_file,
     materialized_path,
     parse_lock,
     parse_project,
@@ -551,7 +552,7 @@ class CliFolderBackend:
 
     @staticmethod
     def _new_file(project: CliProject, name: str, fields: dict[str, Any]) -> PromptFile:
-        file = f"prompts/{name}{PROMPT_SUFFIX}"
+        file = local_file(name)
         path = project.root / file
         if path.exists():
             raise FolderFormatError(f"{file} exists but {PROJECT_FILE} does not name it: add it there, or choose "

@@ -1,4 +1,5 @@
-"""Export a connection's prompts as a bundle, and import a bundle into any connection without overwriting.
+"""Export a connection's prompts as a bundle or a LangWatch CLI project folder, and import either into any
+connection without overwriting (a folder goes in as a bundle of its files' content: `load_folder`).
 
 An import saves each prompt through sync with no base version, as a new prompt: the server creates what it does
 not have and answers `conflict` for what it has. A prompt whose newest version is already the bundle's is
@@ -16,6 +17,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -34,11 +37,28 @@ from prompt_studio.models.bundle import (
     bundle_text,
     read_bundle,
 )
+from prompt_studio.models.cli_project import (
+    FILE_PREFIX,
+    LOCK_FILE_VERSION,
+    UNSYNCED_VERSION_ID,
+    LockEntry,
+    file_fields,
+    left_out_of_file,
+    local_file,
+    push_config,
+)
 from prompt_studio.models.conversion import split_by_answer
 from prompt_studio.models.draft import Draft
-from prompt_studio.models.errors import PromptStudioError, ValidationFailedError
+from prompt_studio.models.errors import FolderFormatError, PromptStudioError, ValidationFailedError
 from prompt_studio.models.orkes import ShapeMisfit, as_langwatch_content, as_orkes_content
-from prompt_studio.services.prompts import BulkSaveItem, PromptService, server_holds
+from prompt_studio.services.cli_folder import (
+    new_prompt_document,
+    read_project,
+    write_lock,
+    write_project,
+    write_prompt_file,
+)
+from prompt_studio.services.prompts import BulkSaveItem, PromptService, server_holds, validated_config
 
 IN_FLIGHT = 16
 """Reads of an export, and tag moves of an import, sent at once."""
@@ -67,6 +87,7 @@ async def export_bundle(
         newest = versions[0] if versions else opened.prompt
         return BundledPrompt(handle=handle, config_data=ConfigData.model_validate(opened.config),
                              parameters=opened.parameters, version=opened.prompt.version,
+                             version_id=opened.prompt.version_id,
                              commit_message=opened.prompt.commit_message,
                              tags=_tags_of(newest) if all_versions else [], earlier_versions=earlier)
 
@@ -158,6 +179,73 @@ def load_bundle(path: Path, name: str | None = None) -> Bundle:
     return read_bundle(text, name)
 
 
+def folder_destination_problem(destination: Path) -> str | None:
+    """Why a folder export cannot go there: only into a new or empty folder, so it never mixes with, or replaces,
+    files there."""
+    if destination.exists() and not destination.is_dir():
+        return f"{destination} is a file: export into a new or empty folder. Nothing was written."
+    if destination.is_dir() and any(destination.iterdir()):
+        return f"{destination} is there and not empty: export into a new or empty folder. Nothing was written."
+    return None
+
+
+def write_folder(destination: Path, bundle: Bundle) -> dict[str, list[str]]:
+    """The bundle's newest versions as a LangWatch CLI project: `prompts.json` with one `file:` prompt each, its
+    file as the app's save writes it (what the CLI's push sends back unchanged: `max_tokens`, not the `maxTokens`
+    its pull writes, which its push would drop, and the JSON answer's schema), and the lock at the exported
+    version, so that a sync against the same server finds each prompt up to date. All or nothing: built beside
+    `destination`, then renamed to it.
+
+    Returns, by prompt, the fields of its content a file cannot hold (`left_out_of_file`), for the user to know.
+    """
+    if problem := folder_destination_problem(destination):
+        raise FileExistsError(problem)
+    bundle = fitted_to(bundle, "langwatch")
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix=f".{destination.name}.", dir=destination.parent))
+    try:
+        dependencies, lock, left_out = {}, {}, {}
+        for item in bundle.prompts:
+            config, file = item.config_data.to_wire(), local_file(item.handle)
+            write_prompt_file(building / file, new_prompt_document(file_fields(config)))
+            dependencies[item.handle] = FILE_PREFIX + file
+            lock[item.handle] = LockEntry(item.version or 0, item.version_id or UNSYNCED_VERSION_ID, file).to_json()
+            if missing := left_out_of_file(config):
+                left_out[item.handle] = missing
+        write_project(building, {"prompts": dependencies})
+        write_lock(building, {"lockfileVersion": LOCK_FILE_VERSION, "prompts": lock})
+        if destination.exists():
+            destination.rmdir()
+        building.rename(destination)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    return left_out
+
+
+def written_without(left_out: dict[str, list[str]]) -> list[str]:
+    """What `write_folder` left out, a line a prompt."""
+    return [f"{handle}: a prompt file does not keep its {', '.join(fields)} as they are"
+            for handle, fields in left_out.items()]
+
+
+def load_folder(folder: Path) -> tuple[Bundle, list[str]]:
+    """A CLI project's local (`file:`) prompts as a bundle of newest versions, each what the CLI's push would send
+    for its file, and the names of its remote prompts, left out: those live on a server already (the folder holds
+    at most a pulled, git-ignored copy), and the CLI's own sync never pushes them. Reads only; anything the CLI
+    would refuse is a `FolderFormatError` naming the file and the line."""
+    project = read_project(folder)
+    prompts = []
+    for name, prompt_file in project.files.items():
+        try:
+            config = validated_config(push_config(prompt_file.document))
+        except ValidationFailedError as error:
+            raise FolderFormatError(f"{prompt_file.file}: {error.user_message}") from None
+        prompts.append(BundledPrompt(handle=name, config_data=config))
+    remote = [item.name for item in project.dependencies if not item.is_local]
+    return Bundle(exported_from=str(project.root), prompts=prompts), remote
+
+
 @dataclass
 class ImportSummary:
     """What an import did, prompt by prompt."""
@@ -173,6 +261,8 @@ class ImportSummary:
     failed: list[tuple[str, str]] = field(default_factory=list)
     pending: dict[str, Draft] = field(default_factory=dict)
     """Each conflict as a draft: the bundle's newest content, with the connection's side as its conflict."""
+    left_remote: list[str] = field(default_factory=list)
+    """The remote prompts of an imported CLI folder, not imported (`load_folder`)."""
 
     CONFLICT_WORDS = "already there with other content (nothing written: merge them)"
 
@@ -182,6 +272,10 @@ class ImportSummary:
                  (self.conflicts, conflict_words)]
         lines = [f"{len(names)} {text}: {', '.join(names)}" for names, text in words if names]
         lines += [f"{handle} was not imported: {reason}" for handle, reason in self.failed]
+        if self.left_remote:
+            lines.append(f"{len(self.left_remote)} remote prompt{'s' if len(self.left_remote) != 1 else ''} of the "
+                         f"folder left out (they live on their server; only file: prompts are imported): "
+                         f"{', '.join(self.left_remote)}")
         return lines
 
 

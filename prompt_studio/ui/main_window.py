@@ -55,7 +55,7 @@ from PySide6.QtWidgets import (
 from prompt_studio.models import Prompt, config_from_prompt
 from prompt_studio.models.bundle import Bundle, BundleProblem
 from prompt_studio.models.draft import Draft
-from prompt_studio.models.errors import AuthenticationError, PromptStudioError
+from prompt_studio.models.errors import AuthenticationError, FolderFormatError, PromptStudioError
 from prompt_studio.models.labels import location_label
 from prompt_studio.models.variables import variables_read
 from prompt_studio.services.backends import Capabilities
@@ -69,7 +69,16 @@ from prompt_studio.services.offline import OfflineList
 from prompt_studio.services.preferences import Preferences
 from prompt_studio.services.prompts import OpenedPrompt, PromptService, SaveOutcome
 from prompt_studio.services.reachability import Reachability, clock
-from prompt_studio.services.transfer import ImportSummary, export_bundle, load_bundle, write_bundle
+from prompt_studio.services.transfer import (
+    ImportSummary,
+    export_bundle,
+    folder_destination_problem,
+    load_bundle,
+    load_folder,
+    write_bundle,
+    write_folder,
+    written_without,
+)
 from prompt_studio.services.trying import RunRecord, RunSummary, Trials, run_record
 from prompt_studio.ui.about_dialog import AboutDialog, bundled_licences
 from prompt_studio.ui.appearance import Appearance, keep_preferences, read_preferences
@@ -260,8 +269,13 @@ class MainWindow(QMainWindow):
         self.resume_merge_action.setToolTip("Someone saved a newer version: merge your draft with it")
         self.import_action = _named(QAction("Import...", self), "importAction", "Import prompts from a file")
         self.import_action.setToolTip("Put the prompts of an exported file into this connection, never overwriting")
-        self.export_action = _named(QAction("Export...", self), "exportAction", "Export prompts to a file")
-        self.export_action.setToolTip("Write this connection's prompts to one file (a backup, or for another one)")
+        self.import_folder_action = _named(QAction("Import a folder...", self), "importFolderAction",
+                                           "Import prompts from a LangWatch CLI project folder")
+        self.import_folder_action.setToolTip("Put the prompt files of a LangWatch CLI project folder into this "
+                                             "connection, never overwriting")
+        self.export_action = _named(QAction("Export...", self), "exportAction", "Export prompts")
+        self.export_action.setToolTip("Write this connection's prompts to one file or a LangWatch CLI project folder "
+                                      "(a backup, for git, or for another connection)")
         self.copy_to_action = _named(QAction("Copy to...", self), "copyToConnectionAction",
                                      "Copy the prompt to another connection")
         self.copy_to_action.setToolTip("Copy this prompt's newest version to another connection")
@@ -519,7 +533,8 @@ class MainWindow(QMainWindow):
         bar.setObjectName("menuBar")
         self.file_menu = menu(bar, "&File", "fileMenu")
         add_actions(self.file_menu, self.new_action, self.quick_open_action, self.save_action, self.save_all_action,
-                    self.resume_merge_action, None, self.import_action, self.export_action, None,
+                    self.resume_merge_action, None, self.import_action, self.import_folder_action,
+                    self.export_action, None,
                     self.refresh_action, self.delete_action, None, self.add_server_action, self.open_folder_action,
                     self.model_providers_action,
                     self.remove_connection_action, None, self.quit_action)
@@ -552,6 +567,7 @@ class MainWindow(QMainWindow):
         self.save_all_action.triggered.connect(self._on_save_all_action_triggered)
         self.resume_merge_action.triggered.connect(self._on_resume_merge_action_triggered)
         self.import_action.triggered.connect(self._on_import_action_triggered)
+        self.import_folder_action.triggered.connect(self._on_import_folder_action_triggered)
         self.export_action.triggered.connect(self._on_export_action_triggered)
         self.copy_to_action.triggered.connect(self._on_copy_to_action_triggered)
         self.refresh_action.triggered.connect(self.refresh)
@@ -1292,14 +1308,19 @@ class MainWindow(QMainWindow):
             self.tasks.run("export-flow", "Exporting", self.export_prompts())
 
     async def export_prompts(self, path: Path | None = None, handles: list[str] | None = None, *,
-                             all_versions: bool = False) -> Bundle | None:
-        """Write prompts (all, unless `handles`) to one bundle file; without `path`, ask which and where."""
+                             all_versions: bool = False, to_folder: bool = False) -> Bundle | None:
+        """Write prompts (all, unless `handles`) to one bundle file, or `to_folder` as a LangWatch CLI project
+        folder (newest versions, into a new or empty folder); without `path`, ask which, how and where."""
         if path is None:
             current = self.session.handle if self.draft is not None and not self.draft.is_new else None
             dialog = ExportDialog(self, self.prompt_model.total, current, Path.home())
             if await wait_for_dialog(dialog) != QDialog.DialogCode.Accepted:
                 return None
-            path, handles, all_versions = dialog.path, dialog.handles, dialog.every_version
+            path, handles = dialog.path, dialog.handles
+            all_versions, to_folder = dialog.every_version, dialog.to_folder
+        if to_folder and (problem := await asyncio.to_thread(folder_destination_problem, path)):
+            self._show_problem("exportProblemDialog", "Export", "This folder cannot take the export.", problem)
+            return None
         service, source = self.service, self.connection_name
         if handles is None:
             handles = [prompt.handle or prompt.id for prompt in await service.list_prompts()]
@@ -1308,43 +1329,80 @@ class MainWindow(QMainWindow):
         if bundle is None:
             progress.show_summary("Stopped. Nothing was written.")
             return None
-        await asyncio.to_thread(write_bundle, path, bundle)
         count = len(bundle.prompts)
+        prompts = f"{count} prompt{'s' if count != 1 else ''}"
+        if to_folder:
+            try:
+                left_out = await asyncio.to_thread(write_folder, path, bundle)
+            except (OSError, PromptStudioError) as error:
+                reason = error.user_message if isinstance(error, PromptStudioError) else error.strerror or error
+                progress.show_summary(f"Nothing was written: {reason}")
+                return None
+            lines = [f"The newest version of {prompts} written to {path} as a LangWatch CLI project "
+                     "(langwatch prompt sync pushes it as it is)."]
+            progress.show_summary("\n".join(lines + written_without(left_out)))
+            return bundle
+        await asyncio.to_thread(write_bundle, path, bundle)
         versions = "every version of " if all_versions else "the newest version of "
-        progress.show_summary(f"{versions}{count} prompt{'s' if count != 1 else ''} written to {path}."
-                              .capitalize())
+        progress.show_summary(f"{versions}{prompts} written to {path}.".capitalize())
         return bundle
+
+    def _show_problem(self, object_name: str, title: str, text: str, detail: str) -> None:
+        """Why a file or folder cannot be used, in a box that stays on top of the window (nothing was written)."""
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self)
+        box.setObjectName(object_name)
+        box.setInformativeText(detail)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
 
     def _on_import_action_triggered(self) -> None:
         if not self._wait_for_save_before_switching():
             self.tasks.run("save-flow", "Importing", self.import_prompts())
 
-    async def import_prompts(self, path: Path | None = None) -> ImportSummary | None:
-        """A bundle file into this connection: created, brought up to date or left unchanged, never overwritten;
-        each conflict goes to the merge dialog in turn. Nothing is lost on a stop: the file is still there, and
-        importing it again writes nothing twice."""
-        if path is None:
-            chooser = QFileDialog(self, "Import prompts", str(Path.home()),
-                                  "Prompt Studio bundles (*.json);;All files (*)")
-            chooser.setObjectName("importFileChooser")
+    def _on_import_folder_action_triggered(self) -> None:
+        if not self._wait_for_save_before_switching():
+            self.tasks.run("save-flow", "Importing", self.import_prompts(folder=True))
+
+    async def _chosen_source(self, folder: bool) -> Path | None:
+        chooser = QFileDialog(self, "Import a LangWatch CLI project folder" if folder else "Import prompts",
+                              str(Path.home()), "" if folder else "Prompt Studio bundles (*.json);;All files (*)")
+        chooser.setObjectName("importFolderChooser" if folder else "importFileChooser")
+        if folder:
+            chooser.setFileMode(QFileDialog.FileMode.Directory)
+            chooser.setOption(QFileDialog.Option.ShowDirsOnly)
+        else:
             chooser.setFileMode(QFileDialog.FileMode.ExistingFile)
-            if await wait_for_dialog(chooser) != QDialog.DialogCode.Accepted or not chooser.selectedFiles():
-                return None
-            path = Path(chooser.selectedFiles()[0])
+        if await wait_for_dialog(chooser) != QDialog.DialogCode.Accepted or not chooser.selectedFiles():
+            return None
+        return Path(chooser.selectedFiles()[0])
+
+    async def import_prompts(self, path: Path | None = None, *, folder: bool = False) -> ImportSummary | None:
+        """A bundle file, or the local prompts of a LangWatch CLI project folder, into this connection: created,
+        brought up to date or left unchanged, never overwritten; each conflict goes to the merge dialog in turn.
+        Nothing is lost on a stop: the file is still there, and importing it again writes nothing twice."""
+        path = path or await self._chosen_source(folder)
+        if path is None:
+            return None
+        remote: list[str] = []
         try:
-            bundle = await asyncio.to_thread(load_bundle, path)
+            if await asyncio.to_thread(path.is_dir):
+                bundle, remote = await asyncio.to_thread(load_folder, path)
+            else:
+                bundle = await asyncio.to_thread(load_bundle, path)
         except BundleProblem as problem:
-            box = QMessageBox(QMessageBox.Icon.Warning, "Import", "This file cannot be imported. Nothing was "
-                              "written.", QMessageBox.StandardButton.Ok, self)
-            box.setObjectName("importProblemDialog")
-            box.setInformativeText(str(problem))
-            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            box.open()
+            self._show_problem("importProblemDialog", "Import", "This file cannot be imported. Nothing was written.",
+                               str(problem))
+            return None
+        except FolderFormatError as problem:
+            self._show_problem("importProblemDialog", "Import", "This folder cannot be imported. Nothing was "
+                               "written.", problem.message)
             return None
         session = self.session
         progress, summary = await self._with_progress(len(bundle.prompts), IMPORT, lambda progress: (
             session.import_bundle(bundle, f"Imported from {path.name}", self._ask_to_merge,
                                   on_answered=progress.on_answered, on_merging=progress.show_merging)))
+        if summary is not None:
+            summary.left_remote = remote
         progress.show_summary(self._import_summary_text(summary) if summary is not None else
                               "Stopped. What was sent is in; import the same file again to go on.")
         self._after_bulk_save()

@@ -9,6 +9,7 @@ from prompt_studio.models.cli_project import (
     file_fields,
     file_path_problem,
     json_text,
+    left_out_of_file,
     parse_project,
     push_config,
 )
@@ -56,3 +57,15 @@ def test_paths_outside_the_folder_are_refused():
 
 def test_json_is_written_as_the_cli_writes_it():
     assert json_text({"lockfileVersion": 1, "prompts": {}}) == '{\n  "lockfileVersion": 1,\n  "prompts": {}\n}\n'
+
+
+def test_an_export_names_what_a_prompt_file_cannot_carry_back():
+    held = {"prompt": "Help {{ shop }}.", "model": "openai/gpt-5", "temperature": 0.2, "max_tokens": 90,
+            "messages": [{"role": "user", "content": "{{ question }}"}],
+            "inputs": [{"identifier": "input", "type": "str"}, {"identifier": "question", "type": "str"},
+                       {"identifier": "shop", "type": "str"}],
+            "outputs": [{"identifier": "output", "type": "str"}]}
+    assert left_out_of_file(held) == []
+    richer = {**held, "top_p": 0.9, "seed": 7, "inputs": [{"identifier": "limit", "type": "float"}],
+              "outputs": [{"identifier": "a", "type": "str"}, {"identifier": "b", "type": "float"}]}
+    assert left_out_of_file(richer) == ["inputs", "outputs", "top_p", "seed"]

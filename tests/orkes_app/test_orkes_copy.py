@@ -1,6 +1,7 @@
 """Prompt > Copy to... between an Orkes server (the fake, over HTTP) and the local library: a template that both can
 hold goes over with its variables rewritten; one that the other side cannot hold is refused in plain words and
-nothing is written. A bundle says which shape its prompts have, and an import into the other shape converts them."""
+nothing is written. A bundle says which shape its prompts have, and an import into the other shape converts them;
+a LangWatch CLI folder holds LangWatch's."""
 
 from __future__ import annotations
 
@@ -104,3 +105,19 @@ def test_a_bundle_says_its_shape_and_an_import_into_the_other_converts_or_names_
     back = run_async(import_bundle(window.service, examples, "Imported"))
     assert back.unchanged == ["greeting"] and [handle for handle, _ in back.failed] == ["support/triage"]
     assert "support/triage" not in orkes.fake.prompts
+
+
+async def test_an_orkes_template_goes_into_a_cli_folder_as_a_langwatch_prompt(backend, orkes, tmp_path):
+    from prompt_studio.services.prompts import PromptService
+    from prompt_studio.services.transfer import load_folder, write_folder
+
+    orkes.fake.post_template("greeting", "Greet ${customer} in ${language}.", description="",
+                             models=["openai:gpt-4o"], user="ann@example.com")
+    bundle = await export_bundle(PromptService(backend, backend.capabilities), "Orkes", ["greeting"])
+
+    left_out = write_folder(tmp_path / "folder", bundle)
+    assert left_out == {"greeting": ["inputs"]}, "the CLI's push adds an input named input"
+    assert (tmp_path / "folder" / "prompts" / "greeting.prompt.yaml").read_text(encoding="utf-8") == (
+        "model: openai/gpt-4o\nmessages:\n  - role: system\n    content: Greet {{ customer }} in {{ language }}.\n")
+    back, _remote = load_folder(tmp_path / "folder")
+    assert back.prompts[0].config_data.prompt == "Greet {{ customer }} in {{ language }}."

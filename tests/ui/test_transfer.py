@@ -1,18 +1,19 @@
-"""File > Export..., File > Import... and Prompt > Copy to... in the window, against a real `prompt-studio serve`:
-the progress dialog, each conflict through the merge dialog, the summary, a stop that loses nothing, a bad file that
-writes nothing, and a copy into the local library."""
+"""File > Export..., File > Import..., Import a folder... and Prompt > Copy to... in the window, against a real
+`prompt-studio serve`: the progress dialog, each conflict through the merge dialog, the summary, a stop that loses
+nothing, a bad file that writes nothing, a LangWatch CLI folder out and in, and a copy into the local library."""
 
 from __future__ import annotations
 
 import json
 
-from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QFileDialog, QLabel, QMessageBox
 
 from prompt_studio.models import ConfigData, SyncRequest
 from prompt_studio.models.bundle import Bundle, BundledPrompt, bundle_text
 from prompt_studio.services.connections import LOCAL_LIBRARY
 from prompt_studio.ui.merge_dialog import MergeDialog
 from prompt_studio.ui.transfer_dialogs import CopyToDialog, ExportDialog
+from tests.support.server_process import running_server
 from tests.ui.main_window_support import merge_keeping_ours, open_window
 
 CLASHING = "support/triage"
@@ -178,3 +179,65 @@ def test_copy_to_the_local_library_creates_then_merges_a_changed_copy(qtbot, run
     finally:
         run_async(window.connector.close(library))
     assert window.draft.config["prompt"] == "Newer on the server.", "the window's own prompt is untouched"
+
+
+def test_export_as_a_folder_then_import_the_folder_into_another_server(qtbot, run_async, tmp_path, server,
+                                                                       screenshots):
+    window = open_window(qtbot, run_async, tmp_path / "app", server)
+    handle = "team/refunds"
+    content = ConfigData.model_validate({
+        "prompt": "Refunds for {{ shop }}.", "model": "openai/gpt-5", "temperature": 0.3, "max_tokens": 400,
+        "messages": [{"role": "user", "content": "{{ input }}"}], "inputs": [{"identifier": "input", "type": "str"}],
+        "outputs": [{"identifier": "output", "type": "str"}]})
+    run_async(window.service.backend.sync_prompt(handle, SyncRequest(config_data=content)))
+    run_async(window.refresh())
+    run_async(window.open_prompt(handle))
+    exporting = window.tasks.run("export-flow", "Exporting", window.export_prompts())
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), ExportDialog), timeout=5000)
+    dialog = QApplication.activeModalWidget()
+    dialog.one_prompt.setChecked(True)
+    dialog.as_folder.setChecked(True)
+    assert not dialog.all_versions.isEnabled(), "a folder holds the newest versions only"
+    assert dialog.file_edit.text().endswith(ExportDialog.FOLDER_NAME), "the suggested name follows the format"
+    folder = tmp_path / "exported"
+    dialog.file_edit.setText(str(folder))
+    screenshots.take(dialog, "export-folder-dialog.png")
+    dialog.export_button.click()
+    qtbot.waitUntil(exporting.done, timeout=15000)
+    progress = window.findChild(QDialog, "exportProgressDialog")
+    assert progress.findChild(QLabel, "exportSummary").text() == (
+        f"The newest version of 1 prompt written to {folder} as a LangWatch CLI project (langwatch prompt sync "
+        "pushes it as it is).")
+    progress.close()
+    assert json.loads((folder / "prompts.json").read_text()) == {
+        "prompts": {handle: f"file:prompts/{handle}.prompt.yaml"}}
+    written = sorted(folder.rglob("*"))
+    assert run_async(window.export_prompts(folder, [handle], to_folder=True)) is None
+    box = window.findChild(QMessageBox, "exportProblemDialog")
+    assert box.informativeText() == f"{folder} is there and not empty: export into a new or empty folder. " \
+        "Nothing was written."
+    box.close()
+    assert sorted(folder.rglob("*")) == written
+
+    project = json.loads((folder / "prompts.json").read_text())
+    (folder / "prompts.json").write_text(json.dumps({"prompts": {**project["prompts"], "shared/glossary": "latest"}}))
+
+    with running_server(tmp_path / "prod") as prod:
+        other = open_window(qtbot, run_async, tmp_path / "other-app", prod)
+        assert other.import_folder_action in other.file_menu.actions()
+        other.import_folder_action.trigger()
+        qtbot.waitUntil(lambda: other.findChild(QFileDialog, "importFolderChooser") is not None, timeout=5000)
+        chooser = other.findChild(QFileDialog, "importFolderChooser")
+        assert chooser.fileMode() == QFileDialog.FileMode.Directory
+        chooser.setDirectory(str(folder))
+        chooser.accept()
+        qtbot.waitUntil(lambda: other.findChild(QDialog, "importProgressDialog") is not None, timeout=5000)
+        imported = other.findChild(QDialog, "importProgressDialog")
+        summary = imported.findChild(QLabel, "importSummary")
+        qtbot.waitUntil(summary.isVisible, timeout=15000)
+        assert summary.text() == f"1 created: {handle}\n1 remote prompt of the folder left out (they live on their " \
+            "server; only file: prompts are imported): shared/glossary"
+        screenshots.take(imported, "import-folder-summary.png")
+        opened = run_async(other.service.open_prompt(handle))
+        assert opened.config == run_async(window.service.open_prompt(handle)).config, "the same content there"
+        imported.close()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+import sqlite3
 from collections.abc import AsyncIterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,6 +35,8 @@ from prompt_studio.rendering import Rendering
 from prompt_studio.store.run_history import RunHistory, RunRecord
 
 __all__ = ["RunRecord", "RunSummary", "TextDelta", "Trials", "run_record"]
+
+log = logging.getLogger(__name__)
 
 
 class _KeysReadAhead:
@@ -121,9 +125,15 @@ class Trials:
             self._history = await asyncio.to_thread(RunHistory, self.paths.run_history)
         return self._history
 
-    async def keep(self, run: RunRecord) -> RunRecord:
-        history = await self._runs()
-        return await asyncio.to_thread(history.add, run)
+    async def keep(self, run: RunRecord) -> RunRecord | None:
+        """The run, kept in the history; None when the history cannot be written (a full disk, the app closing):
+        the answer on screen is not lost for it, and the window says so."""
+        try:
+            history = await self._runs()
+            return await asyncio.to_thread(history.add, run)
+        except (OSError, sqlite3.Error):
+            log.warning("could not keep the run of %s in the run history", run.handle, exc_info=True)
+            return None
 
     async def runs(self, connection: str, handle: str) -> list[RunRecord]:
         history = await self._runs()

@@ -1121,8 +1121,10 @@ class MainWindow(QMainWindow):
             return None
 
         async def keep() -> None:
-            for record in records:
-                await trials.keep(record)
+            kept = [await trials.keep(record) for record in records]
+            if None in kept:
+                self.statusBar().showMessage("The run could not be kept in the run history (the data folder could "
+                                             "not be written); its answer is still on screen.", 10000)
             if self.run_history_dialog is not None and self.run_history_dialog.isVisible():
                 await self.show_run_history()
 

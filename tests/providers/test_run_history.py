@@ -71,3 +71,16 @@ def test_a_prompt_keeps_its_newest_runs_only(tmp_path):
     assert len(kept) == MAX_RUNS_PER_PROMPT and kept[0].answer == str(MAX_RUNS_PER_PROMPT + 2)
     assert len(history.runs("local", "other")) == 1
     history.close()
+
+
+async def test_a_run_that_cannot_be_kept_is_said_and_lost_nowhere_else(tmp_path):
+    from prompt_studio.paths import DataPaths
+    from prompt_studio.services.trying import Trials
+
+    trials = Trials(DataPaths.resolve(tmp_path), secrets=None)
+    run = RunRecord(connection="local", handle=HANDLE, ran_at="2026-12-01T10:00:00+00:00", source="Your draft",
+                    test_case=None, model="gpt-5", request={}, answer="a", input_tokens=None, output_tokens=None,
+                    cost="unknown", time_to_first_token=None, total_time=0.1, outcome="stop")
+    assert (await trials.keep(run)).id is not None
+    await trials.aclose()  # the app closing while a run is being kept
+    assert await trials.keep(run) is None

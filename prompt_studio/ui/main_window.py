@@ -79,7 +79,7 @@ from prompt_studio.services.transfer import (
     write_folder,
     written_without,
 )
-from prompt_studio.services.trying import RunRecord, RunSummary, Trials, run_record
+from prompt_studio.services.trying import Trials
 from prompt_studio.ui.about_dialog import AboutDialog, bundled_licences
 from prompt_studio.ui.appearance import Appearance, keep_preferences, read_preferences
 from prompt_studio.ui.compare import CompareDialog
@@ -96,12 +96,12 @@ from prompt_studio.ui.preferences_dialog import PreferencesDialog
 from prompt_studio.ui.progress_dialog import EXPORT, IMPORT, SAVE_ALL, ProgressDialog, ProgressWords
 from prompt_studio.ui.prompt_list import FoldedFolders, PromptListModel, PromptListView
 from prompt_studio.ui.quick_open import QuickOpenDialog
-from prompt_studio.ui.run_history_dialog import RunHistoryDialog
 from prompt_studio.ui.server_notice import ServerNotice
 from prompt_studio.ui.shortcuts_dialog import ShortcutsDialog, shortcuts_of
 from prompt_studio.ui.tasks import ErrorBox, TaskRunner, wait_for_dialog
 from prompt_studio.ui.transfer_dialogs import CopyToDialog, ExportDialog
 from prompt_studio.ui.trial_run_dialog import TrialRunDialog
+from prompt_studio.ui.try_it_companion import TryItCompanion
 from prompt_studio.ui.try_it_panel import DRAFT_SUBJECT, TryItPanel, version_label
 from prompt_studio.ui.when import full_time
 from prompt_studio.version import installed_version
@@ -109,7 +109,6 @@ from prompt_studio.version import installed_version
 log = logging.getLogger(__name__)
 
 DRAFT_WRITE_DELAY_MS = 300
-TEST_CASES_WRITE_DELAY_MS = 500
 KEPT_CONFLICTS = "already there with other content, kept as drafts: open each and choose Resolve conflict"
 
 
@@ -216,10 +215,6 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.tasks = TaskRunner(self)
         self._closing_confirmed = False
-        self._test_case_book: dict[str, list] | None = None
-        """The connection's test cases by prompt, once read from disk."""
-        self.run_history_dialog: RunHistoryDialog | None = None
-        self._kept_runs = 0
         self.quick_open_dialog: QuickOpenDialog | None = None
         self.setObjectName("mainWindow")
 
@@ -394,6 +389,9 @@ class MainWindow(QMainWindow):
                                             "Open a LangWatch CLI project folder")
         self.try_it = TryItPanel(trials=self.trials)
         self.try_it.run_action.setEnabled(False)  # until Try it is shown
+        self.try_it_companion = TryItCompanion(self.try_it, self.tasks, self.trials, self,
+                                               lambda words: self.statusBar().showMessage(words, 10000))
+        self.try_it_companion.use(self.workspace)
         self.history_note = _named(QLabel(), "historyNote", "About the history")
         self.history_note.setWordWrap(True)
         self.history_note.hide()
@@ -619,17 +617,7 @@ class MainWindow(QMainWindow):
         self.tasks.sig_failed.connect(self._on_tasks_failed)
         self.tasks.sig_finished.connect(lambda _slot: self._update_actions())
 
-        self.try_it.test_cases.sig_changed.connect(self._on_test_cases_changed)
-        self.try_it.sig_run_finished.connect(lambda summary: self._keep_runs([(summary, self.try_it.subject)]))
-        self.try_it.sig_repeat_finished.connect(
-            lambda summaries: self._keep_runs([(summary, self.try_it.subject) for summary in summaries]))
-        self.try_it.sig_comparison_finished.connect(self._on_try_it_comparison_finished)
         self.try_it.sig_add_inputs_requested.connect(self._on_try_it_add_inputs_requested)
-        self.try_it.sig_history_requested.connect(
-            lambda: self.tasks.run("run-history", "Reading the runs", self.show_run_history()))
-        self.test_cases_timer = QTimer(self)
-        self.test_cases_timer.setSingleShot(True)
-        self.test_cases_timer.timeout.connect(self.write_test_cases)
         self.draft_timer = QTimer(self)
         self.draft_timer.setSingleShot(True)
         self.draft_timer.setInterval(DRAFT_WRITE_DELAY_MS)
@@ -776,11 +764,8 @@ class MainWindow(QMainWindow):
         workspace = await self.connector.open(connection)
         self.tasks.cancel_all(keep="connect-flow")
         self.draft_timer.stop()
-        if self.test_cases_timer.isActive():
-            self.write_test_cases()
         previous, self.session = self.session, EditingSession(workspace)
-        self._test_case_book = None
-        self.try_it.test_cases.show_cases(None, [])
+        self.try_it_companion.use(workspace)
         self.retry_timer.stop()
         self.countdown_timer.stop()
         self.server_notice.hide()
@@ -1073,95 +1058,12 @@ class MainWindow(QMainWindow):
         if self.try_it_dock.isVisible() and self.draft is not None:
             viewing = self.session.viewing
             subject = f"{version_label(viewing)}, on view" if viewing is not None else DRAFT_SUBJECT
-            self.try_it.show_prompt(self.editor.content()[0], self.editor.template_syntax, subject)
-            if self.try_it.test_cases.handle != self.draft.handle:
-                self._show_test_cases(self.draft.handle)
-
-    def _show_test_cases(self, handle: str) -> None:
-        """The prompt's test cases in Try it, read from disk (in a worker thread) the first time."""
-        store = self.workspace.test_cases
-        bar = self.try_it.test_cases
-        bar.show_cases(None, [])
-        if store is None:
-            return
-
-        async def load() -> list:
-            if self._test_case_book is None:
-                self._test_case_book = await asyncio.to_thread(store.load)
-            return self._test_case_book.get(handle, [])
-
-        self.tasks.run("test-cases", "Reading the test cases", load(), lambda cases: bar.show_cases(handle, cases))
-
-    def _on_test_cases_changed(self, handle: str, cases: list) -> None:
-        """Keep the prompt's cases on disk: at once for an added or removed case, after a pause for typing."""
-        if self._test_case_book is None:
-            return
-        structural = len(cases) != len(self._test_case_book.get(handle, []))
-        self._test_case_book[handle] = cases
-        self.test_cases_timer.start(0 if structural else TEST_CASES_WRITE_DELAY_MS)
+            self.try_it_companion.follow(self.draft.handle, self.editor.content()[0], self.editor.template_syntax,
+                                         subject)
 
     def _on_try_it_add_inputs_requested(self) -> None:
         if isinstance(self.editor, PromptEditor) and self.session.editing:
             self.editor.add_missing_inputs()
-
-    def _on_try_it_comparison_finished(self, draft: RunSummary | None, version: RunSummary | None) -> None:
-        chosen = self.try_it.chosen_version()
-        self._keep_runs([(draft, self.try_it.subject), (version, version_label(chosen) if chosen else "a version")])
-
-    def _keep_runs(self, finished: list[tuple[RunSummary | None, str]]) -> asyncio.Task | None:
-        """Keep each run that ended in the run history, with the prompt, the source and the test case."""
-        trials, draft = self.trials, self.draft
-        if trials is None or draft is None:
-            return None
-        case = self.try_it.test_cases.current
-        records = [run_record(summary, connection=self.workspace.connection.id, handle=draft.handle, source=source,
-                              test_case=case.name if case is not None else None)
-                   for summary, source in finished if summary is not None]
-        if not records:
-            return None
-
-        async def keep() -> None:
-            kept = [await trials.keep(record) for record in records]
-            if None in kept:
-                self.statusBar().showMessage("The run could not be kept in the run history (the data folder could "
-                                             "not be written); its answer is still on screen.", 10000)
-            if self.run_history_dialog is not None and self.run_history_dialog.isVisible():
-                await self.show_run_history()
-
-        self._kept_runs += 1
-        return self.tasks.run(f"keep-runs-{self._kept_runs}", "Keeping the run", keep())
-
-    async def show_run_history(self) -> RunHistoryDialog | None:
-        """The runs of the prompt on screen, newest first (one dialog, brought up to date if it is open)."""
-        trials, draft = self.trials, self.draft
-        if trials is None or draft is None:
-            return None
-        connection, handle = self.workspace.connection.id, draft.handle
-        runs = await trials.runs(connection, handle)
-        dialog = self.run_history_dialog
-        if dialog is None or dialog.windowTitle() != f"Runs of {handle}":
-            if dialog is not None:
-                dialog.close()
-
-            async def delete(run: RunRecord) -> None:
-                await trials.delete_run(run.id)
-
-            async def clear() -> None:
-                await trials.clear_runs(connection, handle)
-
-            dialog = self.run_history_dialog = RunHistoryDialog(self, handle, runs, delete, clear)
-        else:
-            dialog.show_runs(runs)
-        dialog.show()
-        dialog.raise_()
-        return dialog
-
-    def write_test_cases(self) -> asyncio.Task | None:
-        self.test_cases_timer.stop()
-        store, book = self.workspace.test_cases, self._test_case_book
-        if store is None or book is None:
-            return None
-        return self.tasks.run("test-cases-write", "Keeping the test cases", asyncio.to_thread(store.save, dict(book)))
 
     def write_draft(self) -> asyncio.Task:
         """Put the current draft on disk now (in a worker thread); a draft equal to its base is removed instead."""
@@ -1864,10 +1766,7 @@ class MainWindow(QMainWindow):
             self.tasks.run("close-flow", "Closing", self._confirm_close())
             return
         self._save_layout()
-        if self.test_cases_timer.isActive() and self.workspace.test_cases is not None:
-            # The last typing in a test case, kept as the window goes (a small file; no loop is left to wait on).
-            self.test_cases_timer.stop()
-            self.workspace.test_cases.save(dict(self._test_case_book or {}))
+        self.try_it_companion.close()
         self.tasks.cancel_all()
         super().closeEvent(event)
 

@@ -27,7 +27,7 @@ def test_every_run_is_kept_with_what_was_sent_and_survives_a_restart(
     _run(window, qtbot)
     _run(window, qtbot)
 
-    dialog = run_async(window.show_run_history())
+    dialog = run_async(window.try_it_companion.show_run_history())
     assert dialog.objectName() == "runHistoryDialog" and dialog.model.rowCount() == 2
     newest = dialog.model.runs[0]
     assert (newest.source, newest.test_case, newest.model, newest.outcome) == ("Your draft", "refund", "gpt-5",
@@ -43,7 +43,7 @@ def test_every_run_is_kept_with_what_was_sent_and_survives_a_restart(
     window.close()
 
     again, trials = try_it_window(qtbot, run_async, data, fakes)
-    dialog = run_async(again.show_run_history())
+    dialog = run_async(again.try_it_companion.show_run_history())
     assert dialog.model.rowCount() == 3, "the runs are back after a restart"
     dialog.table.selectRow(1)
     assert run_async(dialog.delete_chosen())

@@ -131,7 +131,7 @@ async def test_a_draft_over_the_proxys_body_limit_is_refused_in_plain_words(serv
         "The server did not accept the data. (the request is too large for the server: 413 Request Entity Too Large)")
     assert await version_numbers(direct) == before
     assert drafts.load(HANDLE) == huge
-    [answered] = [entry for entry in proxy.requests() if entry["status"] == "413"]
+    [answered] = await proxy.logged(lambda entry: entry["status"] == "413")
     assert answered["upstream_status"] == "", "nginx refused it without passing it on"
     assert answered["protocol"] == "HTTP/1.1", "a body over 64 KiB goes over HTTP/1.1 (see transport.HTTP2_BODY_BYTES)"
     assert (await service.save(edited(opened), "Small")).action == "updated"
@@ -152,7 +152,7 @@ async def test_the_server_down_behind_the_proxy_is_said_plainly_and_nothing_is_w
     assert down.value.user_message == "The server had a problem. (502 Bad Gateway)"
     assert upstream.api_key not in down.value.user_message
     assert drafts.load(HANDLE) == draft
-    assert [entry["status"] for entry in proxy.requests()].count("502") == 1, "a save is never repeated blindly"
+    assert len(await proxy.logged(lambda entry: entry["status"] == "502")) == 1, "a save is never repeated blindly"
 
     upstream.restart()
     assert await version_numbers(direct) == before

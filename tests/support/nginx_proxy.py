@@ -12,6 +12,7 @@ ca-certificates` and `update-ca-certificates`), so the app trusts it through the
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
@@ -111,6 +112,16 @@ class NginxProxy:
             return []
         lines = self.access_log.read_text(encoding="utf-8").splitlines()
         return [json.loads(line) for line in lines if line.strip()]
+
+    async def logged(self, matches, timeout: float = 10.0) -> list[dict]:
+        """The logged requests that `matches` accepts, once there is one: nginx logs a request when it ends, which
+        for an answer sent before the body was read (a 413) is after the client already has that answer."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [entry for entry in self.requests() if matches(entry)]
+            if found or time.monotonic() > deadline:
+                return found
+            await asyncio.sleep(0.02)
 
     def errors(self) -> str:
         return self.error_log.read_text(encoding="utf-8", errors="replace") if self.error_log.exists() else ""

@@ -10,13 +10,13 @@ import contextlib
 import logging
 import os
 import shutil
-import tempfile
 from pathlib import Path
 from urllib.parse import quote, unquote
 
 from pydantic import ValidationError
 
 from prompt_studio.models.draft import Draft
+from prompt_studio.paths import write_private_file
 
 log = logging.getLogger(__name__)
 
@@ -39,19 +39,7 @@ class DraftStore:
         return self.folder / (quote(handle, safe="") + _SUFFIX)
 
     def save(self, draft: Draft) -> None:
-        data = draft.model_dump_json(indent=1).encode()
-        descriptor, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=_SUFFIX)
-        try:
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temporary, self._path(draft.handle))
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temporary)
-            raise
-        self._sync_folder()
+        write_private_file(self._path(draft.handle), draft.model_dump_json(indent=1).encode())
 
     def _sync_folder(self) -> None:
         """Make the rename itself durable (POSIX); a no-op where folders cannot be opened."""
@@ -88,7 +76,7 @@ class DraftStore:
         return sorted(
             unquote(path.name[: -len(_SUFFIX)])
             for path in self.folder.glob("*" + _SUFFIX)
-            if not path.name.startswith(".tmp-")
+            if not path.name.startswith(".")  # a write in progress
         )
 
     def load_all(self) -> list[Draft]:

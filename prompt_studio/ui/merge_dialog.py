@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -42,6 +42,7 @@ from prompt_studio.services.merging import (
     ResultProblem,
     shown_value,
 )
+from prompt_studio.ui.table_model import FlatTableModel
 
 _STATE_WORDS = {"merged": "Merged", "conflict": "Conflict", "resolved": "Resolved"}
 
@@ -89,10 +90,10 @@ def _places_html(places: list[ConflictPlace], render) -> str:
     return "".join(blocks)
 
 
-class MergeFieldsModel(QAbstractTableModel):
+class MergeFieldsModel(FlatTableModel):
     """The fields of a merge with their state: merged by itself, conflict, or resolved."""
 
-    HEADERS = ("Field", "State")
+    COLUMNS = ("Field", "State")
     PathRole = Qt.ItemDataRole.UserRole + 1
 
     def __init__(self, parent: QWidget | None = None):
@@ -105,7 +106,7 @@ class MergeFieldsModel(QAbstractTableModel):
         if [field.path for field in fields] == [field.path for field in self.fields]:
             self.fields = fields
             if fields:
-                self.dataChanged.emit(self.index(0, 0), self.index(len(fields) - 1, len(self.HEADERS) - 1))
+                self.dataChanged.emit(self.index(0, 0), self.index(len(fields) - 1, len(self.COLUMNS) - 1))
             return
         self.beginResetModel()
         self.fields = fields
@@ -114,17 +115,8 @@ class MergeFieldsModel(QAbstractTableModel):
     def row_of(self, path: Path) -> int | None:
         return next((row for row, field in enumerate(self.fields) if field.path == path), None)
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.fields)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
-        return None
+    def shown_rows(self) -> int:
+        return len(self.fields)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.fields):

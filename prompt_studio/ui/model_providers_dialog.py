@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from pydantic import ValidationError
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -39,6 +39,7 @@ from prompt_studio.models.problems import first_problem
 from prompt_studio.providers import BUILT_IN, ProviderSettings, ProvidersSettings, RunError, Runner, key_id
 from prompt_studio.providers import save_settings as write_settings
 from prompt_studio.services.secrets import SecretStore
+from prompt_studio.ui.table_model import FlatTableModel
 from prompt_studio.ui.tasks import TaskRunner, plain_message, wait_for_dialog
 
 RunnerFactory = Callable[[ProvidersSettings, Any], Runner]
@@ -82,10 +83,10 @@ def prefix_problem(prefix: str, configured: set[str]) -> str | None:
     return None
 
 
-class ProvidersTableModel(QAbstractTableModel):
+class ProvidersTableModel(FlatTableModel):
     """The providers, one row each: prefix, name, base URL and whether a key is kept (never the key)."""
 
-    HEADERS = ("Prefix", "Name", "Base URL", "Key")
+    COLUMNS = ("Prefix", "Name", "Base URL", "Key")
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -113,17 +114,8 @@ class ProvidersTableModel(QAbstractTableModel):
     def row_of(self, prefix: str) -> int:
         return next((row for row, provider in enumerate(self._rows) if provider.prefix == prefix), -1)
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
-        return None
+    def shown_rows(self) -> int:
+        return len(self._rows)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

@@ -30,6 +30,7 @@ from prompt_studio.services.connections import (
     insecure_url_warning,
     url_problem,
 )
+from prompt_studio.ui.editor.widgets import named_line
 from prompt_studio.ui.tasks import TaskRunner, plain_message
 
 Probe = Callable[[str, str, str | None], Awaitable[str]]
@@ -79,14 +80,14 @@ class ConnectionDialog(QDialog):
         if orkes_probe is not None:
             self.kind_field.addItem("Orkes Conductor", "orkes")
 
-        self.name_edit = self._line("connectionName", "Name", "Team workspace")
-        self.url_edit = self._line("connectionUrl", "Server address", DEFAULT_LANGWATCH_URL)
+        self.name_edit = named_line("connectionName", "Name", "Team workspace")
+        self.url_edit = named_line("connectionUrl", "Server address", DEFAULT_LANGWATCH_URL)
         self.url_edit.setText(DEFAULT_LANGWATCH_URL)
-        self.key_edit = self._line("connectionApiKey", "API key", "sk-lw-...")
+        self.key_edit = named_line("connectionApiKey", "API key", "sk-lw-...")
         self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.project_edit = self._line("connectionProjectId", "Project id (optional)",
+        self.project_edit = named_line("connectionProjectId", "Project id (optional)",
                                        "only for keys of the form sk-lw-<id>_<secret>")
-        self.key_id_edit = self._line("connectionKeyId", "Key id", "the application key's id")
+        self.key_id_edit = named_line("connectionKeyId", "Key id", "the application key's id")
         self.warning_label = QLabel()
         self.warning_label.setObjectName("connectionWarning")
         self.warning_label.setWordWrap(True)
@@ -126,13 +127,6 @@ class ConnectionDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self._on_fields_changed()
         self.resize(520, self.sizeHint().height())
-
-    def _line(self, object_name: str, accessible_name: str, placeholder: str) -> QLineEdit:
-        edit = QLineEdit()
-        edit.setObjectName(object_name)
-        edit.setAccessibleName(accessible_name)
-        edit.setPlaceholderText(placeholder)
-        return edit
 
     @property
     def kind(self) -> str:

@@ -39,6 +39,7 @@ from prompt_studio.models.problems import first_problem
 from prompt_studio.providers import BUILT_IN, ProviderSettings, ProvidersSettings, RunError, Runner, key_id
 from prompt_studio.providers import save_settings as write_settings
 from prompt_studio.services.secrets import SecretStore
+from prompt_studio.ui.editor.widgets import named_line
 from prompt_studio.ui.table_model import FlatTableModel
 from prompt_studio.ui.tasks import TaskRunner, plain_message, wait_for_dialog
 
@@ -176,17 +177,17 @@ class ModelProvidersDialog(QDialog):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
 
         self.remove_button = self._button("removeProviderButton", "Remove", "Remove the selected provider")
-        self.new_prefix_edit = self._line("newProviderPrefix", "New prefix", "ollama")
-        self.new_url_edit = self._line("newProviderBaseUrl", "New provider's base URL", "http://localhost:11434/v1")
+        self.new_prefix_edit = named_line("newProviderPrefix", "New prefix", "ollama")
+        self.new_url_edit = named_line("newProviderBaseUrl", "New provider's base URL", "http://localhost:11434/v1")
         self.add_button = self._button("addProviderButton", "Add", "Add an OpenAI-compatible provider")
         self.add_problem_label = self._label("addProviderProblem", "Why the provider cannot be added")
 
         self.title_label = self._label("providerTitle", "Selected provider")
-        self.name_edit = self._line("providerName", "Name", "the name you know it by")
-        self.url_edit = self._line("providerBaseUrl", "Base URL", "")
-        self.api_version_edit = self._line("providerApiVersion", "API version", "2024-10-21")
+        self.name_edit = named_line("providerName", "Name", "the name you know it by")
+        self.url_edit = named_line("providerBaseUrl", "Base URL", "")
+        self.api_version_edit = named_line("providerApiVersion", "API version", "2024-10-21")
         self.form_problem_label = self._label("providerProblem", "Problem with the provider's settings")
-        self.key_edit = self._line("providerKey", "API key", "")
+        self.key_edit = named_line("providerKey", "API key", "")
         self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.key_note = self._label("providerKeyNote", "Where the key comes from")
         self.forget_key_button = self._button("forgetKeyButton", "Forget the key", "Forget the kept key")
@@ -269,13 +270,6 @@ class ModelProvidersDialog(QDialog):
         self.tasks.run("keys", "Reading the kept keys", self._read_kept_keys())
 
     # building blocks ----------------------------------------------------------------------------------------
-
-    def _line(self, object_name: str, accessible_name: str, placeholder: str) -> QLineEdit:
-        edit = QLineEdit()
-        edit.setObjectName(object_name)
-        edit.setAccessibleName(accessible_name)
-        edit.setPlaceholderText(placeholder)
-        return edit
 
     def _button(self, object_name: str, text: str, accessible_name: str) -> QPushButton:
         button = QPushButton(text)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QSizePolicy,
     QStyle,
@@ -37,6 +38,13 @@ def named(widget: W, object_name: str, accessible_name: str) -> W:
     widget.setObjectName(object_name)
     widget.setAccessibleName(accessible_name)
     return widget
+
+
+def named_line(object_name: str, accessible_name: str, placeholder: str = "") -> QLineEdit:
+    """A one-line text field with its names and the hint shown while it is empty."""
+    edit = named(QLineEdit(), object_name, accessible_name)
+    edit.setPlaceholderText(placeholder)
+    return edit
 
 
 def _utf16_length(text: str) -> int:

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-import uvicorn
 from starlette.types import Receive, Scope, Send
 
 from prompt_studio.api.orkes import OrkesClient
 from tests.orkes.fake_orkes import FakeOrkes
-from tests.support.server_process import free_port, wait_for_uvicorn
+from tests.support.server_process import serving_in_a_thread
 
 KEY_ID = "key-prompt-studio"
 KEY_SECRET = "orkes-secret-4f9c2a7e1b3d"
@@ -44,15 +42,8 @@ class _CurrentFake:
 @pytest.fixture(scope="session")
 def orkes_server() -> Iterator[tuple[str, _CurrentFake]]:
     current = _CurrentFake()
-    port = free_port()
-    config = uvicorn.Config(current, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="fake-orkes", daemon=True)
-    thread.start()
-    wait_for_uvicorn(server, thread, "the fake Orkes server")
-    yield f"http://127.0.0.1:{port}", current
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving_in_a_thread(current, "the fake Orkes server") as url:
+        yield url, current
 
 
 @pytest.fixture

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 
 import pytest
-import uvicorn
 from starlette.types import Receive, Scope, Send
 
 from prompt_studio.providers import ProviderSettings, ProvidersSettings, Runner, key_id
 from tests.providers.fakes import ANTHROPIC_KEY, OPENAI_KEY, FakeProviders
-from tests.support.server_process import free_port, wait_for_uvicorn
+from tests.support.server_process import serving_in_a_thread
 
 
 class MemorySecrets:
@@ -43,15 +41,8 @@ class _CurrentFake:
 @pytest.fixture(scope="session")
 def providers_server() -> Iterator[tuple[str, _CurrentFake]]:
     current = _CurrentFake()
-    port = free_port()
-    config = uvicorn.Config(current, host="127.0.0.1", port=port, log_level="critical", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="fake-providers", daemon=True)
-    thread.start()
-    wait_for_uvicorn(server, thread, "the fake providers")
-    yield f"http://127.0.0.1:{port}", current
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving_in_a_thread(current, "the fake providers", log_level="critical") as url:
+        yield url, current
 
 
 @dataclass

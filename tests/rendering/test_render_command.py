@@ -12,21 +12,19 @@ import os
 import subprocess
 import sys
 import textwrap
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from prompt_studio.models.prompt import CreatePromptBody
 from prompt_studio.paths import DataPaths
 from prompt_studio.store import PromptLibrary
 from tests.orkes.fake_orkes import FakeOrkes
 from tests.support.payloads import create_body
-from tests.support.server_process import free_port, wait_for_uvicorn
+from tests.support.server_process import free_port, serving_in_a_thread
 
 pytestmark = pytest.mark.slow
 
@@ -195,15 +193,8 @@ def test_render_from_the_local_library(tmp_path):
 def orkes_url() -> Iterator[tuple[str, FakeOrkes]]:
     fake = FakeOrkes()
     fake.add_key(ORKES_ID, ORKES_SECRET, user="me@example.com")
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(fake.app, host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="off"))
-    thread = threading.Thread(target=server.run, name="fake-orkes-render", daemon=True)
-    thread.start()
-    wait_for_uvicorn(server, thread, "the fake Orkes server")
-    yield f"http://127.0.0.1:{port}", fake
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving_in_a_thread(fake.app, "the fake Orkes server") as url:
+        yield url, fake
 
 
 def test_render_from_orkes(orkes_url, tmp_path):

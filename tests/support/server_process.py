@@ -49,6 +49,24 @@ def wait_for_uvicorn(server, thread: threading.Thread, what: str, timeout: float
         time.sleep(0.01)
 
 
+@contextlib.contextmanager
+def serving_in_a_thread(app, what: str, log_level: str = "warning") -> Iterator[str]:
+    """An ASGI app (a fake provider or Orkes) served by uvicorn in a thread of this process on 127.0.0.1; yields
+    its address and stops it afterwards."""
+    import uvicorn
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level=log_level, lifespan="off"))
+    thread = threading.Thread(target=server.run, name=what, daemon=True)
+    thread.start()
+    wait_for_uvicorn(server, thread, what)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
 @dataclass
 class ServerProcess:
     url: str

@@ -297,7 +297,7 @@ async def test_the_key_is_not_in_reprs(raw_server):
         assert API_KEY not in repr(client)
         assert API_KEY not in repr(client._connection)
         assert API_KEY not in repr(vars(client._connection))
-        assert API_KEY not in repr(client._connection._client.headers)
+        assert API_KEY not in repr(client._connection._headers)  # the headers every request starts from
 
 
 async def test_the_key_is_not_in_failures_even_when_the_server_echoes_it(raw_server, caplog):

@@ -9,7 +9,13 @@ from email.utils import format_datetime
 
 import pytest
 
-from prompt_studio.api.transport import HttpConnection, RetryPolicy, error_from_response, parse_retry_after
+from prompt_studio.api.transport import (
+    MAX_IN_FLIGHT,
+    HttpConnection,
+    RetryPolicy,
+    error_from_response,
+    parse_retry_after,
+)
 from prompt_studio.models.errors import (
     AuthenticationError,
     ConflictError,
@@ -276,7 +282,7 @@ async def test_a_slow_answer_to_a_post_is_not_retried(raw_server):
 
 async def test_a_float_timeout_keeps_the_connect_timeout_short(raw_server):
     async with connect(raw_server, timeout=120.0) as connection:
-        timeout = connection._client.timeout
+        timeout = connection._timeout
     assert (timeout.connect, timeout.read) == (5.0, 120.0)
 
 
@@ -306,3 +312,31 @@ async def test_connections_are_kept_alive_and_reused(raw_server):
         for _ in range(5):
             await connection.request("GET", "/thing", safe_to_repeat=True)
     assert [request.connection for request in raw_server.requests] == [0] * 5
+
+
+async def test_requests_at_once_are_bounded_and_their_connections_kept_for_the_next(raw_server):
+    """Twice 24 reads at once: never more than 16 at the server at a time, on 16 connections in all (the second
+    burst reuses the first's); then reads one after the other all go over one of them."""
+    at_server = 0
+    most_at_once = 0
+
+    async def slow_answer(writer: asyncio.StreamWriter) -> bool:
+        nonlocal at_server, most_at_once
+        at_server += 1
+        most_at_once = max(most_at_once, at_server)
+        await asyncio.sleep(0.02)
+        at_server -= 1
+        return await answer_json(200, [])(writer)
+
+    raw_server.script = [slow_answer]
+    async with connect(raw_server) as connection:
+        for _ in range(2):
+            await asyncio.gather(*(connection.request("GET", "/thing", safe_to_repeat=True) for _ in range(24)))
+        bursts = len(raw_server.requests)
+        for _ in range(5):
+            await connection.request("GET", "/thing", safe_to_repeat=True)
+
+    assert most_at_once == MAX_IN_FLIGHT
+    assert len({request.connection for request in raw_server.requests[:bursts]}) == MAX_IN_FLIGHT
+    assert len({request.connection for request in raw_server.requests[bursts:]}) == 1
+    assert raw_server.connections == MAX_IN_FLIGHT

@@ -172,3 +172,12 @@ async def test_the_app_speaks_http2_to_the_proxy(service, proxy):
     assert len(logged) >= 5
     assert {entry["protocol"] for entry in logged} == {"HTTP/2.0"}
     assert {entry["status"] for entry in logged} == {"200"}
+
+
+async def test_reads_at_once_share_one_http2_connection(client, proxy):
+    await client.list_prompts()
+    await asyncio.gather(*(client.list_versions(HANDLE) for _ in range(16)))
+
+    logged = proxy.requests()
+    assert len(logged) == 17 and {entry["protocol"] for entry in logged} == {"HTTP/2.0"}
+    assert len({entry["connection"] for entry in logged}) == 1

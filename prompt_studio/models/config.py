@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-import jsonschema
 from pydantic import Field, field_validator
 
 from prompt_studio.models.base import WireModel
@@ -75,6 +74,8 @@ class Output(WireModel):
             return None
         if not isinstance(schema.get("type"), str) or not schema["type"]:
             raise ValueError("a JSON schema needs a 'type', such as \"object\"")
+        import jsonschema  # here, not at the top: its 50 ms would be paid by every start, and few prompts have one
+
         validator = jsonschema.validators.validator_for(schema)
         try:
             validator.check_schema(schema)

@@ -15,10 +15,12 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 from pydantic import ValidationError
+
+if TYPE_CHECKING:
+    import jsonschema
 
 Location = tuple[str | int, ...]
 
@@ -277,6 +279,8 @@ def _schema_issue(error: jsonschema.SchemaError, keyword: str) -> str:
 def schema_problem(schema: dict[str, Any]) -> str | None:
     """What makes `schema` no JSON schema, in plain words ("Not a valid JSON schema: “type” of property “reply”
     must be one of string, ..., not 5."), or None when jsonschema accepts it."""
+    import jsonschema  # here, as in models.config: most starts need no schema checked
+
     validator = jsonschema.validators.validator_for(schema)
     try:
         validator.check_schema(schema)

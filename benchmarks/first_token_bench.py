@@ -17,7 +17,6 @@ import asyncio
 import os
 import statistics
 import sys
-import threading
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -27,7 +26,6 @@ REPOSITORY = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPOSITORY))
 
 import qasync  # noqa: E402
-import uvicorn  # noqa: E402
 from PySide6.QtCore import QEvent, QObject  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -38,7 +36,7 @@ from prompt_studio.services.trying import Trials  # noqa: E402
 from prompt_studio.ui.try_it_panel import TryItPanel  # noqa: E402
 from tests.providers.conftest import MemorySecrets  # noqa: E402
 from tests.providers.fakes import OPENAI_KEY, FakeProviders  # noqa: E402
-from tests.support.server_process import free_port, wait_for_uvicorn  # noqa: E402
+from tests.support.server_process import serving_in_a_thread  # noqa: E402
 
 CONFIG = {"prompt": "You are a helpful assistant.", "model": "openai/gpt-4o-mini",
           "messages": [{"role": "user", "content": "Say hello."}], "outputs": [{"identifier": "o", "type": "str"}]}
@@ -76,17 +74,12 @@ class FirstPaint(QObject):
 
 async def measure(runs: int) -> list[float]:
     fake = TimedFake()
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(fake.app, host="127.0.0.1", port=port, log_level="critical",
-                                           lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    wait_for_uvicorn(server, thread, "the fake provider")
     latencies: list[float] = []
-    with scratch_folder("first-token-") as folder:
+    with serving_in_a_thread(fake.app, "the fake provider", "critical") as url, \
+            scratch_folder("first-token-") as folder:
         paths = DataPaths.resolve(folder)
         save_settings(settings_file(paths), ProvidersSettings(providers=[ProviderSettings(
-            prefix="openai", kind="openai", name="OpenAI", base_url=f"http://127.0.0.1:{port}/openai/v1")]))
+            prefix="openai", kind="openai", name="OpenAI", base_url=f"{url}/openai/v1")]))
         trials = Trials(paths, MemorySecrets({key_id("openai"): OPENAI_KEY}))
         panel = TryItPanel(trials=trials)
         panel.resize(900, 700)
@@ -107,8 +100,6 @@ async def measure(runs: int) -> list[float]:
                 latencies.append(watcher.painted - fake.first_sent)
         await trials.aclose()
         panel.close()
-    server.should_exit = True
-    thread.join(timeout=10)
     return latencies
 
 

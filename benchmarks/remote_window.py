@@ -100,7 +100,8 @@ class RemoteWindows:
                     lambda: failed or window.prompt_model.rowCount() >= expected_prompts)
         if failed:
             raise RuntimeError(f"the window could not load its list ({failed[0]})")
-        QApplication.processEvents()  # the list painted
+        # The list painted, here and now: processEvents() would run other tasks' callbacks inside this one's step.
+        window.repaint()
         self.list_seconds.append(time.perf_counter() - refreshed)
         return window
 

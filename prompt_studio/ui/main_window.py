@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDockWidget,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -53,9 +52,8 @@ from PySide6.QtWidgets import (
 )
 
 from prompt_studio.models import Prompt, config_from_prompt
-from prompt_studio.models.bundle import Bundle, BundleProblem
 from prompt_studio.models.draft import Draft
-from prompt_studio.models.errors import AuthenticationError, FolderFormatError, PromptStudioError
+from prompt_studio.models.errors import AuthenticationError, PromptStudioError
 from prompt_studio.models.labels import location_label
 from prompt_studio.models.variables import variables_read
 from prompt_studio.services.backends import Capabilities
@@ -69,16 +67,6 @@ from prompt_studio.services.offline import OfflineList
 from prompt_studio.services.preferences import Preferences
 from prompt_studio.services.prompts import OpenedPrompt, PromptService, SaveOutcome
 from prompt_studio.services.reachability import Reachability, clock
-from prompt_studio.services.transfer import (
-    ImportSummary,
-    export_bundle,
-    folder_destination_problem,
-    load_bundle,
-    load_folder,
-    write_bundle,
-    write_folder,
-    written_without,
-)
 from prompt_studio.services.trying import Trials
 from prompt_studio.ui.about_dialog import AboutDialog, bundled_licences
 from prompt_studio.ui.appearance import Appearance, keep_preferences, read_preferences
@@ -93,13 +81,13 @@ from prompt_studio.ui.merge_dialog import MergeDialog
 from prompt_studio.ui.model_providers_dialog import ModelProvidersDialog
 from prompt_studio.ui.open_folder_dialog import OpenFolderDialog
 from prompt_studio.ui.preferences_dialog import PreferencesDialog
-from prompt_studio.ui.progress_dialog import EXPORT, IMPORT, SAVE_ALL, ProgressDialog, ProgressWords
+from prompt_studio.ui.progress_dialog import SAVE_ALL, ProgressDialog, ProgressWords
 from prompt_studio.ui.prompt_list import FoldedFolders, PromptListModel, PromptListView
 from prompt_studio.ui.quick_open import QuickOpenDialog
 from prompt_studio.ui.server_notice import ServerNotice
 from prompt_studio.ui.shortcuts_dialog import ShortcutsDialog, shortcuts_of
 from prompt_studio.ui.tasks import ErrorBox, TaskRunner, wait_for_dialog
-from prompt_studio.ui.transfer_dialogs import CopyToDialog, ExportDialog
+from prompt_studio.ui.transfer_flows import TransferFlows
 from prompt_studio.ui.trial_run_dialog import TrialRunDialog
 from prompt_studio.ui.try_it_companion import TryItCompanion
 from prompt_studio.ui.try_it_panel import DRAFT_SUBJECT, TryItPanel, version_label
@@ -109,7 +97,6 @@ from prompt_studio.version import installed_version
 log = logging.getLogger(__name__)
 
 DRAFT_WRITE_DELAY_MS = 300
-KEPT_CONFLICTS = "already there with other content, kept as drafts: open each and choose Resolve conflict"
 
 
 def _named(item, object_name: str, accessible_name: str):
@@ -410,6 +397,12 @@ class MainWindow(QMainWindow):
         self.busy_bar.setAccessibleName("Working")
         self.busy_bar.hide()
         self.draft_status = _named(QLabel(), "draftStatus", "Draft status")
+        self.transfers = TransferFlows(
+            self, self.tasks, self.connector, lambda: self.session, self.prompt_model,
+            say=lambda words, ms: self.statusBar().showMessage(words, ms),
+            wait_for_save=self._wait_for_save_before_switching, with_progress=self._with_progress,
+            ask_to_merge=self._ask_to_merge, merge_in_dialog=self._merge_in_dialog,
+            after_bulk_save=self._after_bulk_save, add_server_entry=self.ADD_SERVER)
 
     @staticmethod
     def _setup_table(view: QTableView, model, stretch_column: int) -> None:
@@ -564,10 +557,10 @@ class MainWindow(QMainWindow):
         self.save_action.triggered.connect(self._on_save_action_triggered)
         self.save_all_action.triggered.connect(self._on_save_all_action_triggered)
         self.resume_merge_action.triggered.connect(self._on_resume_merge_action_triggered)
-        self.import_action.triggered.connect(self._on_import_action_triggered)
-        self.import_folder_action.triggered.connect(self._on_import_folder_action_triggered)
-        self.export_action.triggered.connect(self._on_export_action_triggered)
-        self.copy_to_action.triggered.connect(self._on_copy_to_action_triggered)
+        self.import_action.triggered.connect(self.transfers.start_import)
+        self.import_folder_action.triggered.connect(self.transfers.start_import_folder)
+        self.export_action.triggered.connect(self.transfers.start_export)
+        self.copy_to_action.triggered.connect(self.transfers.start_copy_to)
         self.refresh_action.triggered.connect(self.refresh)
         self.delete_action.triggered.connect(self._on_delete_action_triggered)
         self.compare_action.triggered.connect(self._on_compare_action_triggered)
@@ -1204,145 +1197,6 @@ class MainWindow(QMainWindow):
         decision = MergeDecision(dialog.merged_draft(), dialog.commit_message) if accepted else None
         dialog.deleteLater()
         return decision
-
-    # -- export, import, copy to another connection -------------------------------------------------------------
-
-    def _on_export_action_triggered(self) -> None:
-        if not self.tasks.is_running("export-flow"):
-            self.tasks.run("export-flow", "Exporting", self.export_prompts())
-
-    async def export_prompts(self, path: Path | None = None, handles: list[str] | None = None, *,
-                             all_versions: bool = False, to_folder: bool = False) -> Bundle | None:
-        """Write prompts (all, unless `handles`) to one bundle file, or `to_folder` as a LangWatch CLI project
-        folder (newest versions, into a new or empty folder); without `path`, ask which, how and where."""
-        if path is None:
-            current = self.session.handle if self.draft is not None and not self.draft.is_new else None
-            dialog = ExportDialog(self, self.prompt_model.total, current, Path.home())
-            if await wait_for_dialog(dialog) != QDialog.DialogCode.Accepted:
-                return None
-            path, handles = dialog.path, dialog.handles
-            all_versions, to_folder = dialog.every_version, dialog.to_folder
-        if to_folder and (problem := await asyncio.to_thread(folder_destination_problem, path)):
-            self._show_problem("exportProblemDialog", "Export", "This folder cannot take the export.", problem)
-            return None
-        service, source = self.service, self.connection_name
-        if handles is None:
-            handles = [prompt.handle or prompt.id for prompt in await service.list_prompts()]
-        progress, bundle = await self._with_progress(len(handles), EXPORT, lambda progress: export_bundle(
-            service, source, handles, all_versions=all_versions, on_read=progress.on_answered))
-        if bundle is None:
-            progress.show_summary("Stopped. Nothing was written.")
-            return None
-        count = len(bundle.prompts)
-        prompts = f"{count} prompt{'s' if count != 1 else ''}"
-        if to_folder:
-            try:
-                left_out = await asyncio.to_thread(write_folder, path, bundle)
-            except (OSError, PromptStudioError) as error:
-                reason = error.user_message if isinstance(error, PromptStudioError) else error.strerror or error
-                progress.show_summary(f"Nothing was written: {reason}")
-                return None
-            lines = [f"The newest version of {prompts} written to {path} as a LangWatch CLI project "
-                     "(langwatch prompt sync pushes it as it is)."]
-            progress.show_summary("\n".join(lines + written_without(left_out)))
-            return bundle
-        await asyncio.to_thread(write_bundle, path, bundle)
-        versions = "every version of " if all_versions else "the newest version of "
-        progress.show_summary(f"{versions}{prompts} written to {path}.".capitalize())
-        return bundle
-
-    def _show_problem(self, object_name: str, title: str, text: str, detail: str) -> None:
-        """Why a file or folder cannot be used, in a box that stays on top of the window (nothing was written)."""
-        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self)
-        box.setObjectName(object_name)
-        box.setInformativeText(detail)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-
-    def _on_import_action_triggered(self) -> None:
-        if not self._wait_for_save_before_switching():
-            self.tasks.run("save-flow", "Importing", self.import_prompts())
-
-    def _on_import_folder_action_triggered(self) -> None:
-        if not self._wait_for_save_before_switching():
-            self.tasks.run("save-flow", "Importing", self.import_prompts(folder=True))
-
-    async def _chosen_source(self, folder: bool) -> Path | None:
-        chooser = QFileDialog(self, "Import a LangWatch CLI project folder" if folder else "Import prompts",
-                              str(Path.home()), "" if folder else "Prompt Studio bundles (*.json);;All files (*)")
-        chooser.setObjectName("importFolderChooser" if folder else "importFileChooser")
-        if folder:
-            chooser.setFileMode(QFileDialog.FileMode.Directory)
-            chooser.setOption(QFileDialog.Option.ShowDirsOnly)
-        else:
-            chooser.setFileMode(QFileDialog.FileMode.ExistingFile)
-        if await wait_for_dialog(chooser) != QDialog.DialogCode.Accepted or not chooser.selectedFiles():
-            return None
-        return Path(chooser.selectedFiles()[0])
-
-    async def import_prompts(self, path: Path | None = None, *, folder: bool = False) -> ImportSummary | None:
-        """A bundle file, or the local prompts of a LangWatch CLI project folder, into this connection: created,
-        brought up to date or left unchanged, never overwritten; each conflict goes to the merge dialog in turn.
-        Nothing is lost on a stop: the file is still there, and importing it again writes nothing twice."""
-        path = path or await self._chosen_source(folder)
-        if path is None:
-            return None
-        remote: list[str] = []
-        try:
-            if await asyncio.to_thread(path.is_dir):
-                bundle, remote = await asyncio.to_thread(load_folder, path)
-            else:
-                bundle = await asyncio.to_thread(load_bundle, path)
-        except BundleProblem as problem:
-            self._show_problem("importProblemDialog", "Import", "This file cannot be imported. Nothing was written.",
-                               str(problem))
-            return None
-        except FolderFormatError as problem:
-            self._show_problem("importProblemDialog", "Import", "This folder cannot be imported. Nothing was "
-                               "written.", problem.message)
-            return None
-        session = self.session
-        progress, summary = await self._with_progress(len(bundle.prompts), IMPORT, lambda progress: (
-            session.import_bundle(bundle, f"Imported from {path.name}", self._ask_to_merge,
-                                  on_answered=progress.on_answered, on_merging=progress.show_merging)))
-        if summary is not None:
-            summary.left_remote = remote
-        progress.show_summary(self._import_summary_text(summary) if summary is not None else
-                              "Stopped. What was sent is in; import the same file again to go on.")
-        self._after_bulk_save()
-        return summary
-
-    @staticmethod
-    def _import_summary_text(summary: ImportSummary) -> str:
-        return "\n".join(summary.lines(KEPT_CONFLICTS)) or "The file holds no prompts."
-
-    def _on_copy_to_action_triggered(self) -> None:
-        if self.draft is not None and not self.tasks.is_running("copy-flow"):
-            self.tasks.run("copy-flow", "Copying", self.copy_to())
-
-    async def copy_to(self, connection: Connection | None = None) -> ImportSummary | None:
-        """The open prompt's newest version into another connection, created there or saved through sync;
-        a conflict there goes to the merge dialog."""
-        handle = self.session.handle
-        if connection is None:
-            others = [known for known in self.connector.connections() if known.id != self.workspace.connection.id]
-            if not others:
-                self.statusBar().showMessage("There is no other connection to copy to yet: add one first "
-                                             f"(File > {self.ADD_SERVER}).", 10000)
-                return None
-            dialog = CopyToDialog(self, handle, others)
-            if await wait_for_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.connection is None:
-                return None
-            connection = dialog.connection
-        target = await self.connector.open(connection)
-        try:
-            summary = await self.session.copy_to(handle, target, self._merge_in_dialog)
-        finally:
-            await self.connector.close(target)
-        lines = summary.lines(KEPT_CONFLICTS)
-        self.statusBar().showMessage(f"Copy to {connection.name}: {lines[0] if lines else 'nothing to copy'}",
-                                     15000)
-        return summary
 
     def _show_saved(self, handle: str, outcome: SaveOutcome | None) -> None:
         """Show what a save (and any merge after it) did."""

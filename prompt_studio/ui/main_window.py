@@ -2,6 +2,8 @@
 
 It shows the state of an `EditingSession` and forwards what the user asks: every rule about the draft (when it is
 kept on disk, what a save or a conflict does to it) lives in the session, which tests drive without a display.
+The longer flows live in objects of their own, given what they use and connected to the window's actions:
+`TransferFlows` (export, import, copy to another connection) and `HistoryFlows` (compare, restore, tags).
 """
 
 from __future__ import annotations
@@ -57,24 +59,23 @@ from prompt_studio.models.errors import AuthenticationError, PromptStudioError
 from prompt_studio.models.labels import location_label
 from prompt_studio.models.variables import variables_read
 from prompt_studio.services.backends import Capabilities
-from prompt_studio.services.compare import compare_contents, unchanged_fields
 from prompt_studio.services.connections import LOCAL_LIBRARY, Connection, Connector, Workspace, folder_connection
 from prompt_studio.services.drafts import DraftStore
 from prompt_studio.services.editing import EditingSession, MergeDecision, SaveAllSummary, draft_status
-from prompt_studio.services.finding import Reference, find_version, missing_version_message
+from prompt_studio.services.finding import Reference
 from prompt_studio.services.merging import MergeSession
 from prompt_studio.services.offline import OfflineList
 from prompt_studio.services.preferences import Preferences
-from prompt_studio.services.prompts import OpenedPrompt, PromptService, SaveOutcome
+from prompt_studio.services.prompts import PromptService, SaveOutcome
 from prompt_studio.services.reachability import Reachability, clock
 from prompt_studio.services.trying import Trials
 from prompt_studio.ui.about_dialog import AboutDialog, bundled_licences
 from prompt_studio.ui.appearance import Appearance, keep_preferences, read_preferences
-from prompt_studio.ui.compare import CompareDialog
 from prompt_studio.ui.connection_dialog import ConnectionDialog
-from prompt_studio.ui.dialogs import ChangeKeyDialog, CommitMessageDialog, new_prompt_dialog, new_tag_dialog
+from prompt_studio.ui.dialogs import ChangeKeyDialog, CommitMessageDialog, new_prompt_dialog
 from prompt_studio.ui.editor import PromptEditor, editor_for, editor_kind
 from prompt_studio.ui.history import VersionHistoryModel
+from prompt_studio.ui.history_flows import HistoryFlows
 from prompt_studio.ui.key_value_tags import KeyValueTagsDialog
 from prompt_studio.ui.menus import add_actions, menu, replace_action
 from prompt_studio.ui.merge_dialog import MergeDialog
@@ -403,6 +404,11 @@ class MainWindow(QMainWindow):
             wait_for_save=self._wait_for_save_before_switching, with_progress=self._with_progress,
             ask_to_merge=self._ask_to_merge, merge_in_dialog=self._merge_in_dialog,
             after_bulk_save=self._after_bulk_save, add_server_entry=self.ADD_SERVER)
+        self.history_flows = HistoryFlows(
+            self, self.tasks, lambda: self.session, self.history_view, self.history_model, self.tag_menu,
+            say=lambda words, ms: self.statusBar().showMessage(words, ms), show_opened=self._show_opened,
+            show_drafts_kept=self._show_drafts_kept, refresh=self.refresh, load_history=self.load_history,
+            open_prompt=self.open_prompt)
 
     @staticmethod
     def _setup_table(view: QTableView, model, stretch_column: int) -> None:
@@ -563,8 +569,8 @@ class MainWindow(QMainWindow):
         self.copy_to_action.triggered.connect(self.transfers.start_copy_to)
         self.refresh_action.triggered.connect(self.refresh)
         self.delete_action.triggered.connect(self._on_delete_action_triggered)
-        self.compare_action.triggered.connect(self._on_compare_action_triggered)
-        self.restore_action.triggered.connect(self._on_restore_action_triggered)
+        self.compare_action.triggered.connect(self.history_flows.compare_selected)
+        self.restore_action.triggered.connect(self.history_flows.start_restore)
         self.test_prompt_action.triggered.connect(self._on_test_prompt_action_triggered)
         self.prompt_tags_action.triggered.connect(self._on_prompt_tags_action_triggered)
         self.find_action.triggered.connect(self.prompt_filter.setFocus)
@@ -592,7 +598,7 @@ class MainWindow(QMainWindow):
             lambda: self.tasks.run("preferences", "Opening Preferences", self.show_preferences()))
         self.move_tag_action.triggered.connect(self.tag_button.showMenu)
         self.explain_save_shortcut.activated.connect(self._on_explain_save_shortcut_activated)
-        self.tag_menu.aboutToShow.connect(self._on_tag_menu_about_to_show)
+        self.tag_menu.aboutToShow.connect(self.history_flows.fill_tag_menu)
         self.prompt_filter.textChanged.connect(self.prompt_model.set_filter)
         self.prompt_filter.textChanged.connect(self._update_count)
         self.search_in_text.toggled.connect(self.prompt_model.set_search_in_text)
@@ -602,8 +608,8 @@ class MainWindow(QMainWindow):
         self.prompt_list.selectionModel().currentRowChanged.connect(self._on_prompt_list_current_changed)
         self.history_view.selectionModel().selectionChanged.connect(self._on_history_selection_changed)
         self._connect_editor()
-        self.banner.restore_button.clicked.connect(self._on_restore_action_triggered)
-        self.banner.compare_button.clicked.connect(self._on_banner_compare_clicked)
+        self.banner.restore_button.clicked.connect(self.history_flows.start_restore)
+        self.banner.compare_button.clicked.connect(self.history_flows.compare_with_newest)
         self.banner.back_button.clicked.connect(self._on_banner_back_clicked)
         self.connection_selector.activated.connect(self._on_connection_selector_activated)
         self.tasks.sig_busy_changed.connect(self._on_tasks_busy_changed)
@@ -1224,14 +1230,10 @@ class MainWindow(QMainWindow):
         if self.session.handle == handle:
             self.load_history(handle)
 
-    # -- history: view, compare, restore, tags ------------------------------------------------------------------
-
-    def _selected_versions(self) -> list[Prompt]:
-        rows = sorted({index.row() for index in self.history_view.selectionModel().selectedRows()})
-        return [self.history_model.version_at(row) for row in rows]
+    # -- history: a version on view -----------------------------------------------------------------------------
 
     def _on_history_selection_changed(self, *_args) -> None:
-        selected = self._selected_versions()
+        selected = self.history_flows.selected_versions()
         self._update_actions()
         if len(selected) != 1 or self.draft is None:
             return
@@ -1259,124 +1261,6 @@ class MainWindow(QMainWindow):
         if self.draft is not None:
             self._edit(self.draft)
         self._update_actions()
-
-    def _on_banner_compare_clicked(self) -> None:
-        """The version on view with the newest one, whatever else is selected in the history."""
-        viewing, versions = self.session.viewing, self.history_model.versions
-        if viewing is not None and versions and viewing.version != versions[0].version:
-            self.show_comparison(viewing, versions[0])
-
-    def _on_compare_action_triggered(self) -> None:
-        selected = self._selected_versions()
-        versions = self.history_model.versions
-        if len(selected) == 1 and versions:
-            selected = [selected[0], versions[0]] if selected[0].version != versions[0].version else []
-        if len(selected) != 2:
-            return
-        older, newer = sorted(selected, key=lambda prompt: prompt.version)
-        self.show_comparison(older, newer)
-
-    def show_comparison(self, older: Prompt, newer: Prompt) -> CompareDialog:
-        def content(prompt: Prompt) -> dict:
-            return {**config_from_prompt(prompt).to_wire(), "parameters": prompt.parameters}
-
-        old, new = content(older), content(newer)
-        dialog = CompareDialog(self, compare_contents(old, new), f"v{older.version}", f"v{newer.version}",
-                               unchanged_fields(old, new))
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        return dialog
-
-    def _on_restore_action_triggered(self) -> None:
-        selected = self._selected_versions()
-        if len(selected) == 1 and self.draft is not None:
-            self.tasks.run("restore-flow", "Restoring", self.restore_version(selected[0]))
-
-    async def restore_version(self, version: Prompt, *, confirm: bool = True) -> OpenedPrompt | None:
-        session = self.session
-        handle = version.handle or version.id
-        if confirm:
-            box = QMessageBox(QMessageBox.Icon.Question, "Restore version",
-                              f"Save v{version.version} of {handle} again as the newest version?\n"
-                              "Nothing is deleted: the versions in between stay in the history.",
-                              QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
-            box.setObjectName("restoreConfirmDialog")
-            if await wait_for_dialog(box) != QMessageBox.StandardButton.Yes:
-                return None
-        opened = await session.restore(version)
-        if session.handle == handle:
-            self._show_opened(session.draft)
-        self._show_drafts_kept()
-        self.statusBar().showMessage(f"Restored v{version.version} as v{opened.prompt.version}.", 5000)
-        self.refresh()
-        self.load_history(handle)
-        return opened
-
-    def _on_tag_menu_about_to_show(self) -> None:
-        self.tag_menu.clear()
-        selected = self._selected_versions()
-        if len(selected) != 1:
-            self.tag_menu.addAction("Select one version in the history first").setEnabled(False)
-            return
-        target = selected[0]
-        for name in self.session.tag_names:
-            where = self._version_tagged(name)
-            if where is not None and where.version == target.version:
-                action = self.tag_menu.addAction(f"'{name}' is on v{target.version}")
-                action.setEnabled(False)
-            else:
-                now = f"now on v{where.version}" if where is not None else "on no version yet"
-                action = self.tag_menu.addAction(f"Move '{name}' to v{target.version} ({now})")
-                action.triggered.connect(lambda _checked=False, tag=name: self.tasks.run(
-                    "tag-flow", f"Moving '{tag}'", self.move_tag_asking(target, tag)))
-            action.setObjectName(f"tag-{name}")
-        self.tag_menu.addSeparator()
-        new_tag = self.tag_menu.addAction("New tag...")
-        new_tag.setObjectName("newTagAction")
-        new_tag.triggered.connect(lambda: self.tasks.run("tag-flow", "Creating the tag", self.new_tag(selected[0])))
-
-    def _version_tagged(self, tag: str) -> Prompt | None:
-        return next((version for version in self.history_model.versions if tag in version.tag_names), None)
-
-    async def move_tag_asking(self, version: Prompt, tag: str) -> bool:
-        """Move a tag; moving `production` (what apps use) asks first and says where it was."""
-        if tag == "production":
-            where = self._version_tagged(tag)
-            was = f" from v{where.version}" if where is not None else ""
-            box = QMessageBox(QMessageBox.Icon.Question, "Move production",
-                              f"Move 'production'{was} to v{version.version}?",
-                              QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
-            box.setObjectName("moveProductionDialog")
-            box.setInformativeText(f"Everything that uses the production version of {version.handle or version.id} "
-                                   f"gets v{version.version} from now on.")
-            box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-            if await wait_for_dialog(box) != QMessageBox.StandardButton.Yes:
-                return False
-        await self.move_tag(version, tag)
-        return True
-
-    async def new_tag(self, version: Prompt, name: str | None = None) -> str | None:
-        """Create a custom tag (after checking its name) and put it on this version."""
-        if name is None:
-            dialog = new_tag_dialog(self, self.session.tag_names)
-            if await wait_for_dialog(dialog) != QDialog.DialogCode.Accepted:
-                return None
-            name = dialog.name
-        await self.session.create_tag(name)
-        await self.move_tag(version, name)
-        return name
-
-    def move_tag(self, version: Prompt, tag: str) -> asyncio.Task:
-        session = self.session
-        handle = version.handle or version.id
-
-        async def move():
-            await session.move_tag(version, tag)
-            self.statusBar().showMessage(f"'{tag}' now points at v{version.version}.", 5000)
-            self.refresh()
-            await self.load_history(handle)
-
-        return self.tasks.run("tag", f"Moving '{tag}'", move())
 
     # -- trying a prompt, and the tags of its name ---------------------------------------------------------------
 
@@ -1487,30 +1371,8 @@ class MainWindow(QMainWindow):
         if not reference.wants_version:
             self.open_prompt(handle)
             return
-        self.tasks.run("quick-open", f"Opening {handle}", self.go_to_version(handle, reference, self.quick_open_dialog))
-
-    async def go_to_version(self, handle: str, reference: Reference, dialog: QuickOpenDialog | None = None) -> bool:
-        """Open `handle` and show the version `reference` names read-only, as selecting it in the history does;
-        a version or tag it does not have is said in the dialog, and nothing opens."""
-        opened = self.session.handle == handle and not self.tasks.is_running("open")
-        versions = self.session.versions if opened else await self.service.history(handle)
-        version = find_version(versions, reference)
-        if version is None:
-            if dialog is not None:
-                dialog.show_problem(missing_version_message(handle, reference))
-            return False
-        if dialog is not None:
-            dialog.accept()
-        if not opened:
-            await self.open_prompt(handle)
-            if self.session.handle != handle:  # another prompt was chosen meanwhile: it wins
-                return False
-        row = self.history_model.row_of_version(version.version)
-        if row is None:
-            return False
-        self.history_view.clearSelection()
-        self.history_view.selectRow(row)
-        return True
+        self.tasks.run("quick-open", f"Opening {handle}",
+                       self.history_flows.go_to_version(handle, reference, self.quick_open_dialog))
 
     async def show_preferences(self) -> PreferencesDialog:
         """Preferences, each change applied to the whole app at once and kept for the next start (one dialog)."""
@@ -1591,7 +1453,7 @@ class MainWindow(QMainWindow):
         self.resume_merge_action.setVisible(pending)
         self.resume_merge_action.setEnabled(pending and editing)
         self.delete_action.setEnabled(has_prompt)
-        selected = len(self._selected_versions())
+        selected = len(self.history_flows.selected_versions())
         self.compare_action.setEnabled(selected == 2 or (selected == 1 and self.session.viewing is not None))
         self.restore_action.setEnabled(selected == 1 and has_prompt)
         self.tag_button.setEnabled(selected == 1)

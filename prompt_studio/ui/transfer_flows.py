@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
 from prompt_studio.models.bundle import Bundle, BundleProblem
@@ -31,7 +31,7 @@ from prompt_studio.services.transfer import (
 )
 from prompt_studio.ui.progress_dialog import EXPORT, IMPORT, ProgressDialog, ProgressWords
 from prompt_studio.ui.prompt_list import PromptListModel
-from prompt_studio.ui.tasks import TaskRunner, wait_for_dialog
+from prompt_studio.ui.tasks import TaskRunner, WindowFlows, wait_for_dialog
 from prompt_studio.ui.transfer_dialogs import CopyToDialog, ExportDialog
 
 KEPT_CONFLICTS = "already there with other content, kept as drafts: open each and choose Resolve conflict"
@@ -41,7 +41,7 @@ WithProgress = Callable[[int, ProgressWords, Callable[[ProgressDialog], Awaitabl
 """Runs work under a progress dialog whose Cancel stops it: (the dialog, the result or None if stopped)."""
 
 
-class TransferFlows(QObject):
+class TransferFlows(WindowFlows):
     """Export, import and copy to another connection, for the connection the window has open at the time."""
 
     def __init__(self, window: QWidget, tasks: TaskRunner, connector: Connector,
@@ -49,11 +49,8 @@ class TransferFlows(QObject):
                  say: Callable[[str, int], Any], wait_for_save: Callable[[], bool], with_progress: WithProgress,
                  ask_to_merge: MergeResolver, merge_in_dialog: MergeResolver, after_bulk_save: Callable[[], Any],
                  add_server_entry: str):
-        super().__init__(window)
-        self.window, self.tasks, self.connector, self.prompt_model = window, tasks, connector, prompt_model
-        self._session = session
-        """The window's session now: a switch of connection replaces it."""
-        self.say = say
+        super().__init__(window, tasks, session, say)
+        self.connector, self.prompt_model = connector, prompt_model
         self.wait_for_save = wait_for_save
         """True, having said so, while a save of this connection is in flight (an import is a save)."""
         self.with_progress = with_progress
@@ -64,10 +61,6 @@ class TransferFlows(QObject):
         self.after_bulk_save = after_bulk_save
         self.add_server_entry = add_server_entry
         """The menu entry that adds a connection, named when there is none to copy to."""
-
-    @property
-    def session(self) -> EditingSession:
-        return self._session()
 
     # -- export -------------------------------------------------------------------------------------------------
 

@@ -2,6 +2,8 @@
 
 It shows the state of an `EditingSession` and forwards what the user asks: every rule about the draft (when it is
 kept on disk, what a save or a conflict does to it) lives in the session, which tests drive without a display.
+The longer flows live in objects of their own, given what they use and connected to the window's actions:
+`TransferFlows` (export, import, copy to another connection) and `HistoryFlows` (compare, restore, tags).
 """
 
 from __future__ import annotations
@@ -33,7 +35,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDockWidget,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -53,53 +54,41 @@ from PySide6.QtWidgets import (
 )
 
 from prompt_studio.models import Prompt, config_from_prompt
-from prompt_studio.models.bundle import Bundle, BundleProblem
 from prompt_studio.models.draft import Draft
-from prompt_studio.models.errors import AuthenticationError, FolderFormatError, PromptStudioError
+from prompt_studio.models.errors import AuthenticationError, PromptStudioError
 from prompt_studio.models.labels import location_label
 from prompt_studio.models.variables import variables_read
 from prompt_studio.services.backends import Capabilities
-from prompt_studio.services.compare import compare_contents, unchanged_fields
 from prompt_studio.services.connections import LOCAL_LIBRARY, Connection, Connector, Workspace, folder_connection
 from prompt_studio.services.drafts import DraftStore
 from prompt_studio.services.editing import EditingSession, MergeDecision, SaveAllSummary, draft_status
-from prompt_studio.services.finding import Reference, find_version, missing_version_message
+from prompt_studio.services.finding import Reference
 from prompt_studio.services.merging import MergeSession
 from prompt_studio.services.offline import OfflineList
 from prompt_studio.services.preferences import Preferences
-from prompt_studio.services.prompts import OpenedPrompt, PromptService, SaveOutcome
+from prompt_studio.services.prompts import PromptService, SaveOutcome
 from prompt_studio.services.reachability import Reachability, clock
-from prompt_studio.services.transfer import (
-    ImportSummary,
-    export_bundle,
-    folder_destination_problem,
-    load_bundle,
-    load_folder,
-    write_bundle,
-    write_folder,
-    written_without,
-)
 from prompt_studio.services.trying import Trials
 from prompt_studio.ui.about_dialog import AboutDialog, bundled_licences
 from prompt_studio.ui.appearance import Appearance, keep_preferences, read_preferences
-from prompt_studio.ui.compare import CompareDialog
 from prompt_studio.ui.connection_dialog import ConnectionDialog
-from prompt_studio.ui.dialogs import ChangeKeyDialog, CommitMessageDialog, new_prompt_dialog, new_tag_dialog
+from prompt_studio.ui.dialogs import ChangeKeyDialog, CommitMessageDialog, new_prompt_dialog
 from prompt_studio.ui.editor import PromptEditor, editor_for, editor_kind
 from prompt_studio.ui.history import VersionHistoryModel
+from prompt_studio.ui.history_flows import HistoryFlows
 from prompt_studio.ui.key_value_tags import KeyValueTagsDialog
 from prompt_studio.ui.menus import add_actions, menu, replace_action
 from prompt_studio.ui.merge_dialog import MergeDialog
 from prompt_studio.ui.model_providers_dialog import ModelProvidersDialog
 from prompt_studio.ui.open_folder_dialog import OpenFolderDialog
 from prompt_studio.ui.preferences_dialog import PreferencesDialog
-from prompt_studio.ui.progress_dialog import EXPORT, IMPORT, SAVE_ALL, ProgressDialog, ProgressWords
+from prompt_studio.ui.progress_dialog import SAVE_ALL, ProgressDialog, ProgressWords
 from prompt_studio.ui.prompt_list import FoldedFolders, PromptListModel, PromptListView
 from prompt_studio.ui.quick_open import QuickOpenDialog
 from prompt_studio.ui.server_notice import ServerNotice
 from prompt_studio.ui.shortcuts_dialog import ShortcutsDialog, shortcuts_of
 from prompt_studio.ui.tasks import ErrorBox, TaskRunner, wait_for_dialog
-from prompt_studio.ui.transfer_dialogs import CopyToDialog, ExportDialog
+from prompt_studio.ui.transfer_flows import TransferFlows
 from prompt_studio.ui.trial_run_dialog import TrialRunDialog
 from prompt_studio.ui.try_it_companion import TryItCompanion
 from prompt_studio.ui.try_it_panel import DRAFT_SUBJECT, TryItPanel, version_label
@@ -109,7 +98,6 @@ from prompt_studio.version import installed_version
 log = logging.getLogger(__name__)
 
 DRAFT_WRITE_DELAY_MS = 300
-KEPT_CONFLICTS = "already there with other content, kept as drafts: open each and choose Resolve conflict"
 
 
 def _named(item, object_name: str, accessible_name: str):
@@ -410,6 +398,17 @@ class MainWindow(QMainWindow):
         self.busy_bar.setAccessibleName("Working")
         self.busy_bar.hide()
         self.draft_status = _named(QLabel(), "draftStatus", "Draft status")
+        self.transfers = TransferFlows(
+            self, self.tasks, self.connector, lambda: self.session, self.prompt_model,
+            say=lambda words, ms: self.statusBar().showMessage(words, ms),
+            wait_for_save=self._wait_for_save_before_switching, with_progress=self._with_progress,
+            ask_to_merge=self._ask_to_merge, merge_in_dialog=self._merge_in_dialog,
+            after_bulk_save=self._after_bulk_save, add_server_entry=self.ADD_SERVER)
+        self.history_flows = HistoryFlows(
+            self, self.tasks, lambda: self.session, self.history_view, self.history_model, self.tag_menu,
+            say=lambda words, ms: self.statusBar().showMessage(words, ms), show_opened=self._show_opened,
+            show_drafts_kept=self._show_drafts_kept, refresh=self.refresh, load_history=self.load_history,
+            open_prompt=self.open_prompt)
 
     @staticmethod
     def _setup_table(view: QTableView, model, stretch_column: int) -> None:
@@ -564,14 +563,14 @@ class MainWindow(QMainWindow):
         self.save_action.triggered.connect(self._on_save_action_triggered)
         self.save_all_action.triggered.connect(self._on_save_all_action_triggered)
         self.resume_merge_action.triggered.connect(self._on_resume_merge_action_triggered)
-        self.import_action.triggered.connect(self._on_import_action_triggered)
-        self.import_folder_action.triggered.connect(self._on_import_folder_action_triggered)
-        self.export_action.triggered.connect(self._on_export_action_triggered)
-        self.copy_to_action.triggered.connect(self._on_copy_to_action_triggered)
+        self.import_action.triggered.connect(self.transfers.start_import)
+        self.import_folder_action.triggered.connect(self.transfers.start_import_folder)
+        self.export_action.triggered.connect(self.transfers.start_export)
+        self.copy_to_action.triggered.connect(self.transfers.start_copy_to)
         self.refresh_action.triggered.connect(self.refresh)
         self.delete_action.triggered.connect(self._on_delete_action_triggered)
-        self.compare_action.triggered.connect(self._on_compare_action_triggered)
-        self.restore_action.triggered.connect(self._on_restore_action_triggered)
+        self.compare_action.triggered.connect(self.history_flows.compare_selected)
+        self.restore_action.triggered.connect(self.history_flows.start_restore)
         self.test_prompt_action.triggered.connect(self._on_test_prompt_action_triggered)
         self.prompt_tags_action.triggered.connect(self._on_prompt_tags_action_triggered)
         self.find_action.triggered.connect(self.prompt_filter.setFocus)
@@ -599,7 +598,7 @@ class MainWindow(QMainWindow):
             lambda: self.tasks.run("preferences", "Opening Preferences", self.show_preferences()))
         self.move_tag_action.triggered.connect(self.tag_button.showMenu)
         self.explain_save_shortcut.activated.connect(self._on_explain_save_shortcut_activated)
-        self.tag_menu.aboutToShow.connect(self._on_tag_menu_about_to_show)
+        self.tag_menu.aboutToShow.connect(self.history_flows.fill_tag_menu)
         self.prompt_filter.textChanged.connect(self.prompt_model.set_filter)
         self.prompt_filter.textChanged.connect(self._update_count)
         self.search_in_text.toggled.connect(self.prompt_model.set_search_in_text)
@@ -609,8 +608,8 @@ class MainWindow(QMainWindow):
         self.prompt_list.selectionModel().currentRowChanged.connect(self._on_prompt_list_current_changed)
         self.history_view.selectionModel().selectionChanged.connect(self._on_history_selection_changed)
         self._connect_editor()
-        self.banner.restore_button.clicked.connect(self._on_restore_action_triggered)
-        self.banner.compare_button.clicked.connect(self._on_banner_compare_clicked)
+        self.banner.restore_button.clicked.connect(self.history_flows.start_restore)
+        self.banner.compare_button.clicked.connect(self.history_flows.compare_with_newest)
         self.banner.back_button.clicked.connect(self._on_banner_back_clicked)
         self.connection_selector.activated.connect(self._on_connection_selector_activated)
         self.tasks.sig_busy_changed.connect(self._on_tasks_busy_changed)
@@ -1205,145 +1204,6 @@ class MainWindow(QMainWindow):
         dialog.deleteLater()
         return decision
 
-    # -- export, import, copy to another connection -------------------------------------------------------------
-
-    def _on_export_action_triggered(self) -> None:
-        if not self.tasks.is_running("export-flow"):
-            self.tasks.run("export-flow", "Exporting", self.export_prompts())
-
-    async def export_prompts(self, path: Path | None = None, handles: list[str] | None = None, *,
-                             all_versions: bool = False, to_folder: bool = False) -> Bundle | None:
-        """Write prompts (all, unless `handles`) to one bundle file, or `to_folder` as a LangWatch CLI project
-        folder (newest versions, into a new or empty folder); without `path`, ask which, how and where."""
-        if path is None:
-            current = self.session.handle if self.draft is not None and not self.draft.is_new else None
-            dialog = ExportDialog(self, self.prompt_model.total, current, Path.home())
-            if await wait_for_dialog(dialog) != QDialog.DialogCode.Accepted:
-                return None
-            path, handles = dialog.path, dialog.handles
-            all_versions, to_folder = dialog.every_version, dialog.to_folder
-        if to_folder and (problem := await asyncio.to_thread(folder_destination_problem, path)):
-            self._show_problem("exportProblemDialog", "Export", "This folder cannot take the export.", problem)
-            return None
-        service, source = self.service, self.connection_name
-        if handles is None:
-            handles = [prompt.handle or prompt.id for prompt in await service.list_prompts()]
-        progress, bundle = await self._with_progress(len(handles), EXPORT, lambda progress: export_bundle(
-            service, source, handles, all_versions=all_versions, on_read=progress.on_answered))
-        if bundle is None:
-            progress.show_summary("Stopped. Nothing was written.")
-            return None
-        count = len(bundle.prompts)
-        prompts = f"{count} prompt{'s' if count != 1 else ''}"
-        if to_folder:
-            try:
-                left_out = await asyncio.to_thread(write_folder, path, bundle)
-            except (OSError, PromptStudioError) as error:
-                reason = error.user_message if isinstance(error, PromptStudioError) else error.strerror or error
-                progress.show_summary(f"Nothing was written: {reason}")
-                return None
-            lines = [f"The newest version of {prompts} written to {path} as a LangWatch CLI project "
-                     "(langwatch prompt sync pushes it as it is)."]
-            progress.show_summary("\n".join(lines + written_without(left_out)))
-            return bundle
-        await asyncio.to_thread(write_bundle, path, bundle)
-        versions = "every version of " if all_versions else "the newest version of "
-        progress.show_summary(f"{versions}{prompts} written to {path}.".capitalize())
-        return bundle
-
-    def _show_problem(self, object_name: str, title: str, text: str, detail: str) -> None:
-        """Why a file or folder cannot be used, in a box that stays on top of the window (nothing was written)."""
-        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self)
-        box.setObjectName(object_name)
-        box.setInformativeText(detail)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-
-    def _on_import_action_triggered(self) -> None:
-        if not self._wait_for_save_before_switching():
-            self.tasks.run("save-flow", "Importing", self.import_prompts())
-
-    def _on_import_folder_action_triggered(self) -> None:
-        if not self._wait_for_save_before_switching():
-            self.tasks.run("save-flow", "Importing", self.import_prompts(folder=True))
-
-    async def _chosen_source(self, folder: bool) -> Path | None:
-        chooser = QFileDialog(self, "Import a LangWatch CLI project folder" if folder else "Import prompts",
-                              str(Path.home()), "" if folder else "Prompt Studio bundles (*.json);;All files (*)")
-        chooser.setObjectName("importFolderChooser" if folder else "importFileChooser")
-        if folder:
-            chooser.setFileMode(QFileDialog.FileMode.Directory)
-            chooser.setOption(QFileDialog.Option.ShowDirsOnly)
-        else:
-            chooser.setFileMode(QFileDialog.FileMode.ExistingFile)
-        if await wait_for_dialog(chooser) != QDialog.DialogCode.Accepted or not chooser.selectedFiles():
-            return None
-        return Path(chooser.selectedFiles()[0])
-
-    async def import_prompts(self, path: Path | None = None, *, folder: bool = False) -> ImportSummary | None:
-        """A bundle file, or the local prompts of a LangWatch CLI project folder, into this connection: created,
-        brought up to date or left unchanged, never overwritten; each conflict goes to the merge dialog in turn.
-        Nothing is lost on a stop: the file is still there, and importing it again writes nothing twice."""
-        path = path or await self._chosen_source(folder)
-        if path is None:
-            return None
-        remote: list[str] = []
-        try:
-            if await asyncio.to_thread(path.is_dir):
-                bundle, remote = await asyncio.to_thread(load_folder, path)
-            else:
-                bundle = await asyncio.to_thread(load_bundle, path)
-        except BundleProblem as problem:
-            self._show_problem("importProblemDialog", "Import", "This file cannot be imported. Nothing was written.",
-                               str(problem))
-            return None
-        except FolderFormatError as problem:
-            self._show_problem("importProblemDialog", "Import", "This folder cannot be imported. Nothing was "
-                               "written.", problem.message)
-            return None
-        session = self.session
-        progress, summary = await self._with_progress(len(bundle.prompts), IMPORT, lambda progress: (
-            session.import_bundle(bundle, f"Imported from {path.name}", self._ask_to_merge,
-                                  on_answered=progress.on_answered, on_merging=progress.show_merging)))
-        if summary is not None:
-            summary.left_remote = remote
-        progress.show_summary(self._import_summary_text(summary) if summary is not None else
-                              "Stopped. What was sent is in; import the same file again to go on.")
-        self._after_bulk_save()
-        return summary
-
-    @staticmethod
-    def _import_summary_text(summary: ImportSummary) -> str:
-        return "\n".join(summary.lines(KEPT_CONFLICTS)) or "The file holds no prompts."
-
-    def _on_copy_to_action_triggered(self) -> None:
-        if self.draft is not None and not self.tasks.is_running("copy-flow"):
-            self.tasks.run("copy-flow", "Copying", self.copy_to())
-
-    async def copy_to(self, connection: Connection | None = None) -> ImportSummary | None:
-        """The open prompt's newest version into another connection, created there or saved through sync;
-        a conflict there goes to the merge dialog."""
-        handle = self.session.handle
-        if connection is None:
-            others = [known for known in self.connector.connections() if known.id != self.workspace.connection.id]
-            if not others:
-                self.statusBar().showMessage("There is no other connection to copy to yet: add one first "
-                                             f"(File > {self.ADD_SERVER}).", 10000)
-                return None
-            dialog = CopyToDialog(self, handle, others)
-            if await wait_for_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.connection is None:
-                return None
-            connection = dialog.connection
-        target = await self.connector.open(connection)
-        try:
-            summary = await self.session.copy_to(handle, target, self._merge_in_dialog)
-        finally:
-            await self.connector.close(target)
-        lines = summary.lines(KEPT_CONFLICTS)
-        self.statusBar().showMessage(f"Copy to {connection.name}: {lines[0] if lines else 'nothing to copy'}",
-                                     15000)
-        return summary
-
     def _show_saved(self, handle: str, outcome: SaveOutcome | None) -> None:
         """Show what a save (and any merge after it) did."""
         self._show_drafts_kept()
@@ -1370,14 +1230,10 @@ class MainWindow(QMainWindow):
         if self.session.handle == handle:
             self.load_history(handle)
 
-    # -- history: view, compare, restore, tags ------------------------------------------------------------------
-
-    def _selected_versions(self) -> list[Prompt]:
-        rows = sorted({index.row() for index in self.history_view.selectionModel().selectedRows()})
-        return [self.history_model.version_at(row) for row in rows]
+    # -- history: a version on view -----------------------------------------------------------------------------
 
     def _on_history_selection_changed(self, *_args) -> None:
-        selected = self._selected_versions()
+        selected = self.history_flows.selected_versions()
         self._update_actions()
         if len(selected) != 1 or self.draft is None:
             return
@@ -1405,124 +1261,6 @@ class MainWindow(QMainWindow):
         if self.draft is not None:
             self._edit(self.draft)
         self._update_actions()
-
-    def _on_banner_compare_clicked(self) -> None:
-        """The version on view with the newest one, whatever else is selected in the history."""
-        viewing, versions = self.session.viewing, self.history_model.versions
-        if viewing is not None and versions and viewing.version != versions[0].version:
-            self.show_comparison(viewing, versions[0])
-
-    def _on_compare_action_triggered(self) -> None:
-        selected = self._selected_versions()
-        versions = self.history_model.versions
-        if len(selected) == 1 and versions:
-            selected = [selected[0], versions[0]] if selected[0].version != versions[0].version else []
-        if len(selected) != 2:
-            return
-        older, newer = sorted(selected, key=lambda prompt: prompt.version)
-        self.show_comparison(older, newer)
-
-    def show_comparison(self, older: Prompt, newer: Prompt) -> CompareDialog:
-        def content(prompt: Prompt) -> dict:
-            return {**config_from_prompt(prompt).to_wire(), "parameters": prompt.parameters}
-
-        old, new = content(older), content(newer)
-        dialog = CompareDialog(self, compare_contents(old, new), f"v{older.version}", f"v{newer.version}",
-                               unchanged_fields(old, new))
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        return dialog
-
-    def _on_restore_action_triggered(self) -> None:
-        selected = self._selected_versions()
-        if len(selected) == 1 and self.draft is not None:
-            self.tasks.run("restore-flow", "Restoring", self.restore_version(selected[0]))
-
-    async def restore_version(self, version: Prompt, *, confirm: bool = True) -> OpenedPrompt | None:
-        session = self.session
-        handle = version.handle or version.id
-        if confirm:
-            box = QMessageBox(QMessageBox.Icon.Question, "Restore version",
-                              f"Save v{version.version} of {handle} again as the newest version?\n"
-                              "Nothing is deleted: the versions in between stay in the history.",
-                              QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
-            box.setObjectName("restoreConfirmDialog")
-            if await wait_for_dialog(box) != QMessageBox.StandardButton.Yes:
-                return None
-        opened = await session.restore(version)
-        if session.handle == handle:
-            self._show_opened(session.draft)
-        self._show_drafts_kept()
-        self.statusBar().showMessage(f"Restored v{version.version} as v{opened.prompt.version}.", 5000)
-        self.refresh()
-        self.load_history(handle)
-        return opened
-
-    def _on_tag_menu_about_to_show(self) -> None:
-        self.tag_menu.clear()
-        selected = self._selected_versions()
-        if len(selected) != 1:
-            self.tag_menu.addAction("Select one version in the history first").setEnabled(False)
-            return
-        target = selected[0]
-        for name in self.session.tag_names:
-            where = self._version_tagged(name)
-            if where is not None and where.version == target.version:
-                action = self.tag_menu.addAction(f"'{name}' is on v{target.version}")
-                action.setEnabled(False)
-            else:
-                now = f"now on v{where.version}" if where is not None else "on no version yet"
-                action = self.tag_menu.addAction(f"Move '{name}' to v{target.version} ({now})")
-                action.triggered.connect(lambda _checked=False, tag=name: self.tasks.run(
-                    "tag-flow", f"Moving '{tag}'", self.move_tag_asking(target, tag)))
-            action.setObjectName(f"tag-{name}")
-        self.tag_menu.addSeparator()
-        new_tag = self.tag_menu.addAction("New tag...")
-        new_tag.setObjectName("newTagAction")
-        new_tag.triggered.connect(lambda: self.tasks.run("tag-flow", "Creating the tag", self.new_tag(selected[0])))
-
-    def _version_tagged(self, tag: str) -> Prompt | None:
-        return next((version for version in self.history_model.versions if tag in version.tag_names), None)
-
-    async def move_tag_asking(self, version: Prompt, tag: str) -> bool:
-        """Move a tag; moving `production` (what apps use) asks first and says where it was."""
-        if tag == "production":
-            where = self._version_tagged(tag)
-            was = f" from v{where.version}" if where is not None else ""
-            box = QMessageBox(QMessageBox.Icon.Question, "Move production",
-                              f"Move 'production'{was} to v{version.version}?",
-                              QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
-            box.setObjectName("moveProductionDialog")
-            box.setInformativeText(f"Everything that uses the production version of {version.handle or version.id} "
-                                   f"gets v{version.version} from now on.")
-            box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-            if await wait_for_dialog(box) != QMessageBox.StandardButton.Yes:
-                return False
-        await self.move_tag(version, tag)
-        return True
-
-    async def new_tag(self, version: Prompt, name: str | None = None) -> str | None:
-        """Create a custom tag (after checking its name) and put it on this version."""
-        if name is None:
-            dialog = new_tag_dialog(self, self.session.tag_names)
-            if await wait_for_dialog(dialog) != QDialog.DialogCode.Accepted:
-                return None
-            name = dialog.name
-        await self.session.create_tag(name)
-        await self.move_tag(version, name)
-        return name
-
-    def move_tag(self, version: Prompt, tag: str) -> asyncio.Task:
-        session = self.session
-        handle = version.handle or version.id
-
-        async def move():
-            await session.move_tag(version, tag)
-            self.statusBar().showMessage(f"'{tag}' now points at v{version.version}.", 5000)
-            self.refresh()
-            await self.load_history(handle)
-
-        return self.tasks.run("tag", f"Moving '{tag}'", move())
 
     # -- trying a prompt, and the tags of its name ---------------------------------------------------------------
 
@@ -1633,30 +1371,8 @@ class MainWindow(QMainWindow):
         if not reference.wants_version:
             self.open_prompt(handle)
             return
-        self.tasks.run("quick-open", f"Opening {handle}", self.go_to_version(handle, reference, self.quick_open_dialog))
-
-    async def go_to_version(self, handle: str, reference: Reference, dialog: QuickOpenDialog | None = None) -> bool:
-        """Open `handle` and show the version `reference` names read-only, as selecting it in the history does;
-        a version or tag it does not have is said in the dialog, and nothing opens."""
-        opened = self.session.handle == handle and not self.tasks.is_running("open")
-        versions = self.session.versions if opened else await self.service.history(handle)
-        version = find_version(versions, reference)
-        if version is None:
-            if dialog is not None:
-                dialog.show_problem(missing_version_message(handle, reference))
-            return False
-        if dialog is not None:
-            dialog.accept()
-        if not opened:
-            await self.open_prompt(handle)
-            if self.session.handle != handle:  # another prompt was chosen meanwhile: it wins
-                return False
-        row = self.history_model.row_of_version(version.version)
-        if row is None:
-            return False
-        self.history_view.clearSelection()
-        self.history_view.selectRow(row)
-        return True
+        self.tasks.run("quick-open", f"Opening {handle}",
+                       self.history_flows.go_to_version(handle, reference, self.quick_open_dialog))
 
     async def show_preferences(self) -> PreferencesDialog:
         """Preferences, each change applied to the whole app at once and kept for the next start (one dialog)."""
@@ -1737,7 +1453,7 @@ class MainWindow(QMainWindow):
         self.resume_merge_action.setVisible(pending)
         self.resume_merge_action.setEnabled(pending and editing)
         self.delete_action.setEnabled(has_prompt)
-        selected = len(self._selected_versions())
+        selected = len(self.history_flows.selected_versions())
         self.compare_action.setEnabled(selected == 2 or (selected == 1 and self.session.viewing is not None))
         self.restore_action.setEnabled(selected == 1 and has_prompt)
         self.tag_button.setEnabled(selected == 1)

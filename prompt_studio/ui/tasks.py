@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from prompt_studio.models.errors import PromptStudioError
+from prompt_studio.services.editing import EditingSession
 
 log = logging.getLogger(__name__)
 
@@ -144,3 +145,17 @@ class TaskRunner(QObject):
         """End every task (but the one in slot `keep`, the flow that asks)."""
         for slot in [slot for slot in self._tasks if slot != keep]:
             self._tasks.pop(slot).cancel()
+
+
+class WindowFlows(QObject):
+    """What a group of the window's flows stands on: the window (the parent of their dialogs), its task runner,
+    its status bar, and its session as it is at each step (a switch of connection replaces it)."""
+
+    def __init__(self, window: QWidget, tasks: TaskRunner, session: Callable[[], EditingSession],
+                 say: Callable[[str, int], Any]):
+        super().__init__(window)
+        self.window, self.tasks, self._session, self.say = window, tasks, session, say
+
+    @property
+    def session(self) -> EditingSession:
+        return self._session()

@@ -32,7 +32,7 @@ def test_a_template_goes_to_the_local_library_and_back_to_orkes(orkes_window, or
     run_async(window.session.open("greeting"))
     orkes_connection = window.workspace.connection
 
-    summary = run_async(window.copy_to(LOCAL_LIBRARY))
+    summary = run_async(window.transfers.copy_to(LOCAL_LIBRARY))
     assert summary.created == ["greeting"]
     copied, versions = _local(window, run_async, "greeting")
     assert copied.config["prompt"] == "Greet {{ customer }} in {{ language }}."
@@ -42,7 +42,7 @@ def test_a_template_goes_to_the_local_library_and_back_to_orkes(orkes_window, or
 
     run_async(window.switch_connection(LOCAL_LIBRARY))
     run_async(window.session.open("greeting"))
-    back = run_async(window.copy_to(orkes_connection))
+    back = run_async(window.transfers.copy_to(orkes_connection))
     assert back.unchanged == ["greeting"], "the same template, so nothing is written on Orkes"
     assert len(orkes.fake.prompts["greeting"]) == 1
 
@@ -53,7 +53,7 @@ def test_a_prompt_orkes_cannot_hold_is_refused_before_anything_is_sent(orkes_win
     run_async(window.switch_connection(LOCAL_LIBRARY))
     run_async(window.session.open("support/triage"))
     with pytest.raises(ValidationFailedError) as refused:
-        run_async(window.copy_to(orkes_connection))
+        run_async(window.transfers.copy_to(orkes_connection))
     assert str(refused.value).startswith("support/triage cannot be copied there: An Orkes prompt cannot hold ")
     assert "messages besides the system prompt" in str(refused.value)
     assert "support/triage" not in orkes.fake.prompts

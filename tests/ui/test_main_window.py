@@ -120,13 +120,13 @@ def test_compare_restore_and_move_a_tag(window, qtbot, run_async, colleague, scr
 
     window.history_view.selectRow(1)
     assert window.banner.isVisible() and window.editor.is_read_only()
-    opened = run_async(window.restore_version(previous, confirm=False))
+    opened = run_async(window.history_flows.restore_version(previous, confirm=False))
     assert opened.prompt.version == newest.version + 1
     assert opened.prompt.commit_message == f"Restore from version {previous.version}"
     qtbot.waitUntil(lambda: window.history_model.version_at(0).version == newest.version + 1, timeout=10000)
 
     target = window.history_model.version_at(window.history_model.row_of_version(previous.version))
-    run_async(window.move_tag(target, "production"))
+    run_async(window.history_flows.move_tag(target, "production"))
     assert "production" in run_async(colleague.get_prompt(HANDLE, tag="production")).tag_names
     assert run_async(colleague.get_prompt(HANDLE, tag="production")).version == previous.version
 
@@ -135,7 +135,7 @@ def test_restore_asks_before_it_writes(window, qtbot, run_async):
     _select(window, qtbot, HANDLE)
     window.history_view.selectRow(window.history_model.rowCount() - 1)
     count = window.history_model.rowCount()
-    restoring = asyncio.ensure_future(window.restore_version(window.history_model.version_at(count - 1)))
+    restoring = asyncio.ensure_future(window.history_flows.restore_version(window.history_model.version_at(count - 1)))
     qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), QMessageBox), timeout=5000)
     QApplication.activeModalWidget().done(QMessageBox.StandardButton.Cancel)
     qtbot.waitUntil(restoring.done, timeout=5000)
@@ -231,7 +231,7 @@ def test_a_custom_tag_is_created_checked_and_moved(window, qtbot, run_async, col
     names = [action.objectName() for action in window.tag_menu.actions()]
     assert {"tag-production", "tag-staging", "newTagAction"} <= set(names)
 
-    creating = asyncio.ensure_future(window.new_tag(first))
+    creating = asyncio.ensure_future(window.history_flows.new_tag(first))
     qtbot.waitUntil(lambda: window.findChild(QDialog, "newTagDialog") is not None, timeout=5000)
     dialog = window.findChild(QDialog, "newTagDialog")
     qtbot.keyClicks(dialog.name_edit, "Canary")

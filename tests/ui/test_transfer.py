@@ -48,7 +48,7 @@ def test_import_counts_the_prompts_merges_the_conflict_and_sums_up(qtbot, run_as
     window = open_window(qtbot, run_async, tmp_path / "app", server)
     path = _bundle_file(tmp_path, window, run_async)
 
-    importing = window.tasks.run("save-flow", "Importing", window.import_prompts(path))
+    importing = window.tasks.run("save-flow", "Importing", window.transfers.import_prompts(path))
     _merge_dialog(qtbot)
     progress = window.findChild(QDialog, "importProgressDialog")
     status = progress.findChild(QLabel, "importStatus").text()
@@ -78,7 +78,7 @@ def test_a_stopped_import_keeps_the_conflict_and_a_second_import_writes_nothing_
                                                                                       server):
     window = open_window(qtbot, run_async, tmp_path / "app", server)
     path = _bundle_file(tmp_path, window, run_async)
-    importing = window.tasks.run("save-flow", "Importing", window.import_prompts(path))
+    importing = window.tasks.run("save-flow", "Importing", window.transfers.import_prompts(path))
     _merge_dialog(qtbot)
     progress = window.findChild(QDialog, "importProgressDialog")
     progress.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
@@ -89,7 +89,7 @@ def test_a_stopped_import_keeps_the_conflict_and_a_second_import_writes_nothing_
     assert kept.pending_conflict is not None and kept.config["prompt"] == "Triage, as dev has it."
     progress.close()
 
-    again = run_async(window.import_prompts(path))
+    again = run_async(window.transfers.import_prompts(path))
     assert again.unchanged == [*NEW_HANDLES, "summarize-article"] and again.conflicts == [CLASHING]
     assert [version.version for version in run_async(window.service.history(NEW_HANDLES[0]))] == [1]
     assert window.drafts.load(CLASHING) == kept, "the kept draft and its conflict are not replaced"
@@ -104,7 +104,7 @@ def test_a_file_that_is_not_a_bundle_is_explained_and_nothing_is_written(qtbot, 
     bad.write_text(json.dumps({"format": "prompt-studio-bundle", "prompts": [
         {"handle": "fine/one", "configData": _content("Fine.").to_wire()},
         {"handle": "bad/one", "configData": {"prompt": "x", "model": "m", "outputs": []}}]}))
-    assert run_async(window.import_prompts(bad)) is None
+    assert run_async(window.transfers.import_prompts(bad)) is None
     box = window.findChild(QMessageBox, "importProblemDialog")
     assert box.text() == "This file cannot be imported. Nothing was written."
     assert box.informativeText() == ("notes.json cannot be imported: prompt 2 (bad/one): Outputs must have at least "
@@ -117,7 +117,7 @@ def test_a_file_that_is_not_a_bundle_is_explained_and_nothing_is_written(qtbot, 
 def test_export_writes_the_open_prompt_with_every_version(qtbot, run_async, tmp_path, server, screenshots):
     window = open_window(qtbot, run_async, tmp_path / "app", server)
     run_async(window.open_prompt("support/triage"))
-    exporting = window.tasks.run("export-flow", "Exporting", window.export_prompts())
+    exporting = window.tasks.run("export-flow", "Exporting", window.transfers.export_prompts())
     qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), ExportDialog), timeout=5000)
     dialog = QApplication.activeModalWidget()
     assert dialog.all_prompts.isChecked(), "all prompts unless the author chooses the open one"
@@ -168,7 +168,7 @@ def test_copy_to_the_local_library_creates_then_merges_a_changed_copy(qtbot, run
     draft = window.draft.model_copy(update={"config": {**window.draft.config, "prompt": "Newer on the server."}})
     window.session.draft = draft
     run_async(window.session.save("Newer", window._ask_to_merge))
-    copying = window.tasks.run("copy-flow", "Copying", window.copy_to(LOCAL_LIBRARY))
+    copying = window.tasks.run("copy-flow", "Copying", window.transfers.copy_to(LOCAL_LIBRARY))
     merge = merge_keeping_ours(qtbot)
     assert merge.session.draft.config["prompt"] == "Newer on the server."
     qtbot.waitUntil(copying.done, timeout=15000)
@@ -192,7 +192,7 @@ def test_export_as_a_folder_then_import_the_folder_into_another_server(qtbot, ru
     run_async(window.service.backend.sync_prompt(handle, SyncRequest(config_data=content)))
     run_async(window.refresh())
     run_async(window.open_prompt(handle))
-    exporting = window.tasks.run("export-flow", "Exporting", window.export_prompts())
+    exporting = window.tasks.run("export-flow", "Exporting", window.transfers.export_prompts())
     qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), ExportDialog), timeout=5000)
     dialog = QApplication.activeModalWidget()
     dialog.one_prompt.setChecked(True)
@@ -212,7 +212,7 @@ def test_export_as_a_folder_then_import_the_folder_into_another_server(qtbot, ru
     assert json.loads((folder / "prompts.json").read_text()) == {
         "prompts": {handle: f"file:prompts/{handle}.prompt.yaml"}}
     written = sorted(folder.rglob("*"))
-    assert run_async(window.export_prompts(folder, [handle], to_folder=True)) is None
+    assert run_async(window.transfers.export_prompts(folder, [handle], to_folder=True)) is None
     box = window.findChild(QMessageBox, "exportProblemDialog")
     assert box.informativeText() == f"{folder} is there and not empty: export into a new or empty folder. " \
         "Nothing was written."

@@ -82,7 +82,7 @@ def test_the_tag_menu_says_where_each_tag_is_and_moving_production_asks(window, 
     texts = {action.objectName(): action.text() for action in window.tag_menu.actions()}
     assert texts["tag-production"] == f"Move 'production' to v{newest.version} (now on v{oldest.version})"
 
-    moving = window.tasks.run("tag-flow", "Moving", window.move_tag_asking(newest, "production"))
+    moving = window.tasks.run("tag-flow", "Moving", window.history_flows.move_tag_asking(newest, "production"))
     box = _question(qtbot)
     assert box.text() == f"Move 'production' from v{oldest.version} to v{newest.version}?"
     assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)

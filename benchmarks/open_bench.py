@@ -10,8 +10,8 @@ prompt's GET, the sync that reads its full content and its versions at once, and
 them. The peer is the official Python SDK's generated client (`langwatch` 1.4.0, as tests/server/
 test_official_sdk.py builds it), what it offers for the same data: get the prompt, then its versions.
 
-Each run starts a window (its list and tags load on two connections) and an SDK client that lists the prompts
-(one connection), then measures, alternating which side goes first:
+Each run starts a window on a new data folder (its list and tags load on two connections) and an SDK client that
+lists the prompts (one connection), then measures, alternating which side goes first:
 - first open after the start: our pool holds what the start left (2 connections);
 - warm (`--opens` per run): our pool holds the 3 connections an earlier open left, the SDK its one;
 - after idling (`--idle-runs` runs): 6 s without a request, past the server's 5 s keep-alive, so both sides
@@ -131,9 +131,11 @@ async def counted_async(url: ProxiedUrl, measure):
 async def measure_distance(server, url: ProxiedUrl, folder, rtt: float, runs: int, opens: int,
                            idle_runs: int, handles) -> dict[str, dict[str, Samples]]:
     results = {scenario: {"ours": Samples(), "sdk": Samples()} for scenario in SCENARIOS}
-    windows = RemoteWindows(folder / f"app-{rtt:g}", url, server.api_key)
     turn = 0
     for run in range(runs):
+        # A new data folder each run: on one with the offline copy of an earlier start, the list would show that
+        # copy at once and the first open would race the start's own requests (a separate case from this one).
+        windows = RemoteWindows(folder / f"app-{rtt:g}-{run}", url, server.api_key)
         window = await windows.start(PROMPTS)
         try:
             with sdk_client(url, server.api_key) as client:

@@ -13,13 +13,12 @@ read and checked first), theirs the npm `langwatch` 0.16.1 binary in that folder
 pushed in 9.1s", to 0.1 s, node's start-up left out) is shown too. After each side, every prompt is checked to be
 at version 1 on its server.
 
-Measured on 2 shared cores (2026-12-01, medians of 3 and 2 runs), ours from a bundle / from the folder against the
-CLI: at loopback 1.89 / 2.47 s against 1.78 s (0.7x over the folder), at 40 ms 1.87 / 1.98 s against 10.05 s
-(5.1x). Most of ours is the start-up of the Python process: an import of an empty bundle takes 1.0 s (httpx's own
-command line with rich, keyring and jsonschema are the largest imports); the folder adds 0.3-0.6 s, ruamel's
-import and its round-trip reading of 200 files (about 0.4 s: the reading that keeps line numbers for a bad file's
-message); the 200 syncs themselves, 16 in flight, take about 0.55 s at 40 ms, where the CLI sends one at a time.
-An earlier run on a quieter machine, bundle only: 1.15 s against 1.17 s at loopback, 1.55 s against 10.3 s at 40 ms.
+Measured on 2 cores (2026-12-01, medians of 3 and 2 runs), ours from a bundle / from the folder against the CLI:
+at loopback 0.95 / 1.22 s against 1.41 s (1.2x over the folder), at 40 ms 1.41 / 1.73 s against 9.93 s (5.8x; 7.0x
+from the bundle). About 0.5 s of ours is the start-up of the Python process (httpx, pydantic and the models are
+the largest imports); the folder adds ruamel's round-trip reading of 200 files (about 0.25 s: the reading that
+keeps line numbers for a bad file's message); the 200 syncs themselves, 16 in flight, take 0.65 s at 40 ms, where
+the CLI sends one at a time.
 """
 
 from __future__ import annotations

@@ -89,7 +89,9 @@ class RemoteWindows:
 
     async def start(self, expected_prompts: int) -> MainWindow:
         """Construct the window, show it and load its list; return when the list shows `expected_prompts`."""
-        window = MainWindow(self.connector, await self.connector.open(self.connection))
+        workspace = await self.connector.open(self.connection)
+        workspace.service.start_listing()  # as the app's start does
+        window = MainWindow(self.connector, workspace)
         window.resize(1440, 900)
         window.show()
         failed: list[str] = []

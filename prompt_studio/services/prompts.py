@@ -181,8 +181,20 @@ class PromptService:
         self.capabilities = capabilities or Capabilities()
         self.offline = offline
         """What the server last gave, kept for when it cannot be reached (None for the local library)."""
+        self._early_list: asyncio.Task[list[Prompt]] | None = None
+
+    def start_listing(self) -> None:
+        """Ask for the list now, before anything can show it (the app's start): over a distance its answer
+        travels while the window is being built. The next `list_prompts` takes that answer instead of asking."""
+        if self._early_list is None:
+            self._early_list = asyncio.ensure_future(self._listed())
+            self._early_list.add_done_callback(lambda task: task.cancelled() or task.exception())
 
     async def list_prompts(self) -> list[Prompt]:
+        early, self._early_list = self._early_list, None
+        return await (early if early is not None else self._listed())
+
+    async def _listed(self) -> list[Prompt]:
         prompts = await self.backend.list_prompts()
         if self.offline is not None:
             self.offline.keep_list(prompts)

@@ -11,6 +11,8 @@ from prompt_studio.models.errors import NotFoundError, PermissionDeniedError, Va
 from prompt_studio.services.backends import LocalLibraryBackend
 from prompt_studio.services.prompts import PromptService
 from prompt_studio.store import PromptLibrary
+from tests.api.raw_server import RawHttpServer, answer_json
+from tests.api.wire_samples import prompt_payload
 
 BASE = {
     "prompt": "You answer questions about {{product}}.",
@@ -218,3 +220,27 @@ async def test_an_open_with_its_history_is_two_reads_sent_at_once(service, handl
     assert sorted(sent) == ["list_versions", "sync_prompt"], "no separate read of the prompt"
     assert opened.prompt.version == versions[0].version == 2
     assert opened.config["top_p"] == 0.9 and [version.version for version in versions] == [2, 1]
+
+
+async def test_the_list_asked_for_at_the_start_is_the_one_the_first_list_gets():
+    """The app's start asks for the list before its window exists; the window's first list takes that answer
+    rather than asking again, and every later list asks the server afresh."""
+    server = RawHttpServer(script=[answer_json(200, [prompt_payload()])])
+    await server.start()
+    try:
+        async with LangWatchClient(server.url, "sk-lw-start-listing") as client:
+            service = PromptService(client)
+            service.start_listing()
+            for _ in range(200):  # the request leaves on its own, before anything asks for the list
+                if server.requests:
+                    break
+                await asyncio.sleep(0.01)
+            assert len(server.requests) == 1
+            first = await service.list_prompts()
+            assert len(server.requests) == 1
+            await service.list_prompts()
+            assert len(server.requests) == 2
+    finally:
+        await server.close()
+    assert [prompt.handle for prompt in first] == ["support/triage"]
+    assert {request.target for request in server.requests} == {"/api/prompts"}

@@ -267,14 +267,17 @@ class _Retryable(Exception):
     """A failure worth another try, with how long the server asked us to wait (if it did).
 
     `unsent`: the request never left in full (its connection broke before the end of its body), so no server can
-    have acted on it and it may be repeated whatever its method.
+    have acted on it and it may be repeated whatever its method. `refused`: the server answered 429, turning the
+    request away without acting on it; it too may be repeated whatever its method, once the wait is over.
     """
 
-    def __init__(self, failure: PromptStudioError, retry_after: float | None = None, *, unsent: bool = False):
+    def __init__(self, failure: PromptStudioError, retry_after: float | None = None, *, unsent: bool = False,
+                 refused: bool = False):
         super().__init__(failure.message)
         self.failure = failure
         self.retry_after = retry_after
         self.unsent = unsent
+        self.refused = refused
 
 
 class _SendProgress:
@@ -361,6 +364,8 @@ class HttpConnection:
         self._auth = _SecretHeaders(auth_headers, secrets)
         self._headers = {**_DEFAULT_HEADERS, **(headers or {})}
         self._in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
+        self._paused_until = 0.0
+        """After a 429, no request leaves before this (the event loop's clock): one server, one wait."""
         if transport is not None:
             self._pools = _Pools(lambda: transport, count=1, size=MAX_IN_FLIGHT)
             self._http1_pools: _Pools | None = None
@@ -397,8 +402,10 @@ class HttpConnection:
     ) -> ApiResponse:
         """Send one request and return its successful answer, or raise the matching shared exception.
 
-        Only a request the caller marks `safe_to_repeat` (reads and idempotent writes) is retried, on 429,
-        5xx, a dropped connection or a timeout: repeating a create or a sync could write a second version.
+        Only a request the caller marks `safe_to_repeat` (reads and idempotent writes) is retried on 5xx, a
+        dropped connection or a timeout: repeating a create or a sync could write a second version. A 429 turned
+        the request away unread, so any request is sent again after the wait the server asked for (or the
+        backoff), and every other request to this server waits with it.
         A param whose value is a list is sent once per item (`models=a&models=b`); `content` is a raw body
         (give its Content-Type in `headers`); `authenticated=False` leaves the auth headers off (a token request).
         """
@@ -417,11 +424,14 @@ class HttpConnection:
                     authenticated=authenticated,
                 )
             except _Retryable as retryable:
-                repeatable = safe_to_repeat or retryable.unsent
-                if not repeatable or retries_taken >= self.retry_policy.max_retries:
-                    raise retryable.failure from retryable.__cause__
                 delay = 0.0 if retryable.unsent else self.retry_policy.delay(
                     retries_taken, retryable.retry_after, random.random())
+                if retryable.refused:
+                    loop = asyncio.get_running_loop()
+                    self._paused_until = max(self._paused_until, loop.time() + delay)
+                repeatable = safe_to_repeat or retryable.unsent or retryable.refused
+                if not repeatable or retries_taken >= self.retry_policy.max_retries:
+                    raise retryable.failure from retryable.__cause__
                 logger.info(
                     "%s %s failed (%s); retrying in %.2f s", method, path, retryable.failure.error, delay
                 )
@@ -452,6 +462,7 @@ class HttpConnection:
                 extensions={"timeout": self._timeout.as_dict(), "trace": progress},
             )
             pools = self._pools_for(request)
+            await self._pause_over()
             async with self._in_flight, pools.borrowed() as pool:
                 response = await pool.handle_async_request(request)
                 try:
@@ -490,8 +501,14 @@ class HttpConnection:
         redirected_to = urljoin(str(request.url), location) if location else None
         failure = error_from_response(status, content, self._auth.redact, redirected_to)
         if status == 429 or status >= 500:
-            raise _Retryable(failure, parse_retry_after(response.headers.get("retry-after")))
+            raise _Retryable(failure, parse_retry_after(response.headers.get("retry-after")), refused=status == 429)
         raise failure
+
+    async def _pause_over(self) -> None:
+        """Wait out a 429's pause: the requests after it would only be turned away too."""
+        loop = asyncio.get_running_loop()
+        while (wait := self._paused_until - loop.time()) > 0:
+            await asyncio.sleep(wait)
 
     async def _read_bounded(self, response: httpx.Response) -> bytes:
         """The whole body, refused as soon as it is larger than the limit rather than read without bound."""

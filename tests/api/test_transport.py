@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
@@ -181,6 +182,34 @@ async def test_429_is_retried_and_then_raised_as_rate_limit(raw_server):
         with pytest.raises(RateLimitError):
             await connection.request("GET", "/thing", safe_to_repeat=True)
     assert len(raw_server.requests) == 3
+
+
+async def test_a_sync_turned_away_with_429_is_sent_again_after_the_wait_and_the_connection_waits_too(raw_server):
+    """A 429 says the server did not take the request, so even a sync may go again; and the reads sent during the
+    wait would only be turned away too, so they wait for its end before they leave."""
+    raw_server.script = [answer_json(429, {"error": "Too many requests"}, {"Retry-After": "0.5"}),
+                         answer_json(200, {"ok": 1})]
+    async with connect(raw_server) as connection:
+        sync = asyncio.ensure_future(
+            connection.request("POST", "/api/prompts/p/sync", safe_to_repeat=False, json={"a": 1}))
+        while connection._paused_until == 0.0:
+            await asyncio.sleep(0.005)
+        started = time.monotonic()
+        await connection.request("GET", "/thing", safe_to_repeat=True)
+        read_waited = time.monotonic() - started
+        answer_of_sync = await sync
+    assert answer_of_sync.status == 200
+    assert sorted(raw_server.methods()) == ["GET", "POST", "POST"]
+    assert read_waited > 0.3, "the read left during the server's wait"
+
+
+async def test_a_sync_answered_503_is_not_sent_again_but_one_answered_429_is(raw_server):
+    raw_server.script = [answer_json(429, {"error": "Too many requests"}, {"Retry-After": "0"}),
+                         answer_json(503, {"error": "Unavailable"}), answer_json(200, {"ok": 1})]
+    async with connect(raw_server) as connection:
+        with pytest.raises(ServerError):
+            await connection.request("POST", "/api/prompts/p/sync", safe_to_repeat=False, json={"a": 1})
+    assert raw_server.methods() == ["POST", "POST"]
 
 
 @pytest.mark.parametrize("status", [400, 401, 403, 404, 409, 422])

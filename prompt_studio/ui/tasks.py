@@ -16,6 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+from shiboken6 import isValid
 
 from prompt_studio.models.errors import PromptStudioError
 from prompt_studio.services.editing import EditingSession
@@ -126,14 +127,17 @@ class TaskRunner(QObject):
             raise
         except Exception as error:  # every failure reaches the user, in plain words
             log.warning("%s failed: %s", what, type(error).__name__)
-            self.sig_failed.emit(what, error)
+            if isValid(self):
+                self.sig_failed.emit(what, error)
             return None
         finally:
             if self._tasks.get(slot) is asyncio.current_task():
                 del self._tasks[slot]
-            self.sig_finished.emit(slot)
-            if not self._tasks:
-                self.sig_busy_changed.emit(False)
+            # A task cancelled as its window closed ends after the window (and this runner) may be gone.
+            if isValid(self):
+                self.sig_finished.emit(slot)
+                if not self._tasks:
+                    self.sig_busy_changed.emit(False)
 
     def cancel(self, *slots: str) -> None:
         for slot in slots:

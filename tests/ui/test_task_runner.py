@@ -1,0 +1,32 @@
+"""The window's task runner when the window goes first: a task cancelled as the window closes ends later, once
+the loop gets to it, by which time the runner may be deleted with its window."""
+
+from __future__ import annotations
+
+import asyncio
+
+from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtWidgets import QWidget
+from shiboken6 import isValid
+
+from prompt_studio.ui.tasks import TaskRunner
+
+
+def test_a_task_cancelled_as_its_window_closes_ends_quietly_after_the_window_is_gone(qtbot, qt_loop):
+    window = QWidget()
+    runner = TaskRunner(window)
+    started = asyncio.Event()
+
+    async def waits_for_an_answer() -> None:
+        started.set()
+        await asyncio.Event().wait()
+
+    task = runner.run("list", "Loading the prompts", waits_for_an_answer())
+    qtbot.waitUntil(started.is_set, timeout=2000)
+    runner.cancel_all()
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    assert not isValid(runner)
+
+    qtbot.waitUntil(task.done, timeout=2000)
+    assert task.cancelled(), "it ends as cancelled, not with an error about a deleted signal source"

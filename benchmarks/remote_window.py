@@ -90,7 +90,7 @@ class RemoteWindows:
     async def start(self, expected_prompts: int) -> MainWindow:
         """Construct the window, show it and load its list; return when the list shows `expected_prompts`."""
         workspace = await self.connector.open(self.connection)
-        workspace.service.start_listing()  # as the app's start does
+        await workspace.service.start_listing()  # as the app's start does
         window = MainWindow(self.connector, workspace)
         window.resize(1440, 900)
         window.show()

@@ -31,7 +31,7 @@ async def _main(connector: AppConnector, first: Connection, settings: QSettings,
     app.lastWindowClosed.connect(lambda: closed.done() or closed.set_result(None))
 
     workspace = await connector.open(first)
-    workspace.service.start_listing()  # the list travels while the window is built
+    await workspace.service.start_listing()  # the list travels while the window is built
     trials = Trials(connector.paths, connector.secrets)
     window = MainWindow(connector, workspace, settings, trials, appearance)
     window.show()

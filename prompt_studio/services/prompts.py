@@ -183,12 +183,16 @@ class PromptService:
         """What the server last gave, kept for when it cannot be reached (None for the local library)."""
         self._early_list: asyncio.Task[list[Prompt]] | None = None
 
-    def start_listing(self) -> None:
+    async def start_listing(self) -> None:
         """Ask for the list now, before anything can show it (the app's start): over a distance its answer
-        travels while the window is being built. The next `list_prompts` takes that answer instead of asking."""
+        travels while the window is being built. The next `list_prompts` takes that answer instead of asking.
+
+        Returns once the request is on its way (its connection being opened): building a window never yields
+        to the event loop, so a request merely scheduled would leave only after it."""
         if self._early_list is None:
             self._early_list = asyncio.ensure_future(self._listed())
             self._early_list.add_done_callback(lambda task: task.cancelled() or task.exception())
+            await asyncio.sleep(0)
 
     async def list_prompts(self) -> list[Prompt]:
         early, self._early_list = self._early_list, None

@@ -230,8 +230,8 @@ async def test_the_list_asked_for_at_the_start_is_the_one_the_first_list_gets():
     try:
         async with LangWatchClient(server.url, "sk-lw-start-listing") as client:
             service = PromptService(client)
-            service.start_listing()
-            for _ in range(200):  # the request leaves on its own, before anything asks for the list
+            await service.start_listing()
+            for _ in range(200):  # the request is on its way before anything asks for the list
                 if server.requests:
                     break
                 await asyncio.sleep(0.01)

@@ -369,3 +369,26 @@ async def test_requests_at_once_are_bounded_and_their_connections_kept_for_the_n
     assert len({request.connection for request in raw_server.requests[:bursts]}) == MAX_IN_FLIGHT
     assert len({request.connection for request in raw_server.requests[bursts:]}) == 1
     assert raw_server.connections == MAX_IN_FLIGHT
+
+
+async def test_a_proxy_from_the_environment_carries_every_request(raw_server, monkeypatch):
+    """HTTP_PROXY names a forwarding proxy (here the scripted server): the request goes to it in absolute form,
+    and the server's own name is never looked up or connected to from here."""
+    monkeypatch.setenv("HTTP_PROXY", raw_server.url)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    raw_server.script = [answer_json(200, [])]
+    connection = HttpConnection("http://prompts.example.invalid:5560", {"X-Auth-Token": "sk-lw-through-a-proxy"})
+    async with connection:
+        await connection.request("GET", "/api/prompts", safe_to_repeat=True)
+    assert [request.target for request in raw_server.requests] == ["http://prompts.example.invalid:5560/api/prompts"]
+
+
+async def test_no_proxy_sends_the_named_hosts_past_the_proxy(raw_server, monkeypatch):
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{free_port()}")  # nothing listens there
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    raw_server.script = [answer_json(200, [])]
+    async with connect(raw_server) as connection:
+        response = await connection.request("GET", "/api/prompts", safe_to_repeat=True)
+    assert response.status == 200
+    assert [request.target for request in raw_server.requests] == ["/api/prompts"]

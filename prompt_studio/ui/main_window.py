@@ -816,6 +816,7 @@ class MainWindow(QMainWindow):
 
         async def load() -> list[Prompt] | None:
             listing = asyncio.ensure_future(session.service.list_prompts())
+            drafts_found = asyncio.ensure_future(session.start())  # which prompts have drafts, meanwhile
             try:
                 if not self._listed and self.reachability.offline_seen_at is None:
                     # A start (or a server that was away): the offline copy at once, until the server answers.
@@ -825,6 +826,7 @@ class MainWindow(QMainWindow):
                         self._show_offline_list(kept)
                 prompts = await listing
             except PromptStudioError as error:
+                drafts_found.cancel()
                 if session is self.session:
                     self._show_unreachable(error)
                 return None
@@ -832,7 +834,7 @@ class MainWindow(QMainWindow):
                 listing.cancel()
             if session is self.session:
                 self._show_reached()
-            await session.start()
+            await drafts_found
             return prompts
 
         return self.tasks.run("list", "Loading the prompts", load(),

@@ -4,6 +4,7 @@ the tests that start on 0.0.0.0 stop before anything listens."""
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -41,10 +42,17 @@ def test_a_non_loopback_address_refuses_a_short_key_before_listening(tmp_path, h
 
 @pytest.fixture
 def no_listening(monkeypatch):
-    """`uvicorn.Server.run` that records its config instead of listening."""
+    """`uvicorn.Server.run` that records its config instead of listening; and the app's logger as it was
+    afterwards, since building the config applies `serve`'s logging (not propagated to the root) to the process,
+    where later tests read the app's log through the root."""
     started: list[uvicorn.Config] = []
     monkeypatch.setattr(uvicorn.Server, "run", lambda server, *args: started.append(server.config))
-    return started
+    app_logger = logging.getLogger("prompt_studio")
+    kept = (app_logger.level, app_logger.propagate, list(app_logger.handlers))
+    yield started
+    app_logger.setLevel(kept[0])
+    app_logger.propagate = kept[1]
+    app_logger.handlers[:] = kept[2]
 
 
 def test_a_non_loopback_address_warns_that_the_api_is_on_the_network_in_plain_http(

@@ -817,6 +817,7 @@ class MainWindow(QMainWindow):
         async def load() -> list[Prompt] | None:
             listing = asyncio.ensure_future(session.service.list_prompts())
             drafts_found = asyncio.ensure_future(session.start())  # which prompts have drafts, meanwhile
+            prompts = None
             try:
                 if not self._listed and self.reachability.offline_seen_at is None:
                     # A start (or a server that was away): the offline copy at once, until the server answers.
@@ -826,12 +827,13 @@ class MainWindow(QMainWindow):
                         self._show_offline_list(kept)
                 prompts = await listing
             except PromptStudioError as error:
-                drafts_found.cancel()
                 if session is self.session:
                     self._show_unreachable(error)
                 return None
             finally:
                 listing.cancel()
+                if prompts is None:  # failed or cancelled: no list to mark the drafts in
+                    drafts_found.cancel()
             if session is self.session:
                 self._show_reached()
             await drafts_found

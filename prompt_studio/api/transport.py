@@ -26,6 +26,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 from pydantic import TypeAdapter, ValidationError
 
+from prompt_studio.api.network import AsyncioBackend
 from prompt_studio.api.tls import certificate_problem, trust_context
 from prompt_studio.models import ErrorBody
 from prompt_studio.models.config import MAX_ANSWER_BYTES
@@ -318,6 +319,19 @@ def system_proxy(base_url: str) -> str | None:
     return proxy if "://" in proxy else f"http://{proxy}"
 
 
+def _transport(**settings: Any) -> httpx.AsyncHTTPTransport:
+    """httpx's own transport, its connections opened by asyncio itself (`api/network.py` says why).
+
+    httpx takes no network backend, so it is given to its connection pool (or proxy) after the fact; httpx and
+    httpcore are held to the releases this was tried with (pyproject.toml), and `tests/api/test_network.py`
+    fails if the backend stops being used.
+    """
+    transport = httpx.AsyncHTTPTransport(**settings)
+    transport._pool._network_backend = _ASYNCIO_BACKEND
+    return transport
+
+
+_ASYNCIO_BACKEND = AsyncioBackend()
 _MAX_LISTED_PROBLEMS = 3
 
 
@@ -378,9 +392,9 @@ class HttpConnection:
             limits=httpx.Limits(max_connections=POOL_SIZE, max_keepalive_connections=POOL_SIZE,
                                 keepalive_expiry=KEEPALIVE_EXPIRY),
         )
-        self._pools = _Pools(lambda: httpx.AsyncHTTPTransport(http2=True, **settings),
+        self._pools = _Pools(lambda: _transport(http2=True, **settings),
                              count=MAX_IN_FLIGHT // POOL_SIZE, size=POOL_SIZE)
-        self._http1_pools = _Pools(lambda: httpx.AsyncHTTPTransport(http2=False, **settings),
+        self._http1_pools = _Pools(lambda: _transport(http2=False, **settings),
                                    count=MAX_IN_FLIGHT // POOL_SIZE, size=POOL_SIZE)
         """For bodies over `HTTP2_BODY_BYTES`; None when a transport was given."""
 

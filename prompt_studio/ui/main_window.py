@@ -508,7 +508,10 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(left)
         self.splitter.addWidget(center)
         self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(1, 1)
+        # A wider window, or Try it opened beside, changes all three: most to the form, the history a share
+        # (its messages need the room), the list a little.
+        for index, stretch in enumerate((0, 2, 1)):
+            self.splitter.setStretchFactor(index, stretch)
         self.splitter.setSizes([400, 660, 380])
         self.setCentralWidget(self.splitter)
         self.try_it_dock = QDockWidget("Try it", self)

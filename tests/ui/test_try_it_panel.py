@@ -129,10 +129,29 @@ def test_screenshot_try_it_dark(qtbot, run_async, tmp_path, dark_palette, screen
     assert image.pixelColor(image.width() - 40, image.height() // 2).lightness() < 128, "the panel is dark too"
 
 
-def test_the_window_with_try_it_open_fits_a_1366_pixel_wide_screen(qtbot, run_async, tmp_path):
+def test_with_try_it_open_the_form_stacks_its_rows_and_the_history_keeps_room_for_its_messages(
+        qtbot, run_async, tmp_path, screenshots):
+    """Beside the history and Try it the form is narrow: its side-by-side rows (the model and its parameters,
+    inputs and outputs) go one under the other, rather than setting how narrow the form may be."""
     window = open_window(qtbot, run_async, tmp_path / "app")
     with qtbot.waitSignal(window.sig_prompt_opened, timeout=15000):
         window.open_prompt(HANDLE)
+    editor = window.editor
+    window.resize(1440, 900)
+    qtbot.waitUntil(lambda: window.width() == 1440, timeout=2000)
+    assert editor.model_settings.header_row.side_by_side() and editor.fields_row.side_by_side()
+
     window.try_it_action.trigger()
     qtbot.waitUntil(lambda: window.try_it.test_cases.handle == HANDLE, timeout=5000)
-    assert window.minimumSizeHint().width() <= 1366, "a common laptop screen holds the list, form, history and Try it"
+    qtbot.waitUntil(lambda: not editor.fields_row.side_by_side(), timeout=2000)
+    assert not editor.model_settings.header_row.side_by_side()
+    metrics = window.history_view.fontMetrics()
+    assert window.history_view.columnWidth(3) >= metrics.horizontalAdvance("Fixed list of"), "messages legible"
+    screenshots.take(window, "try-it-beside-the-history.png")
+
+    assert window.minimumSizeHint().width() <= 1280, "a small laptop holds the list, form, history and Try it"
+    window.resize(1280, 720)
+    qtbot.waitUntil(lambda: window.width() == 1280, timeout=2000)
+    body = editor.scroll_area.widget()
+    qtbot.waitUntil(lambda: body.width() <= editor.scroll_area.viewport().width(), timeout=2000)
+    screenshots.take(window, "try-it-at-1280.png")

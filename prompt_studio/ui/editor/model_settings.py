@@ -20,6 +20,7 @@ from prompt_studio.models.problems import cleared_parameter_note
 from prompt_studio.ui.editor.widgets import (
     FieldMessage,
     FoldingSection,
+    ReflowingRow,
     UndoKeysToForm,
     named,
     wheel_only_when_focused,
@@ -210,22 +211,23 @@ class ModelSettings(QWidget):
         self._more_body = QWidget()
         self.more_section = FoldingSection("More parameters", self._more_body, "moreParameters")
 
-        header = QGridLayout()
-        header.setContentsMargins(0, 0, 0, 0)
-        header.setHorizontalSpacing(8)
-        header.setVerticalSpacing(4)
-        header.addWidget(self._label_for(field_label("model"), self.model_field), 0, 0)
-        header.addWidget(self.model_field, 0, 1)
-        header.addWidget(self.messages["model"], 1, 1, 1, 6)
-        column = 2
+        model_part = QWidget()
+        model_grid = self._grid(model_part)
+        model_grid.addWidget(self._label_for(field_label("model"), self.model_field), 0, 0)
+        model_grid.addWidget(self.model_field, 0, 1)
+        model_grid.addWidget(self.messages["model"], 1, 1, 1, 2)
+        model_grid.setColumnStretch(2, 1)
+        sampling_part = QWidget()
+        sampling_grid = self._grid(sampling_part)
+        column = 0
         for row, spec in enumerate(spec for spec in SAMPLING_FIELDS if spec.common):
             self.labels[spec.wire_name] = self._label_for(spec.label, self.fields[spec.wire_name])
-            header.addWidget(self.labels[spec.wire_name], 0, column)
-            header.addWidget(self.fields[spec.wire_name], 0, column + 1)
-            header.addWidget(self.messages[spec.wire_name], 2 + row, column + 1, 1, 6 - column)
+            sampling_grid.addWidget(self.labels[spec.wire_name], 0, column)
+            sampling_grid.addWidget(self.fields[spec.wire_name], 0, column + 1)
+            sampling_grid.addWidget(self.messages[spec.wire_name], 1 + row, column + 1, 1, 4 - column)
             column += 2
-        header.setColumnStretch(column, 1)
-        header.setColumnMinimumWidth(2, 12)
+        sampling_grid.setColumnStretch(column, 1)
+        self.header_row = ReflowingRow([(model_part, 0), (sampling_part, 1)], spacing=20, stacked_spacing=4)
         more = QGridLayout(self._more_body)
         more.setContentsMargins(18, 0, 0, 4)
         more.setHorizontalSpacing(8)
@@ -242,7 +244,7 @@ class ModelSettings(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        layout.addLayout(header)
+        layout.addWidget(self.header_row)
         layout.addWidget(self.more_section)
 
         self.model_field.lineEdit().installEventFilter(undo_keys)
@@ -251,6 +253,14 @@ class ModelSettings(QWidget):
             editor = field if isinstance(field, QLineEdit) else field.lineEdit()
             editor.installEventFilter(undo_keys)
             field.sig_value_edited.connect(lambda wire_name=wire_name: self._on_field_edited(wire_name))
+
+    @staticmethod
+    def _grid(part: QWidget) -> QGridLayout:
+        grid = QGridLayout(part)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(4)
+        return grid
 
     @staticmethod
     def _label_for(text: str, field: QWidget) -> QLabel:

@@ -56,6 +56,7 @@ from prompt_studio.ui.editor.runtime_parameters import RuntimeParametersEditor
 from prompt_studio.ui.editor.widgets import (
     FieldMessage,
     FoldingSection,
+    ReflowingRow,
     TemplateTextEdit,
     focus_next_in_order,
     named,
@@ -138,6 +139,9 @@ class PromptEditor(ContentForm):
         self.technique_field.addItem("None", None)
         for technique in PROMPTING_TECHNIQUES:
             self.technique_field.addItem(choice_label(TECHNIQUE_LABELS, technique), technique)
+        # As wide as its longest choice where there is room, narrower beside Try it (the list still shows it whole).
+        self.technique_field.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.technique_field.setMinimumContentsLength(14)
         self.technique_message = FieldMessage("promptingTechniqueFieldMessage")
         self.demonstrations_editor = DemonstrationsEditor()
         self.demonstrations_section = FoldingSection("Demonstrations", self.demonstrations_editor,
@@ -192,11 +196,9 @@ class PromptEditor(ContentForm):
         form.addWidget(self.missing_variables)
         form.addSpacing(4)
 
-        fields = QHBoxLayout()
-        fields.setSpacing(16)
-        fields.addWidget(self.inputs_editor, 2)
-        fields.addWidget(self.outputs_editor, 3)
-        form.addLayout(fields)
+        self.fields_row = ReflowingRow([(self.inputs_editor, 2), (self.outputs_editor, 3)], spacing=16,
+                                       stacked_spacing=10)
+        form.addWidget(self.fields_row)
 
         self.response_row = QWidget()
         response = QHBoxLayout(self.response_row)

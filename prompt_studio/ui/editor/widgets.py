@@ -7,15 +7,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TypeVar
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QPalette, QTextCursor
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QPalette, QResizeEvent, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
     QApplication,
+    QBoxLayout,
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPlainTextEdit,
     QSizePolicy,
@@ -363,6 +365,50 @@ class FieldMessage(QWidget):
     def set_message(self, message: str) -> None:
         self._label.setText(message)
         self.setVisible(bool(message))
+
+
+class ReflowingRow(QWidget):
+    """Parts side by side where the row has room for each one's preferred width, one under the other where not.
+
+    Laid out only side by side, the form's widest row (the model and its parameters, 625 px) set how narrow the
+    window's middle could get, and beside the history and Try it the history was left a column of "Fixed li...".
+    """
+
+    def __init__(self, parts: Sequence[tuple[QWidget, int]], spacing: int, stacked_spacing: int,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._parts = [part for part, _stretch in parts]
+        self._spacing = {QBoxLayout.Direction.LeftToRight: spacing, QBoxLayout.Direction.TopToBottom: stacked_spacing}
+        self._layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self._layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)  # the width is ours to choose
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(spacing)
+        for part, stretch in parts:
+            self._layout.addWidget(part, stretch)
+
+    def _shown(self) -> list[QWidget]:
+        return [part for part in self._parts if not part.isHidden()]
+
+    def side_by_side(self) -> bool:
+        return self._layout.direction() == QBoxLayout.Direction.LeftToRight
+
+    def minimumSizeHint(self) -> QSize:
+        widest = max((part.minimumSizeHint().width() for part in self._shown()), default=0)
+        return QSize(widest, self._layout.minimumSize().height())
+
+    def sizeHint(self) -> QSize:
+        return self._layout.sizeHint()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        shown = self._shown()
+        side_by_side = QBoxLayout.Direction.LeftToRight
+        room = sum(part.sizeHint().width() for part in shown) + self._spacing[side_by_side] * max(len(shown) - 1, 0)
+        direction = side_by_side if event.size().width() >= room else QBoxLayout.Direction.TopToBottom
+        if self._layout.direction() != direction:
+            self._layout.setDirection(direction)
+            self._layout.setSpacing(self._spacing[direction])
+            self.updateGeometry()  # one under the other is taller: the form makes room
 
 
 class FoldingSection(QWidget):

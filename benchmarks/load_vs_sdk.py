@@ -14,6 +14,9 @@ The SDK needs 1,001 round trips: at 150 ms that is 150 s a run, so round trips o
 server of `--far-prompts` prompts (200: 600 versions) instead. Each server is warmed once on loopback first.
 The test server is plain http: HTTP/1.1, so 16 in flight are 16 connections (HTTP/2 needs TLS for ALPN).
 
+A third side, a plain `httpx.AsyncClient` making the same calls as many at once and parsing JSON only, shows what
+httpx itself allows: no client built on it can be faster than that by more than its own overheads.
+
 Targets: ours at least 2x faster at loopback, at least 10x at 40 ms.
 """
 
@@ -26,6 +29,7 @@ import statistics
 import time
 from pathlib import Path
 
+import httpx
 from common import (
     add_distance_arguments,
     clear_proxy_settings,
@@ -121,13 +125,41 @@ async def load_with_ours(url: str, api_key: str, concurrency: int) -> tuple[floa
     return time.perf_counter() - started, loaded
 
 
+async def load_with_plain_httpx(url: str, api_key: str, concurrency: int) -> tuple[float, int]:
+    """The same calls through an `httpx.AsyncClient` as most code uses it, as many in flight as ours, the answers
+    parsed as JSON only: how fast httpx itself goes, which bounds how much faster than the SDK a client built on it
+    can be."""
+    started = time.perf_counter()
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {api_key}"}, limits=limits,
+                                 trust_env=False) as client:
+        prompts = (await client.get("/api/prompts")).raise_for_status().json()
+        pending = iter(prompts)
+        loaded = 0
+
+        async def worker() -> None:
+            nonlocal loaded
+            for prompt in pending:
+                response = await client.get(f"/api/prompts/{prompt['id']}/versions")
+                loaded += len(response.raise_for_status().json())
+
+        async with asyncio.TaskGroup() as workers:
+            for _ in range(concurrency):
+                workers.create_task(worker())
+    return time.perf_counter() - started, loaded
+
+
+SIDES = ("ours", "sdk", "httpx")
+
+
 def measure_at(server, rtt: float, runs: int, expected: int, concurrency: int) -> dict[str, list]:
-    """Both sides through one proxy: seconds per run, and the connections each run opened."""
-    figures: dict[str, list] = {"ours": [], "sdk": [], "ours connections": [], "sdk connections": []}
+    """The three sides through one proxy: seconds per run, and the connections each run opened."""
+    figures: dict[str, list] = {key: [] for side in SIDES for key in (side, f"{side} connections")}
     with latency_proxy(server.url, rtt) as url:
         for run in range(runs):
             sides = [("ours", lambda: asyncio.run(load_with_ours(url, server.api_key, concurrency))),
-                     ("sdk", lambda: load_with_sdk(url, server.api_key))]
+                     ("sdk", lambda: load_with_sdk(url, server.api_key)),
+                     ("httpx", lambda: asyncio.run(load_with_plain_httpx(url, server.api_key, concurrency)))]
             if run % 2:
                 sides.reverse()
             for side, measure in sides:
@@ -141,7 +173,7 @@ def measure_at(server, rtt: float, runs: int, expected: int, concurrency: int) -
                 if before is not None:
                     figures[f"{side} connections"].append(url.connections() - before)
                     opened = f", {figures[f'{side} connections'][-1]} connections opened"
-                print(f"{milliseconds(rtt)} run {run + 1}: {side:<4} {seconds:.3f} s{opened}", flush=True)
+                print(f"{milliseconds(rtt)} run {run + 1}: {side:<5} {seconds:.3f} s{opened}", flush=True)
     return figures
 
 
@@ -178,27 +210,33 @@ def main() -> None:
             server, expected = library_of(count)
             runs = runs_at(arguments, position)
             figures = measure_at(server, rtt, runs, expected, concurrency)
-            ours, sdk = statistics.median(figures["ours"]), statistics.median(figures["sdk"])
+            ours, sdk, plain = (statistics.median(figures[side]) for side in SIDES)
             target = TARGETS.get(rtt)
             connections = [f"{statistics.median(figures[f'{side} connections']):g}"
                            if figures[f"{side} connections"] else "-" for side in ("ours", "sdk")]
             rows.append([
                 milliseconds(rtt), f"{count} + {expected}", f"{ours:.3f}", connections[0], f"{sdk:.3f}",
                 connections[1], f"{sdk / ours:.1f}x", f"{target:g}x" if target else "-",
-                ("yes" if sdk / ours >= target else "NO") if target else "-", str(runs),
+                ("yes" if sdk / ours >= target else "NO") if target else "-", f"{plain:.3f}", f"{sdk / plain:.1f}x",
+                str(runs),
             ])
-            details.append(f"  {milliseconds(rtt)}: ours {_runs(figures['ours'])}; SDK {_runs(figures['sdk'])}")
+            details.append(f"  {milliseconds(rtt)}: ours {_runs(figures['ours'])}; SDK {_runs(figures['sdk'])}; "
+                           f"httpx {_runs(figures['httpx'])}")
 
     print_grid(
         f"Load the prompts and all their versions from prompt-studio serve (ours: LangWatchClient, {concurrency} "
-        "in flight; SDK: generated client, sequential), the same server and proxy for both",
-        ["rtt", "prompts + versions", "ours s", "conns", "SDK s", "conns", "ratio", "target", "met", "runs"],
+        "in flight; SDK: generated client, sequential; httpx: a plain httpx.AsyncClient, as many in flight), "
+        "the same server and proxy for all",
+        ["rtt", "prompts + versions", "ours s", "conns", "SDK s", "conns", "ratio", "target", "met", "httpx s",
+         "SDK/httpx", "runs"],
         rows,
         [
             "Medians. ratio: the SDK's time over ours. conns: TCP connections opened per run, counted by the proxy.",
+            "SDK/httpx: the SDK's time over plain httpx's, parsing JSON only: what a client built on httpx could "
+            "reach with no work of its own.",
             f"At {FAR:g} ms and more the smaller library is loaded (the SDK's sequential requests would take "
             f"{arguments.prompts + 1} round trips a run); no target is set there.",
-            "Plain http: HTTP/1.1 for both (no ALPN, no HTTP/2).",
+            "Plain http: HTTP/1.1 for all (no ALPN, no HTTP/2).",
         ],
     )
     for line in details:

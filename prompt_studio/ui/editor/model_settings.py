@@ -22,6 +22,7 @@ from prompt_studio.ui.editor.widgets import (
     FoldingSection,
     ReflowingRow,
     UndoKeysToForm,
+    combo_that_shrinks,
     named,
     wheel_only_when_focused,
 )
@@ -194,8 +195,8 @@ class ModelSettings(QWidget):
         self.model_field.addItems(list(COMMON_MODELS))
         self.model_field.setToolTip(_MODEL_HELP)
         self.model_field.lineEdit().setPlaceholderText(f"provider/model, e.g. {DEFAULT_MODEL}")
-        self.model_field.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.model_field.setMinimumContentsLength(18)  # openai/gpt-4o-mini; longer names scroll
+        # anthropic/claude-sonnet-4-5 where there is room, openai/gpt-4o-mini at the least; longer names scroll.
+        combo_that_shrinks(self.model_field, least_chars=18, preferred_chars=27)
         self._loaded_model: Any = None
         self._base: dict[str, Any] = {}
         self._setting_model = False

@@ -58,6 +58,7 @@ from prompt_studio.ui.editor.widgets import (
     FoldingSection,
     ReflowingRow,
     TemplateTextEdit,
+    combo_that_shrinks,
     focus_next_in_order,
     named,
     wheel_only_when_focused,
@@ -139,9 +140,7 @@ class PromptEditor(ContentForm):
         self.technique_field.addItem("None", None)
         for technique in PROMPTING_TECHNIQUES:
             self.technique_field.addItem(choice_label(TECHNIQUE_LABELS, technique), technique)
-        # As wide as its longest choice where there is room, narrower beside Try it (the list still shows it whole).
-        self.technique_field.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.technique_field.setMinimumContentsLength(14)
+        combo_that_shrinks(self.technique_field, least_chars=14)  # its list shows a shortened choice whole
         self.technique_message = FieldMessage("promptingTechniqueFieldMessage")
         self.demonstrations_editor = DemonstrationsEditor()
         self.demonstrations_section = FoldingSection("Demonstrations", self.demonstrations_editor,

@@ -42,6 +42,19 @@ def named(widget: W, object_name: str, accessible_name: str) -> W:
     return widget
 
 
+def combo_that_shrinks(combo: QComboBox, *, least_chars: int, preferred_chars: int | None = None) -> QComboBox:
+    """As wide as `preferred_chars` (or its longest choice) where there is room, down to `least_chars` where not:
+    beside the history and Try it, the form is narrow."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(least_chars)
+    combo.setMinimumWidth(combo.minimumSizeHint().width())
+    if preferred_chars is None:
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+    else:
+        combo.setMinimumContentsLength(preferred_chars)
+    return combo
+
+
 def named_line(object_name: str, accessible_name: str, placeholder: str = "") -> QLineEdit:
     """A one-line text field with its names and the hint shown while it is empty."""
     edit = named(QLineEdit(), object_name, accessible_name)

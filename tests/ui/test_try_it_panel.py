@@ -148,7 +148,6 @@ def test_with_try_it_open_the_form_stacks_its_rows_and_the_history_keeps_room_fo
     metrics = window.history_view.fontMetrics()
     assert window.history_view.columnWidth(3) >= metrics.horizontalAdvance("Fixed list of"), "messages legible"
     qtbot.waitUntil(lambda: "has no value" in window.try_it.preview.toPlainText(), timeout=2000)
-    screenshots.take(window, "try-it-beside-the-history.png")
 
     assert window.minimumSizeHint().width() <= 1280, "a small laptop holds the list, form, history and Try it"
     window.resize(1280, 720)

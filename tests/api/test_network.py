@@ -3,9 +3,13 @@ connection the server closed is never written to, and big bodies go both ways wh
 
 from __future__ import annotations
 
+import asyncio
+
 import anyio
+import pytest
 
 from prompt_studio.api.transport import HttpConnection, RetryPolicy
+from prompt_studio.models.errors import TimedOut
 from tests.api.raw_server import RawHttpServer, answer, answer_json, endless_body
 
 NEVER_AGAIN = RetryPolicy(max_retries=0)
@@ -63,3 +67,26 @@ async def test_a_big_body_goes_out_whole_and_a_big_answer_comes_back_whole(raw_s
     assert sent.content == b"ok"
     assert raw_server.requests[0].body == body
     assert len(received.content) == answer_bytes
+
+
+async def test_a_server_that_never_reads_the_body_is_a_timeout_not_a_hang():
+    """Megabytes to a server that accepts and never reads: asyncio's buffer fills, the write waits, and the write
+    timeout ends it with the words for it (a sync is not sent again: it may have been read in part)."""
+    finished = asyncio.Event()
+
+    async def accept_and_ignore(reader, writer):
+        await finished.wait()
+        writer.close()
+
+    server = await asyncio.start_server(accept_and_ignore, "127.0.0.1", 0)
+    url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+    try:
+        async with HttpConnection(url, {}, retry_policy=NEVER_AGAIN, timeout=0.5) as connection:
+            with pytest.raises(TimedOut) as caught:
+                await connection.request("POST", "/upload", safe_to_repeat=False, content=b"x" * 64_000_000,
+                                         headers={"Content-Type": "application/octet-stream"})
+    finally:
+        finished.set()
+        server.close()
+        await server.wait_closed()
+    assert caught.value.message == f"could not send the request to {url} within 0.5 s"

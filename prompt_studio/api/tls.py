@@ -29,11 +29,16 @@ _WRONG_NAME = {62, 64}  # host name, IP address
 _UNKNOWN_AUTHORITY = {2, 18, 19, 20, 21}
 
 
+def _has_entries(folder: str) -> bool:
+    with os.scandir(folder) as entries:
+        return any(entries)
+
+
 def _system_store_present() -> bool:
     if sys.platform in ("win32", "darwin"):
         return True
     defaults = ssl.get_default_verify_paths()
-    has_directory = bool(defaults.capath) and os.path.isdir(defaults.capath) and any(os.scandir(defaults.capath))
+    has_directory = bool(defaults.capath) and os.path.isdir(defaults.capath) and _has_entries(defaults.capath)
     return bool(defaults.cafile) or has_directory or any(os.path.isfile(path) for path in _LINUX_BUNDLES)
 
 

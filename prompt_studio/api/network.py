@@ -139,8 +139,15 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
                 await self._connection.write(buffer)
 
     async def aclose(self) -> None:
-        if self._connection.transport is not None:
-            self._connection.transport.close()
+        transport = self._connection.transport
+        if transport is None:
+            return
+        if transport.get_extra_info("ssl_object") is not None:
+            # asyncio's TLS close waits up to 30 s for the server's reply to its close_notify, past the end of a
+            # short-lived loop (anyio's stream, as httpcore uses it, does not wait either).
+            transport.abort()
+        else:
+            transport.close()
 
     async def start_tls(
         self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None

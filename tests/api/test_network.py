@@ -4,10 +4,13 @@ connection the server closed is never written to, and big bodies go both ways wh
 from __future__ import annotations
 
 import asyncio
+import ssl
 
 import anyio
 import pytest
+import trustme
 
+from prompt_studio.api.network import AsyncioBackend
 from prompt_studio.api.transport import HttpConnection, RetryPolicy
 from prompt_studio.models.errors import TimedOut
 from tests.api.raw_server import RawHttpServer, answer, answer_json, endless_body
@@ -90,3 +93,33 @@ async def test_a_server_that_never_reads_the_body_is_a_timeout_not_a_hang():
         server.close()
         await server.wait_closed()
     assert caught.value.message == f"could not send the request to {url} within 0.5 s"
+
+
+async def test_a_closed_tls_connection_lets_go_of_its_socket_at_once():
+    """asyncio's own TLS close would keep the socket up to 30 s for the server's close_notify, past the end of a
+    short-lived loop (and warn as an unclosed transport); a connection httpcore closes is let go of at once."""
+    authority = trustme.CA()
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(server_context)
+    client_context = ssl.create_default_context()
+    authority.configure_trust(client_context)
+    finished = asyncio.Event()
+
+    async def hold(reader, writer):
+        await finished.wait()
+        writer.close()
+
+    server = await asyncio.start_server(hold, "127.0.0.1", 0, ssl=server_context)
+    try:
+        stream = await AsyncioBackend().connect_tcp("127.0.0.1", server.sockets[0].getsockname()[1], timeout=5)
+        stream = await stream.start_tls(client_context, server_hostname="127.0.0.1", timeout=5)
+        assert stream.get_extra_info("ssl_object") is not None
+        raw_socket = stream.get_extra_info("socket")
+        await stream.aclose()
+        for _ in range(2):
+            await asyncio.sleep(0)
+        assert raw_socket.fileno() == -1
+    finally:
+        finished.set()
+        server.close()
+        await server.wait_closed()

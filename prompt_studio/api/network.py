@@ -7,13 +7,14 @@ anyio's sockets and 0.57 s through these. asyncio's transports read as data arri
 here until httpcore asks for them, so what anyio's backend learns by polling the socket (the server closed an
 idle connection, or sent something unasked) is known without a system call.
 
-Connecting tries the server's addresses the Happy Eyeballs way (RFC 8305), as anyio's backend does.
+Connecting to a name tries its addresses the Happy Eyeballs way (RFC 8305), as anyio's backend does.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import ssl
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -177,6 +178,17 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         return self._connection.transport.get_extra_info(name)
 
 
+def _is_address(host: str) -> bool:
+    """An IP address has nothing to race. Python 3.11's race (`staggered_race`) also drops the socket it won when
+    the request is cancelled at that moment, leaving it to the garbage collector; a name keeps the race for its
+    addresses, where a broken IPv6 route would otherwise cost the connect timeout."""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
 class AsyncioBackend(httpcore.AsyncNetworkBackend):
     """Connections opened by the running asyncio loop (qasync's in the app)."""
 
@@ -196,7 +208,7 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
                     host,
                     port,
                     local_addr=(local_address, 0) if local_address else None,
-                    happy_eyeballs_delay=HAPPY_EYEBALLS_DELAY,
+                    happy_eyeballs_delay=None if _is_address(host) else HAPPY_EYEBALLS_DELAY,
                 )
         for option in socket_options or ():
             transport.get_extra_info("socket").setsockopt(*option)

@@ -34,7 +34,13 @@ def open_window(qtbot, run_async, data_dir: Path, server=None) -> MainWindow:
     workspace = run_async(connector.open(connection))
     settings = QSettings(str(DataPaths.resolve(data_dir).settings), QSettings.Format.IniFormat)
     window = MainWindow(connector, workspace, settings)
-    qtbot.addWidget(window)
+
+    def close_as_the_app_does(shown: MainWindow) -> None:
+        """The window, then its connection (app.py does the same at quit): no socket is left to the collector."""
+        shown.close()
+        run_async(connector.close(workspace))
+
+    qtbot.addWidget(window, before_close_func=close_as_the_app_does)
     window.show()
     run_async(window.refresh())
     return window

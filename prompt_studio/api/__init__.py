@@ -2,6 +2,9 @@
 
 from prompt_studio.api.langwatch import LangWatchClient
 from prompt_studio.api.orkes import OrkesClient
-from prompt_studio.api.transport import DEFAULT_TIMEOUT, MAX_RESPONSE_BYTES, HttpConnection, RetryPolicy
+from prompt_studio.api.transport import DEFAULT_TIMEOUT, MAX_RESPONSE_BYTES, WHEN_SENT, HttpConnection, RetryPolicy
 
-__all__ = ["DEFAULT_TIMEOUT", "MAX_RESPONSE_BYTES", "HttpConnection", "LangWatchClient", "OrkesClient", "RetryPolicy"]
+__all__ = [
+    "DEFAULT_TIMEOUT", "MAX_RESPONSE_BYTES", "WHEN_SENT", "HttpConnection", "LangWatchClient", "OrkesClient",
+    "RetryPolicy",
+]

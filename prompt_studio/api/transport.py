@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import html
 import logging
 import math
@@ -281,8 +282,14 @@ class _Retryable(Exception):
         self.refused = refused
 
 
+WHEN_SENT: contextvars.ContextVar[Callable[[], None] | None] = contextvars.ContextVar("when_sent", default=None)
+"""Called each time a request sent from this context has been handed to its connection in full: set it in the
+context of a task to learn when that task's request has left (the app's start, see `PromptService.start_listing`)."""
+
+
 class _SendProgress:
-    """httpcore's `trace` extension: whether the request was handed to the connection in full.
+    """httpcore's `trace` extension: whether the request was handed to the connection in full, told to
+    `WHEN_SENT`'s callback.
 
     An HTTP/2 connection the server closed while it was idle (a proxy's keep-alive timeout) stays in httpcore's
     pool: httpcore checks an idle HTTP/1.1 connection for a close before reusing it, not an HTTP/2 one (see the
@@ -294,11 +301,14 @@ class _SendProgress:
     def __init__(self) -> None:
         self.began = False
         self.sent = False
+        self._when_sent = WHEN_SENT.get()
 
     async def __call__(self, event: str, info: dict[str, Any]) -> None:
         self.began = True
         if event.endswith(".send_request_body.complete"):
             self.sent = True
+            if self._when_sent is not None:
+                self._when_sent()
 
     @property
     def unsent(self) -> bool:

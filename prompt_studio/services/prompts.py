@@ -6,6 +6,7 @@ Async and Qt-free, so that it is tested without a display and the window never w
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
@@ -13,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from prompt_studio.api import WHEN_SENT
 from prompt_studio.models import (
     DEFAULT_MODEL,
     ConfigData,
@@ -106,6 +108,9 @@ _READ_PROBE = ConfigData(prompt="", model=DEFAULT_MODEL, outputs=[{"identifier":
 """What a read sends through sync: any valid content, since a sync without a base version only reads."""
 _READ_ATTEMPTS = 2
 """A save landing between the two reads of an open makes them disagree; the next pair of reads agrees."""
+REQUEST_LEAVES_WITHIN = 0.02
+"""Seconds the app's start gives its list request to be written before it builds the window (measured: 1-2 ms
+at loopback), and so the most that building the window waits when the server is farther away."""
 PARTIAL_READ_NOTE = (
     "This API key may read prompts but not use LangWatch's sync, which is how the full content is read: the model "
     "settings other than temperature and max tokens are not shown, and saving needs a key that may write."
@@ -184,15 +189,27 @@ class PromptService:
         self._early_list: asyncio.Task[list[Prompt]] | None = None
 
     async def start_listing(self) -> None:
-        """Ask for the list now, before anything can show it (the app's start): over a distance its answer
-        travels while the window is being built. The next `list_prompts` takes that answer instead of asking.
+        """Ask for the list now, before anything can show it (the app's start): its answer travels while the
+        window is being built. The next `list_prompts` takes that answer instead of asking.
 
-        Returns once the request is on its way (its connection being opened): building a window never yields
-        to the event loop, so a request merely scheduled would leave only after it."""
-        if self._early_list is None:
-            self._early_list = asyncio.ensure_future(self._listed())
-            self._early_list.add_done_callback(lambda task: task.cancelled() or task.exception())
-            await asyncio.sleep(0)
+        Building a window never yields to the event loop, so a request merely scheduled would leave only after
+        it. This returns once the request has been written, or after `REQUEST_LEAVES_WITHIN`: at loopback or on
+        a local network it is written in 1-2 ms and the server works on it meanwhile; farther away its connection
+        is under way (the first packet sent) and opens while the window is built.
+        """
+        if self._early_list is not None:
+            return
+        sent = asyncio.Event()
+        context = contextvars.copy_context()
+        context.run(WHEN_SENT.set, sent.set)
+        self._early_list = asyncio.get_running_loop().create_task(self._listed(), context=context)
+        self._early_list.add_done_callback(lambda task: task.cancelled() or task.exception())
+        written = asyncio.ensure_future(sent.wait())
+        try:
+            await asyncio.wait([self._early_list, written], timeout=REQUEST_LEAVES_WITHIN,
+                               return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            written.cancel()
 
     async def list_prompts(self) -> list[Prompt]:
         early, self._early_list = self._early_list, None

@@ -2,8 +2,12 @@
 
 import asyncio
 import itertools
+import time
 
 import pytest
+from starlette.applications import Starlette
+from starlette.responses import JSONResponse
+from starlette.routing import Route
 
 from prompt_studio.api import LangWatchClient
 from prompt_studio.models import ConfigData, CreatePromptBody, SyncRequest
@@ -13,6 +17,7 @@ from prompt_studio.services.prompts import PromptService
 from prompt_studio.store import PromptLibrary
 from tests.api.raw_server import RawHttpServer, answer_json
 from tests.api.wire_samples import prompt_payload
+from tests.support.server_process import serving_in_a_thread
 
 BASE = {
     "prompt": "You answer questions about {{product}}.",
@@ -220,6 +225,26 @@ async def test_an_open_with_its_history_is_two_reads_sent_at_once(service, handl
     assert sorted(sent) == ["list_versions", "sync_prompt"], "no separate read of the prompt"
     assert opened.prompt.version == versions[0].version == 2
     assert opened.config["top_p"] == 0.9 and [version.version for version in versions] == [2, 1]
+
+
+async def test_the_list_asked_for_at_the_start_reaches_the_server_while_the_window_is_built():
+    """Building the window runs nothing else on the event loop: `start_listing` returns only once the request is
+    written, so the server (here in a thread of its own) has it while the loop is still busy."""
+    arrived: list[float] = []
+
+    async def list_prompts(_request):
+        arrived.append(time.monotonic())
+        return JSONResponse([prompt_payload()])
+
+    with serving_in_a_thread(Starlette(routes=[Route("/api/prompts", list_prompts)]), "a prompt list") as url:
+        async with LangWatchClient(url, "sk-lw-start-listing") as client:
+            service = PromptService(client)
+            await service.start_listing()
+            returned = time.monotonic()
+            time.sleep(0.5)  # the window being built: the event loop runs nothing meanwhile
+            assert arrived and arrived[0] < returned + 0.5, "the request left only after the window was built"
+            listed = await service.list_prompts()
+    assert len(arrived) == 1 and [prompt.handle for prompt in listed] == ["support/triage"]
 
 
 async def test_the_list_asked_for_at_the_start_is_the_one_the_first_list_gets():

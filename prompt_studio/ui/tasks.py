@@ -116,6 +116,8 @@ class TaskRunner(QObject):
         return task
 
     async def _run(self, slot: str, what: str, work: Awaitable[Any], on_done: Callable[[Any], Any] | None) -> Any:
+        # Asked now, while the loop runs: the last step of a task cancelled as the loop shuts down may run after.
+        this_task = asyncio.current_task()
         try:
             result = await work
             if on_done is not None:
@@ -131,7 +133,7 @@ class TaskRunner(QObject):
                 self.sig_failed.emit(what, error)
             return None
         finally:
-            if self._tasks.get(slot) is asyncio.current_task():
+            if self._tasks.get(slot) is this_task:
                 del self._tasks[slot]
             # A task cancelled as its window closed ends after the window (and this runner) may be gone.
             if isValid(self):

@@ -154,4 +154,6 @@ def test_with_try_it_open_the_form_stacks_its_rows_and_the_history_keeps_room_fo
     qtbot.waitUntil(lambda: window.width() == 1280, timeout=2000)
     body = editor.scroll_area.widget()
     qtbot.waitUntil(lambda: body.width() <= editor.scroll_area.viewport().width(), timeout=2000)
+    outputs = editor.outputs_editor.view
+    assert outputs.columnWidth(0) >= outputs.fontMetrics().horizontalAdvance("category") + 8, "output names read"
     screenshots.take(window, "try-it-at-1280.png")

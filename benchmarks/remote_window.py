@@ -118,6 +118,15 @@ class RemoteWindows:
         gc.collect()
 
 
+def scroll_into_view(window: MainWindow, handle: str) -> None:
+    """Bring `handle`'s row on screen, painted, as it is before anyone clicks it."""
+    row = window.prompt_model.row_of(handle)
+    if row is None:
+        raise RuntimeError(f"{handle} is not in the list")
+    window.prompt_list.scrollTo(window.prompt_model.index(row, 0))
+    window.repaint()
+
+
 async def open_in_window(window: MainWindow, handle: str, expected_versions: int) -> None:
     """Select `handle` in the list, as a click does; return when its text is in the form and its history listed."""
     row = window.prompt_model.row_of(handle)

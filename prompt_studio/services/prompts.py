@@ -194,8 +194,9 @@ class PromptService:
 
         Building a window never yields to the event loop, so a request merely scheduled would leave only after
         it. This returns once the request has been written, or after `REQUEST_LEAVES_WITHIN`: at loopback or on
-        a local network it is written in 1-2 ms and the server works on it meanwhile; farther away its connection
-        is under way (the first packet sent) and opens while the window is built.
+        a local network it is written in 1-3 ms (a name looked up included) and the server works on it meanwhile;
+        farther away its connection's first packet has left by then, and the connection opens while the window is
+        built.
         """
         if self._early_list is not None:
             return

@@ -52,6 +52,8 @@ class _Connection(asyncio.Protocol):
         self._lost: Exception | None = None
         self._arrived: asyncio.Future[None] | None = None
         self._drained: asyncio.Future[None] | None = None
+        self.multiplexed = False
+        """HTTP/2, as TLS agreed by ALPN."""
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
@@ -111,7 +113,16 @@ class _Connection(asyncio.Protocol):
         return data
 
     async def write(self, data: bytes) -> None:
-        """Hand `data` to the socket, waiting while asyncio's send buffer is over its limit."""
+        """Hand `data` to the socket, waiting while asyncio's send buffer is over its limit.
+
+        Once the server has closed, nothing written reaches it. Over HTTP/1.1 that fails the request being sent
+        (it never left, so it may go again on a new connection). Over HTTP/2 what is written then is dropped:
+        flow control and acknowledgements that httpcore sends while it reads the answers the server sent before
+        its GOAWAY (a failure here would lose them), or a request the GOAWAY turns away, which httpcore sends again
+        on a new connection.
+        """
+        if self._ended and self.multiplexed:
+            return
         if self._ended or self.transport is None or self.transport.is_closing():
             raise ConnectionResetError("the server closed the connection")
         self.transport.write(data)
@@ -167,6 +178,8 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
             raise
         assert isinstance(transport, asyncio.Transport)
         connection.transport = transport
+        tls = transport.get_extra_info("ssl_object")
+        connection.multiplexed = tls is not None and tls.selected_alpn_protocol() == "h2"
         return self
 
     def get_extra_info(self, info: str) -> Any:

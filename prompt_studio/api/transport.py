@@ -24,6 +24,9 @@ from types import TracebackType
 from typing import Any, Self, TypeVar
 from urllib.parse import urljoin, urlsplit
 
+import h2.errors
+import h2.events
+import h2.exceptions
 import httpx
 from pydantic import TypeAdapter, ValidationError
 
@@ -166,6 +169,22 @@ def error_from_response(
     )
 
 
+def _ended_in_good_order(error: httpx.ProtocolError) -> bool:
+    """Whether the server ended an HTTP/2 connection with a GOAWAY saying no error (nginx does after 1,000
+    requests) while this request was on it.
+
+    The server still sends the answers of the requests it took before the GOAWAY, but httpcore stops reading them
+    (encode/httpcore#46): a request waiting for its answer gets the GOAWAY as a RemoteProtocolError; one whose
+    answer came in the same read as the GOAWAY, or that was about to be sent on that connection, gets h2's
+    refusal to take or send frames on a connection it knows is closed.
+    """
+    if isinstance(error, httpx.LocalProtocolError):
+        return _caused_by(error, h2.exceptions.ProtocolError) and "ConnectionState.CLOSED" in str(error)
+    cause: BaseException | None = error.__cause__  # httpx keeps only the words; httpcore's error holds the event
+    ended = cause.args[0] if cause is not None and cause.args else None
+    return isinstance(ended, h2.events.ConnectionTerminated) and ended.error_code == h2.errors.ErrorCodes.NO_ERROR
+
+
 def _caused_by(error: BaseException, kind: type[BaseException]) -> bool:
     """Whether `kind` is among the causes of `error` (httpx wraps the socket's own error twice)."""
     cause: BaseException | None = error
@@ -271,15 +290,18 @@ class _Retryable(Exception):
     `unsent`: the request never left in full (its connection broke before the end of its body), so no server can
     have acted on it and it may be repeated whatever its method. `refused`: the server answered 429, turning the
     request away without acting on it; it too may be repeated whatever its method, once the wait is over.
+    `ended`: the server ended the connection in good order (an HTTP/2 GOAWAY) with the answer on its way: it may
+    have acted on the request, so only a request safe to repeat goes again, and at once, on a new connection.
     """
 
     def __init__(self, failure: PromptStudioError, retry_after: float | None = None, *, unsent: bool = False,
-                 refused: bool = False):
+                 refused: bool = False, ended: bool = False):
         super().__init__(failure.message)
         self.failure = failure
         self.retry_after = retry_after
         self.unsent = unsent
         self.refused = refused
+        self.ended = ended
 
 
 WHEN_SENT: contextvars.ContextVar[Callable[[], None] | None] = contextvars.ContextVar("when_sent", default=None)
@@ -448,7 +470,7 @@ class HttpConnection:
                     authenticated=authenticated,
                 )
             except _Retryable as retryable:
-                delay = 0.0 if retryable.unsent else self.retry_policy.delay(
+                delay = 0.0 if retryable.unsent or retryable.ended else self.retry_policy.delay(
                     retries_taken, retryable.retry_after, random.random())
                 if retryable.refused:
                     loop = asyncio.get_running_loop()
@@ -510,7 +532,15 @@ class HttpConnection:
                 raise
             # A host label the IDNA codec refuses (too long, empty): no server can have that name.
             raise ServerNameNotFound(self._auth.redact(f"{self.base_url} is not a valid server name: {exc}")) from exc
-        except (httpx.NetworkError, httpx.RemoteProtocolError) as exc:
+        except httpx.ProtocolError as exc:
+            if _ended_in_good_order(exc):
+                failure = ConnectionFailed(f"lost the connection to {self.base_url}: the server closed it")
+                raise _Retryable(failure, unsent=progress.unsent, ended=True) from exc
+            if isinstance(exc, httpx.LocalProtocolError):
+                raise ConnectionFailed(self._auth.redact(f"could not talk to {self.base_url}: {exc}")) from exc
+            failure = ConnectionFailed(self._auth.redact(f"lost the connection to {self.base_url}: {exc}"))
+            raise _Retryable(failure, unsent=progress.unsent) from exc
+        except httpx.NetworkError as exc:
             what = "could not connect to" if isinstance(exc, httpx.ConnectError) else "lost the connection to"
             failure = ConnectionFailed(self._auth.redact(f"{what} {self.base_url}: {exc}"))
             raise _Retryable(failure, unsent=progress.unsent) from exc

@@ -46,6 +46,22 @@ async def test_the_proxys_certificate_is_trusted_through_the_system_store_alone(
     assert stranger.requests() == []
 
 
+async def test_reads_past_the_end_of_a_connection_nginx_closes_are_all_answered(authority, upstream, direct,
+                                                                                 tmp_path):
+    """nginx ends a connection after so many requests (1,000 by default; 100 here) with an HTTP/2 GOAWAY, and
+    answers the requests it had taken before it. httpcore's h2 state machine refuses those answers once it read
+    the GOAWAY ("Invalid input ConnectionInputs.RECV_HEADERS in state ConnectionState.CLOSED", encode/httpcore#46):
+    a read that lost its answer so is sent again, at once, on a new connection, and nothing reaches the user."""
+    certificate = authority.issue_cert("127.0.0.1", "localhost")
+    with running_nginx(tmp_path / "short-nginx", upstream.port, certificate, requests_per_connection=100) as nginx:
+        async with LangWatchClient(nginx.url, upstream.api_key, timeout=5.0) as client:
+            answers = await asyncio.gather(*(client.list_versions(HANDLE) for _ in range(1000)))
+    assert {len(versions) for versions in answers} == {len(await direct.list_versions(HANDLE))}
+    logged = nginx.requests()
+    assert {entry["protocol"] for entry in logged} == {"HTTP/2.0"}
+    assert len({entry["connection"] for entry in logged}) >= 1000 // 100, "nginx ended each connection at 100"
+
+
 async def test_opening_a_prompt_shows_its_content_and_history(service, direct, proxy):
     opened = await service.open_prompt(HANDLE)
     history = await service.history(HANDLE)

@@ -33,6 +33,8 @@ SYSTEM_CA_FOLDER = Path("/usr/local/share/ca-certificates")
 SYSTEM_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
 KEEPALIVE_TIMEOUT_SECONDS = 1
 BODY_LIMIT = "2m"
+REQUESTS_PER_CONNECTION = 1000
+"""nginx's default: after as many requests a connection ends (over HTTP/2 with a GOAWAY)."""
 _STOP_TIMEOUT = 10.0
 
 
@@ -145,7 +147,8 @@ _ACCESS_LOG_FORMAT = (
 )
 
 
-def nginx_config(prefix: Path, port: int, upstream_port: int, certificate: Path, key: Path) -> str:
+def nginx_config(prefix: Path, port: int, upstream_port: int, certificate: Path, key: Path,
+                 requests_per_connection: int = REQUESTS_PER_CONNECTION) -> str:
     """The configuration file: everything under `prefix`, listening on 127.0.0.1 only."""
     if nginx_version() >= (1, 25, 1):
         listen = f"listen 127.0.0.1:{port} ssl;\n        http2 on;"
@@ -177,6 +180,7 @@ http {{
     scgi_temp_path {temp["scgi"]};
 
     keepalive_timeout {KEEPALIVE_TIMEOUT_SECONDS}s;
+    keepalive_requests {requests_per_connection};
     client_max_body_size {BODY_LIMIT};
 
     gzip on;
@@ -205,7 +209,8 @@ http {{
 
 
 @contextlib.contextmanager
-def running_nginx(prefix: Path, upstream_port: int, certificate: trustme.LeafCert) -> Iterator[NginxProxy]:
+def running_nginx(prefix: Path, upstream_port: int, certificate: trustme.LeafCert,
+                  requests_per_connection: int = REQUESTS_PER_CONNECTION) -> Iterator[NginxProxy]:
     """nginx in the foreground (`daemon off;`, its master a child of the test) in front of 127.0.0.1:`upstream_port`,
     stopped at the end."""
     (prefix / "logs").mkdir(parents=True, exist_ok=True)
@@ -215,7 +220,8 @@ def running_nginx(prefix: Path, upstream_port: int, certificate: trustme.LeafCer
     key_file.chmod(0o600)
     port = free_port()
     config = prefix / "nginx.conf"
-    config.write_text(nginx_config(prefix, port, upstream_port, certificate_file, key_file), encoding="utf-8")
+    config.write_text(nginx_config(prefix, port, upstream_port, certificate_file, key_file, requests_per_connection),
+                      encoding="utf-8")
     output = (prefix / "logs" / "nginx-output.log").open("wb")
     process = subprocess.Popen(
         ["nginx", "-p", str(prefix), "-c", str(config), "-g", "daemon off;"],

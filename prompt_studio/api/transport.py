@@ -169,17 +169,20 @@ def error_from_response(
     )
 
 
-def _ended_in_good_order(error: httpx.ProtocolError) -> bool:
-    """Whether the server ended an HTTP/2 connection with a GOAWAY saying no error (nginx does after 1,000
-    requests) while this request was on it.
+def _closed_by_server(error: httpx.ProtocolError) -> bool:
+    """Whether the server closed the connection while this request was on it, as servers do in their normal
+    course: a kept-alive connection closed as the request went out on it, or an HTTP/2 connection ended with a
+    GOAWAY saying no error (nginx does after 1,000 requests).
 
-    The server still sends the answers of the requests it took before the GOAWAY, but httpcore stops reading them
-    (encode/httpcore#46): a request waiting for its answer gets the GOAWAY as a RemoteProtocolError; one whose
-    answer came in the same read as the GOAWAY, or that was about to be sent on that connection, gets h2's
-    refusal to take or send frames on a connection it knows is closed.
+    After a GOAWAY the server still sends the answers of the requests it took, but httpcore stops reading them
+    (encode/httpcore#46): a request waiting for its answer gets the GOAWAY as a RemoteProtocolError, or the end of
+    the connection; one whose answer came in the same read as the GOAWAY, or that was about to be sent on that
+    connection, gets h2's refusal to take or send frames on a connection it knows is closed.
     """
     if isinstance(error, httpx.LocalProtocolError):
         return _caused_by(error, h2.exceptions.ProtocolError) and "ConnectionState.CLOSED" in str(error)
+    if str(error).startswith("Server disconnected"):
+        return True
     cause: BaseException | None = error.__cause__  # httpx keeps only the words; httpcore's error holds the event
     ended = cause.args[0] if cause is not None and cause.args else None
     return isinstance(ended, h2.events.ConnectionTerminated) and ended.error_code == h2.errors.ErrorCodes.NO_ERROR
@@ -290,8 +293,9 @@ class _Retryable(Exception):
     `unsent`: the request never left in full (its connection broke before the end of its body), so no server can
     have acted on it and it may be repeated whatever its method. `refused`: the server answered 429, turning the
     request away without acting on it; it too may be repeated whatever its method, once the wait is over.
-    `ended`: the server ended the connection in good order (an HTTP/2 GOAWAY) with the answer on its way: it may
-    have acted on the request, so only a request safe to repeat goes again, and at once, on a new connection.
+    `ended`: the server closed the connection in its normal course (a kept-alive connection's end, an HTTP/2
+    GOAWAY) with the request on it: it may have acted on the request, so only a request safe to repeat goes again,
+    and at once, on a new connection (a server that is down then fails the connect, and the backoff follows).
     """
 
     def __init__(self, failure: PromptStudioError, retry_after: float | None = None, *, unsent: bool = False,
@@ -533,7 +537,7 @@ class HttpConnection:
             # A host label the IDNA codec refuses (too long, empty): no server can have that name.
             raise ServerNameNotFound(self._auth.redact(f"{self.base_url} is not a valid server name: {exc}")) from exc
         except httpx.ProtocolError as exc:
-            if _ended_in_good_order(exc):
+            if _closed_by_server(exc):
                 failure = ConnectionFailed(f"lost the connection to {self.base_url}: the server closed it")
                 raise _Retryable(failure, unsent=progress.unsent, ended=True) from exc
             if isinstance(exc, httpx.LocalProtocolError):

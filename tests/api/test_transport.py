@@ -283,6 +283,20 @@ async def test_a_server_that_hangs_up_is_a_connection_failure(raw_server):
     assert len(raw_server.requests) == 3
 
 
+async def test_a_read_the_server_hung_up_on_goes_again_at_once_and_a_write_does_not(raw_server):
+    """A server closes kept-alive connections in its normal course (its keep-alive timeout, an HTTP/2 GOAWAY), and
+    a request may be on one then: a read goes again at once (with a 100 s backoff this test could not end in
+    time), a write not at all, since the server may have acted on it."""
+    raw_server.script = [hang_up(), answer_json(200, []), hang_up()]
+    slow_backoff = RetryPolicy(initial_delay=100.0, max_delay=100.0)
+    async with connect(raw_server, slow_backoff) as connection:
+        read = await asyncio.wait_for(connection.request("GET", "/thing", safe_to_repeat=True), 10)
+        with pytest.raises(ConnectionFailed):
+            await asyncio.wait_for(connection.request("POST", "/thing", safe_to_repeat=False, json={}), 10)
+    assert read.status == 200
+    assert [request.method for request in raw_server.requests] == ["GET", "GET", "POST"]
+
+
 async def test_a_refused_connection_is_a_connection_failure():
     closed_port = free_port()
     connection = HttpConnection(f"http://127.0.0.1:{closed_port}", {}, retry_policy=NO_WAIT)

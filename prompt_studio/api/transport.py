@@ -293,19 +293,19 @@ class _Retryable(Exception):
     `unsent`: the request never left in full (its connection broke before the end of its body), so no server can
     have acted on it and it may be repeated whatever its method. `refused`: the server answered 429, turning the
     request away without acting on it; it too may be repeated whatever its method, once the wait is over.
-    `ended`: the server closed the connection in its normal course (a kept-alive connection's end, an HTTP/2
+    `closed_by_server`: the server closed the connection in its normal course (a kept-alive connection's end, an HTTP/2
     GOAWAY) with the request on it: it may have acted on the request, so only a request safe to repeat goes again,
     and at once, on a new connection (a server that is down then fails the connect, and the backoff follows).
     """
 
     def __init__(self, failure: PromptStudioError, retry_after: float | None = None, *, unsent: bool = False,
-                 refused: bool = False, ended: bool = False):
+                 refused: bool = False, closed_by_server: bool = False):
         super().__init__(failure.message)
         self.failure = failure
         self.retry_after = retry_after
         self.unsent = unsent
         self.refused = refused
-        self.ended = ended
+        self.closed_by_server = closed_by_server
 
 
 WHEN_SENT: contextvars.ContextVar[Callable[[], None] | None] = contextvars.ContextVar("when_sent", default=None)
@@ -474,7 +474,7 @@ class HttpConnection:
                     authenticated=authenticated,
                 )
             except _Retryable as retryable:
-                delay = 0.0 if retryable.unsent or retryable.ended else self.retry_policy.delay(
+                delay = 0.0 if retryable.unsent or retryable.closed_by_server else self.retry_policy.delay(
                     retries_taken, retryable.retry_after, random.random())
                 if retryable.refused:
                     loop = asyncio.get_running_loop()
@@ -539,7 +539,7 @@ class HttpConnection:
         except httpx.ProtocolError as exc:
             if _closed_by_server(exc):
                 failure = ConnectionFailed(f"lost the connection to {self.base_url}: the server closed it")
-                raise _Retryable(failure, unsent=progress.unsent, ended=True) from exc
+                raise _Retryable(failure, unsent=progress.unsent, closed_by_server=True) from exc
             if isinstance(exc, httpx.LocalProtocolError):
                 raise ConnectionFailed(self._auth.redact(f"could not talk to {self.base_url}: {exc}")) from exc
             failure = ConnectionFailed(self._auth.redact(f"lost the connection to {self.base_url}: {exc}"))
